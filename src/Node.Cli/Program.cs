@@ -1,0 +1,3 @@
+using Node.Cli;
+
+return NodeCtl.Run(args, Console.Out, Console.Error);

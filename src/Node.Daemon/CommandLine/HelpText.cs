@@ -1,0 +1,46 @@
+using System.Reflection;
+using System.Text;
+
+namespace Node.Daemon.CommandLine;
+
+/// <summary>The text of <c>--help</c> and <c>--version</c>.</summary>
+public static class HelpText
+{
+    /// <summary>The version this binary was built as, such as <c>0.1.0</c>.</summary>
+    public static string Version { get; } =
+        typeof(HelpText).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    /// <summary>One line: the program and its version.</summary>
+    public static string VersionLine => $"sovereign-node {Version}";
+
+    /// <summary>The usage text.</summary>
+    public static string Usage()
+    {
+        var text = new StringBuilder()
+            .AppendLine(VersionLine + " - a self-contained knowledge node for the local network")
+            .AppendLine()
+            .AppendLine("Usage: sovereign-node [options]")
+            .AppendLine()
+            .AppendLine("Options:")
+            .AppendLine("  --config FILE        JSON configuration file; default /etc/sovereign-node/node.json under systemd")
+            .AppendLine("                       ($CONFIGURATION_DIRECTORY/node.json), otherwise none");
+        foreach (var (flag, key, value, help) in DaemonCommandLine.SettingFlags)
+        {
+            text.Append("  ").Append($"{flag} {value}".PadRight(21)).Append(help).Append(" [").Append(key).AppendLine("]");
+        }
+
+        return text
+            .AppendLine("  --set KEY=VALUE      set any configuration key, such as --set Logging:RetainedFileCount=60")
+            .AppendLine("  -h, --help           show this help")
+            .AppendLine("  -V, --version        show the version")
+            .AppendLine()
+            .AppendLine("Every setting can also come from the config file ({\"Federation\": {\"PeerPort\": 8102}}) and")
+            .AppendLine("from the environment (SOVEREIGN_NODE__FEDERATION__PEERPORT=8102). The command line wins over")
+            .AppendLine("the environment, which wins over the file.")
+            .AppendLine()
+            .AppendLine("Signals: SIGTERM or SIGINT stop the node cleanly; SIGHUP re-reads the configuration.")
+            .AppendLine("Exit codes: 0 stopped cleanly, 1 failed, 2 usage or configuration error.")
+            .ToString();
+    }
+}

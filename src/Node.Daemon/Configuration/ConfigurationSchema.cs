@@ -1,0 +1,134 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Node.Daemon.Configuration;
+
+/// <summary>
+/// The configuration keys the node knows, section by section, and how to check a configuration
+/// against them: unknown keys (usually typos) and values the options binder or validators refuse.
+/// </summary>
+public sealed partial class ConfigurationSchema
+{
+    private readonly SortedSet<string> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Action<IServiceProvider, IConfiguration, List<string>>> _checks = [];
+
+    /// <summary>Every known key, as <c>Section:Key</c>.</summary>
+    public IReadOnlyCollection<string> Keys => _keys;
+
+    /// <summary>Registers <typeparamref name="T"/> bound to <paramref name="section"/>: its public properties become known keys.</summary>
+    public ConfigurationSchema Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(string section)
+        where T : class
+    {
+        foreach (var property in typeof(T).GetProperties())
+        {
+            if (property.CanWrite)
+            {
+                _keys.Add(ConfigurationPath.Combine(section, property.Name));
+            }
+        }
+
+        _checks.Add((services, configuration, errors) =>
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                errors.AddRange(ex.Failures);
+            }
+            catch (InvalidOperationException ex) when (DescribeConversionFailure(ex, configuration) is { } message)
+            {
+                errors.Add(message);
+            }
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="configuration"/>: each key a person set must be known, and each
+    /// section must bind and validate through <paramref name="services"/>.
+    /// </summary>
+    /// <returns>One message per problem, each naming the key, its value and what is allowed; empty when valid.</returns>
+    public IReadOnlyList<string> Check(IConfigurationRoot configuration, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(services);
+        var errors = new List<string>();
+        foreach (var (key, source) in NodeConfiguration.UserKeys(configuration))
+        {
+            if (!_keys.Contains(key))
+            {
+                var hint = Closest(key) is { } near ? $" Did you mean {near}?" : "";
+                errors.Add($"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", _keys)}.");
+            }
+        }
+
+        foreach (var check in _checks)
+        {
+            check(services, configuration, errors);
+        }
+
+        return [.. errors.Distinct(StringComparer.Ordinal)];
+    }
+
+    private string? Closest(string key)
+    {
+        var best = _keys.Select(k => (Key: k, Distance: Distance(k.ToUpperInvariant(), key.ToUpperInvariant())))
+            .OrderBy(x => x.Distance).FirstOrDefault();
+        return best.Key is not null && best.Distance <= Math.Max(2, key.Length / 4) ? best.Key : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    // The binder's message names the key and the type ("Failed to convert configuration value
+    // [...] at 'Federation:PeerPort' to type 'System.Int32'."); ours adds the value and the form allowed.
+    private static string? DescribeConversionFailure(InvalidOperationException ex, IConfiguration configuration)
+    {
+        var match = ConversionFailure().Match(ex.Message);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var key = match.Groups["key"].Value;
+        var form = match.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" or "System.UInt16" => "a whole number",
+            "System.Double" => "a number",
+            "System.Boolean" => "true or false",
+            "System.TimeSpan" => "a duration such as 00:00:30",
+            var other => "a value of type " + other,
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{key} must be {form}; was '{configuration[key]}'.");
+    }
+
+    [GeneratedRegex(@"at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex ConversionFailure();
+}

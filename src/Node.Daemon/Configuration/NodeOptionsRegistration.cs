@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Node.Federation;
+
+namespace Node.Daemon.Configuration;
+
+/// <summary>Binds every options section of the node, the same way for the host and for checking a configuration.</summary>
+public static class NodeOptionsRegistration
+{
+    /// <summary>
+    /// Binds <see cref="NodeOptions"/>, <see cref="LogOptions"/> and <see cref="FederationOptions"/> to
+    /// <paramref name="configuration"/> with their validators, resolving relative paths against
+    /// the launch's working directory, and registers the <see cref="ConfigurationSchema"/>.
+    /// </summary>
+    public static IServiceCollection AddNodeOptions(this IServiceCollection services, IConfiguration configuration, DaemonLaunch launch)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(launch);
+
+        services.AddOptions<NodeOptions>()
+            .Bind(configuration.GetSection(NodeOptions.SectionName))
+            .PostConfigure(o => o.DataDirectory = FullPath(o.DataDirectory, launch.WorkingDirectory))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+
+        services.AddOptions<LogOptions>()
+            .Bind(configuration.GetSection(LogOptions.SectionName))
+            // The default follows Node:DataDirectory, read raw so a bad Node section is reported once, under Node.
+            .PostConfigure(o => o.Directory = string.IsNullOrWhiteSpace(o.Directory)
+                ? Path.Combine(FullPath(configuration["Node:DataDirectory"] ?? "", launch.WorkingDirectory), "logs")
+                : FullPath(o.Directory, launch.WorkingDirectory))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LogOptions>, LogOptionsValidator>();
+
+        services.AddOptions<FederationOptions>()
+            .Bind(configuration.GetSection(FederationOptions.SectionName))
+            .ValidateOnStart();
+        services.AddFederation();
+
+        services.AddSingleton(new ConfigurationSchema()
+            .Add<NodeOptions>(NodeOptions.SectionName)
+            .Add<LogOptions>(LogOptions.SectionName)
+            .Add<FederationOptions>(FederationOptions.SectionName));
+        return services;
+    }
+
+    /// <summary>
+    /// Checks a configuration the way the host will use it, without starting anything.
+    /// </summary>
+    /// <returns>One message per problem; empty when the configuration is valid.</returns>
+    public static IReadOnlyList<string> Check(IConfigurationRoot configuration, DaemonLaunch launch)
+    {
+        var services = new ServiceCollection().AddNodeOptions(configuration, launch);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<ConfigurationSchema>().Check(configuration, provider);
+    }
+
+    /// <summary>The bound options of a configuration that passed <see cref="Check"/>.</summary>
+    public static ResolvedSettings Resolve(IConfigurationRoot configuration, DaemonLaunch launch)
+    {
+        var services = new ServiceCollection().AddNodeOptions(configuration, launch);
+        using var provider = services.BuildServiceProvider();
+        return new ResolvedSettings(
+            provider.GetRequiredService<IOptions<NodeOptions>>().Value,
+            provider.GetRequiredService<IOptions<LogOptions>>().Value,
+            provider.GetRequiredService<IOptions<FederationOptions>>().Value);
+    }
+
+    private static string FullPath(string path, string workingDirectory) =>
+        string.IsNullOrWhiteSpace(path) ? path : Path.GetFullPath(path, workingDirectory);
+}

@@ -1,0 +1,9 @@
+using Node.Federation;
+
+namespace Node.Daemon.Configuration;
+
+/// <summary>The options the daemon needs before its host exists (directories, logging).</summary>
+/// <param name="Node">Identity and state directory.</param>
+/// <param name="Log">Logging.</param>
+/// <param name="Federation">Federation.</param>
+public sealed record ResolvedSettings(NodeOptions Node, LogOptions Log, FederationOptions Federation);

@@ -1,0 +1,65 @@
+using Node.Daemon.CommandLine;
+using Node.Daemon.Systemd;
+
+namespace Node.Daemon;
+
+/// <summary>
+/// Everything a start of the daemon depends on from outside: its command line, environment and
+/// working directory. The process builds one from its real surroundings; tests build their own.
+/// </summary>
+public sealed class DaemonLaunch
+{
+    /// <summary>The name of the config file looked for in <c>$CONFIGURATION_DIRECTORY</c>.</summary>
+    public const string ConfigFileName = "node.json";
+
+    /// <summary>The prefix of environment variables that set configuration keys.</summary>
+    public const string EnvironmentPrefix = "SOVEREIGN_NODE__";
+
+    /// <summary>Creates a launch description.</summary>
+    public DaemonLaunch(DaemonCommandLine commandLine, IReadOnlyDictionary<string, string?> environment, string workingDirectory, int processId)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
+        CommandLine = commandLine;
+        Environment = environment;
+        WorkingDirectory = workingDirectory;
+        ProcessId = processId;
+        Systemd = SystemdEnvironment.From(environment, processId);
+        ConfigFile = commandLine.ConfigFile is { } given
+            ? Path.GetFullPath(given, workingDirectory)
+            : Systemd.ConfigurationDirectory is { } dir && File.Exists(Path.Combine(dir, ConfigFileName))
+                ? Path.Combine(dir, ConfigFileName)
+                : null;
+    }
+
+    /// <summary>The parsed command line.</summary>
+    public DaemonCommandLine CommandLine { get; }
+
+    /// <summary>The environment variables.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+
+    /// <summary>The directory relative paths are resolved against.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>The process id, for <c>WATCHDOG_PID</c>.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>What systemd passed in the environment.</summary>
+    public SystemdEnvironment Systemd { get; }
+
+    /// <summary>The full path of the config file in use, or <see langword="null"/> for none.</summary>
+    public string? ConfigFile { get; }
+
+    /// <summary>Describes this process's own launch.</summary>
+    public static DaemonLaunch FromProcess(DaemonCommandLine commandLine)
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = (string?)entry.Value;
+        }
+
+        return new DaemonLaunch(commandLine, variables, System.Environment.CurrentDirectory, System.Environment.ProcessId);
+    }
+}

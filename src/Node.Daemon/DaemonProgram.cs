@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Node.Daemon.CommandLine;
+using Node.Daemon.Configuration;
+using Node.Daemon.Logging;
+using Node.Daemon.Systemd;
+using Node.Storage;
+
+namespace Node.Daemon;
+
+/// <summary>
+/// <c>sovereign-node</c> from arguments to exit code: parse, configure, check, log, run.
+/// </summary>
+public static class DaemonProgram
+{
+    /// <summary>Runs the daemon.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="describeLaunch">Makes the launch from the parsed command line (the real process, or a test's).</param>
+    /// <param name="output">Where help and version go.</param>
+    /// <param name="error">Where usage and configuration errors go.</param>
+    /// <param name="customize">Changes to the host before it is built (tests).</param>
+    /// <param name="stoppingToken">Stops the node when cancelled, as SIGTERM does.</param>
+    /// <returns>One of <see cref="ExitCodes"/>.</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<DaemonCommandLine, DaemonLaunch> describeLaunch,
+        TextWriter output, TextWriter error, Action<HostApplicationBuilder>? customize = null, CancellationToken stoppingToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(describeLaunch);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        if (!DaemonCommandLine.TryParse(args, out var commandLine, out var usageError))
+        {
+            await error.WriteLineAsync($"sovereign-node: {usageError}\nTry 'sovereign-node --help'.").ConfigureAwait(false);
+            return ExitCodes.ConfigError;
+        }
+
+        switch (commandLine.Command)
+        {
+            case DaemonCommand.Help:
+                await output.WriteAsync(HelpText.Usage()).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            case DaemonCommand.Version:
+                await output.WriteLineAsync(HelpText.VersionLine).ConfigureAwait(false);
+                return ExitCodes.Ok;
+        }
+
+        var launch = describeLaunch(commandLine);
+        using var notify = new NotifySocket(launch.Systemd.NotifySocket);
+        if (!NodeConfiguration.TryBuild(launch, out var configuration, out var configError))
+        {
+            return await ConfigurationFailed(error, notify, [configError]).ConfigureAwait(false);
+        }
+
+        using (configuration as IDisposable)
+        {
+            var problems = NodeOptionsRegistration.Check(configuration, launch);
+            if (problems.Count > 0)
+            {
+                return await ConfigurationFailed(error, notify, problems).ConfigureAwait(false);
+            }
+
+            var settings = NodeOptionsRegistration.Resolve(configuration, launch);
+            foreach (var directory in (string[])[settings.Node.DataDirectory, settings.Log.Directory])
+            {
+                if (!StateDirectory.TryPrepare(directory, out var directoryError))
+                {
+                    await error.WriteLineAsync($"sovereign-node: {directoryError}").ConfigureAwait(false);
+                    notify.Send($"STATUS=Failed: {directoryError}");
+                    return ExitCodes.Failure;
+                }
+            }
+
+            var level = NodeLogging.LevelSwitch(settings.Log.Level);
+            await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
+            try
+            {
+                using var host = NodeHost.Build(launch, configuration, logger, level, customize);
+                await host.RunAsync(stoppingToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.Fatal(ex, "Node stopped on a fault it could not handle.");
+                notify.Send($"STATUS=Failed: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+    }
+
+    private static async Task<int> ConfigurationFailed(TextWriter error, NotifySocket notify, IReadOnlyList<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await error.WriteLineAsync($"sovereign-node: configuration error: {problem}").ConfigureAwait(false);
+        }
+
+        notify.Send($"STATUS=Configuration error: {problems[0]}");
+        return ExitCodes.ConfigError;
+    }
+}

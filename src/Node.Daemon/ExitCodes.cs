@@ -1,0 +1,14 @@
+namespace Node.Daemon;
+
+/// <summary>The process exit codes of <c>sovereign-node</c>; documented in docs/operator-manual.md.</summary>
+public static class ExitCodes
+{
+    /// <summary>Ran and stopped cleanly, or printed help or version.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Failed while starting or running (state directory unusable, an unexpected fault).</summary>
+    public const int Failure = 1;
+
+    /// <summary>A usage or configuration error: a wrong flag, a bad value, a broken config file. Fix the input; restarting will not help.</summary>
+    public const int ConfigError = 2;
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Node.Daemon.Configuration;
+using Node.Daemon.Systemd;
+using Node.Federation;
+
+namespace Node.Daemon.Lifecycle;
+
+/// <summary>
+/// Tells the operator (log and <c>systemctl status</c>) where the node is in its life: starting,
+/// ready, stopping. Registered first, so its start runs before every other service's.
+/// </summary>
+internal sealed partial class NodeLifecycle(
+    IOptionsMonitor<NodeOptions> node,
+    IOptions<LogOptions> log,
+    IOptions<FederationOptions> federation,
+    NotifySocket notify,
+    IHostApplicationLifetime lifetime,
+    DaemonLaunch launch,
+    ILogger<NodeLifecycle> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = node.CurrentValue;
+        notify.Send($"STATUS=Starting node {options.Name}");
+        LogStarting(logger, options.Name, HelpTextVersion, options.DataDirectory, log.Value.Directory,
+            federation.Value.PeerPort, launch.ConfigFile ?? "(none)", launch.ProcessId);
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            notify.Send($"STATUS=Ready: node {node.CurrentValue.Name}, state in {options.DataDirectory}");
+            LogReady(logger, node.CurrentValue.Name);
+        });
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            notify.Send("STATUS=Stopping");
+            LogStopping(logger, node.CurrentValue.Name);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogStopped(logger, node.CurrentValue.Name);
+        return Task.CompletedTask;
+    }
+
+    private static string HelpTextVersion => CommandLine.HelpText.Version;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} starting: version {Version}, state {DataDirectory}, logs {LogDirectory}, peer port {PeerPort}, config {ConfigFile}, pid {Pid}.")]
+    private static partial void LogStarting(ILogger logger, string name, string version, string dataDirectory, string logDirectory, int peerPort, string configFile, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} ready.")]
+    private static partial void LogReady(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} stopping.")]
+    private static partial void LogStopping(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} stopped cleanly.")]
+    private static partial void LogStopped(ILogger logger, string name);
+}

@@ -1,0 +1,64 @@
+using Node.Daemon.Configuration;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Filters;
+using Serilog.Sinks.SystemConsole.Themes;
+
+namespace Node.Daemon.Logging;
+
+/// <summary>
+/// The node's Serilog pipeline: <c>node-DATE.log</c> (everything), <c>errors-DATE.log</c> (errors),
+/// <c>reasoning/</c> and <c>federation/</c> per component, rolled daily and kept
+/// <see cref="LogOptions.RetainedFileCount"/> days; and the console, written for where it goes.
+/// </summary>
+public static class NodeLogging
+{
+    private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Source}: {Message:lj}{NewLine}{Exception}";
+    private const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Source}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>The level switch for <paramref name="level"/>, one of <see cref="LogOptions.Levels"/>.</summary>
+    public static LoggingLevelSwitch LevelSwitch(string level) => new(ParseLevel(level));
+
+    /// <summary>Parses one of <see cref="LogOptions.Levels"/> (case-insensitive).</summary>
+    public static LogEventLevel ParseLevel(string level) =>
+        Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ArgumentException($"Unknown log level '{level}'.", nameof(level));
+
+    /// <summary>Creates the logger. Dispose it last, to flush the files.</summary>
+    public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dir = options.Directory;
+        var keep = options.RetainedFileCount;
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.ControlledBy(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .Enrich.With<SourceEnricher>()
+            .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant)
+            .WriteTo.File(Path.Combine(dir, "errors-.log"), restrictedToMinimumLevel: LogEventLevel.Error, outputTemplate: FileTemplate,
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant)
+            .WriteTo.Logger(component => component
+                .Filter.ByIncludingOnly(Matching.FromSource("Node.Reasoning"))
+                .WriteTo.File(Path.Combine(dir, "reasoning", "reasoning-.log"), outputTemplate: FileTemplate,
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant))
+            .WriteTo.Logger(component => component
+                .Filter.ByIncludingOnly(Matching.FromSource("Node.Federation"))
+                .WriteTo.File(Path.Combine(dir, "federation", "federation-.log"), outputTemplate: FileTemplate,
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant));
+
+        _ = console switch
+        {
+            ConsoleKind.Journal => configuration.WriteTo.Console(new JournalFormatter()),
+            ConsoleKind.Terminal => configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, theme: AnsiConsoleTheme.Code,
+                formatProvider: ConsoleKindDetector.Invariant),
+            _ => configuration.WriteTo.Console(outputTemplate: FileTemplate, theme: ConsoleTheme.None,
+                formatProvider: ConsoleKindDetector.Invariant),
+        };
+        return configuration.CreateLogger();
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using Node.Daemon.Configuration;
+using Node.Daemon.Health;
+using Node.Daemon.Lifecycle;
+using Node.Daemon.Systemd;
+using Serilog;
+using Serilog.Core;
+
+namespace Node.Daemon;
+
+/// <summary>The composition root: the generic host of the node, with every service it runs.</summary>
+public static class NodeHost
+{
+    /// <summary>Longest a clean shutdown may take before the host gives up on a service.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Builds the host of a validated configuration. <paramref name="customize"/> lets tests
+    /// swap the clock or add services (a loop that hangs) before the host is built.
+    /// </summary>
+    public static IHost Build(DaemonLaunch launch, IConfigurationRoot configuration, Logger logger, LoggingLevelSwitch level,
+        Action<HostApplicationBuilder>? customize = null)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(level);
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "sovereign-node",
+            ContentRootPath = launch.WorkingDirectory,
+            EnvironmentName = Environments.Production,
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddConfiguration(configuration, shouldDisposeConfiguration: false);
+
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(logger);
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        services.AddSingleton(launch);
+        services.AddSingleton(launch.Systemd);
+        services.AddSingleton(configuration);
+        services.AddSingleton(level);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddNodeOptions(configuration, launch);
+
+        // systemd: Microsoft's package registers its notifier and lifetime only when systemd is
+        // our parent; ours speak whenever NOTIFY_SOCKET is set, as sd_notify does.
+        services.AddSystemd();
+        services.AddSingleton(new NotifySocket(launch.Systemd.NotifySocket));
+        services.Replace(ServiceDescriptor.Singleton<ISystemdNotifier>(sp => sp.GetRequiredService<NotifySocket>()));
+        if (launch.Systemd.NotifySocket is not null)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SystemdLifetime>());
+        }
+
+        services.AddSingleton<CriticalLoops>();
+        services.AddHostedService<NodeLifecycle>();
+        services.AddSingleton<ConfigReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
+        services.AddHostedService<WatchdogService>();
+
+        customize?.Invoke(builder);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace Node.Daemon.Systemd;
+
+/// <summary>
+/// Sends sd_notify(3) messages to <c>NOTIFY_SOCKET</c>, whatever our parent process is
+/// (Microsoft's notifier only speaks when systemd is the parent). Thread-safe.
+/// </summary>
+public sealed class NotifySocket : ISystemdNotifier, IDisposable
+{
+    private readonly UnixDomainSocketEndPoint? _endpoint;
+    private readonly Lock _gate = new();
+    private Socket? _socket;
+
+    /// <summary>Creates a notifier for <paramref name="path"/>; <see langword="null"/> makes one that sends nothing.</summary>
+    public NotifySocket(string? path)
+    {
+        if (!string.IsNullOrEmpty(path))
+        {
+            // A leading '@' names a socket in the abstract namespace (sd_notify(3)).
+            _endpoint = new UnixDomainSocketEndPoint(path[0] == '@' ? "\0" + path[1..] : path);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool IsEnabled => _endpoint is not null;
+
+    /// <inheritdoc />
+    public void Notify(ServiceState state) => Send(state.ToString());
+
+    /// <summary>
+    /// Sends one datagram of newline-separated <c>KEY=VALUE</c> assignments, such as
+    /// <c>WATCHDOG=1</c> or <c>STATUS=Ready</c>. A missing or full socket is ignored, as
+    /// sd_notify's callers do: notification must never take the node down.
+    /// </summary>
+    /// <returns>Whether the datagram was sent.</returns>
+    public bool Send(string assignments)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        if (_endpoint is null)
+        {
+            return false;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(assignments);
+        lock (_gate)
+        {
+            try
+            {
+                _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+                _socket.SendTo(bytes, SocketFlags.None, _endpoint);
+                return true;
+            }
+            catch (SocketException)
+            {
+                _socket?.Dispose();
+                _socket = null;
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _socket?.Dispose();
+            _socket = null;
+        }
+    }
+}
