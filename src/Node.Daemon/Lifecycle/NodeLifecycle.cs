@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,10 +19,19 @@ internal sealed partial class NodeLifecycle(
     NotifySocket notify,
     IHostApplicationLifetime lifetime,
     DaemonLaunch launch,
-    ILogger<NodeLifecycle> logger) : IHostedService
+    ILogger<NodeLifecycle> logger) : IHostedService, IDisposable
 {
+    private PosixSignalRegistration? _sigint;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // systemd's lifetime stops on SIGTERM only; an operator's Ctrl+C must stop the node as cleanly.
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            lifetime.StopApplication();
+        });
+
         var options = node.CurrentValue;
         notify.Send($"STATUS=Starting node {options.Name}");
         LogStarting(logger, options.Name, HelpTextVersion, options.DataDirectory, log.Value.Directory,
@@ -42,7 +52,14 @@ internal sealed partial class NodeLifecycle(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopped(logger, node.CurrentValue.Name);
+        Dispose();
         return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _sigint?.Dispose();
+        _sigint = null;
     }
 
     private static string HelpTextVersion => CommandLine.HelpText.Version;

@@ -1,0 +1,71 @@
+using Node.Daemon.CommandLine;
+
+namespace Node.Daemon.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Each_setting_flag_sets_its_configuration_key()
+    {
+        Assert.True(DaemonCommandLine.TryParse(
+            ["--data-dir", "/d", "--log-dir=/l", "--name", "n1", "--peer-port", "0", "--log-level", "Debug", "--config", "c.json"],
+            out var parsed, out var error), error);
+
+        Assert.Equal(DaemonCommand.Run, parsed.Command);
+        Assert.Equal("c.json", parsed.ConfigFile);
+        Assert.Equal("/d", parsed.Settings["Node:DataDirectory"]);
+        Assert.Equal("/l", parsed.Settings["Logging:Directory"]);
+        Assert.Equal("n1", parsed.Settings["Node:Name"]);
+        Assert.Equal("0", parsed.Settings["Federation:PeerPort"]);
+        Assert.Equal("Debug", parsed.Settings["Logging:Level"]);
+    }
+
+    [Fact]
+    public void Set_takes_any_key_and_accepts_double_underscores()
+    {
+        Assert.True(DaemonCommandLine.TryParse(["--set", "Logging__RetainedFileCount=7", "--set=Node:Name=a=b"], out var parsed, out _));
+
+        Assert.Equal("7", parsed.Settings["Logging:RetainedFileCount"]);
+        Assert.Equal("a=b", parsed.Settings["Node:Name"]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, DaemonCommand.Help)]
+    [InlineData(new[] { "-h" }, DaemonCommand.Help)]
+    [InlineData(new[] { "--version" }, DaemonCommand.Version)]
+    [InlineData(new[] { "-V", "--help" }, DaemonCommand.Help)]
+    public void Help_and_version_are_commands(string[] args, DaemonCommand expected)
+    {
+        Assert.True(DaemonCommandLine.TryParse(args, out var parsed, out _));
+        Assert.Equal(expected, parsed.Command);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
+    [InlineData(new[] { "--bogus=1" }, "unknown option '--bogus'")]
+    [InlineData(new[] { "-x" }, "unknown option '-x'")]
+    [InlineData(new[] { "--data-dir" }, "option '--data-dir' needs a value")]
+    [InlineData(new[] { "--name", "--peer-port", "1" }, "option '--name' needs a value")]
+    [InlineData(new[] { "run" }, "unexpected argument 'run'")]
+    [InlineData(new[] { "--set", "novalue" }, "--set needs KEY=VALUE")]
+    public void Bad_arguments_are_named_in_the_error(string[] args, string expected)
+    {
+        Assert.False(DaemonCommandLine.TryParse(args, out _, out var error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_every_flag_and_the_exit_codes()
+    {
+        var usage = HelpText.Usage();
+
+        foreach (var (flag, key, _, _) in DaemonCommandLine.SettingFlags)
+        {
+            Assert.Contains(flag, usage, StringComparison.Ordinal);
+            Assert.Contains(key, usage, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("--config FILE", usage, StringComparison.Ordinal);
+        Assert.Contains("2 usage or configuration error", usage, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,176 @@
+using Node.Daemon.CommandLine;
+using Node.Daemon.Configuration;
+using Node.Daemon.Tests.Support;
+
+namespace Node.Daemon.Tests;
+
+public sealed class ConfigurationTests
+{
+    private static DaemonLaunch Launch(TempDirectory dir, string[] args, Dictionary<string, string?>? environment = null)
+    {
+        Assert.True(DaemonCommandLine.TryParse(args, out var commandLine, out var error), error);
+        return new DaemonLaunch(commandLine, environment ?? [], dir.Path, 4242);
+    }
+
+    private static ResolvedSettings Resolve(DaemonLaunch launch)
+    {
+        Assert.True(NodeConfiguration.TryBuild(launch, out var configuration, out var error), error);
+        Assert.Empty(NodeOptionsRegistration.Check(configuration, launch));
+        return NodeOptionsRegistration.Resolve(configuration, launch);
+    }
+
+    [Fact]
+    public void Without_any_setting_the_node_runs_from_dot_node_with_its_defaults()
+    {
+        using var dir = new TempDirectory();
+
+        var settings = Resolve(Launch(dir, []));
+
+        Assert.Equal(dir.Combine(".node"), settings.Node.DataDirectory);
+        Assert.Equal(dir.Combine(".node", "logs"), settings.Log.Directory);
+        Assert.Equal(Environment.MachineName, settings.Node.Name);
+        Assert.Equal("Information", settings.Log.Level);
+        Assert.Equal(30, settings.Log.RetainedFileCount);
+        Assert.Equal(8102, settings.Federation.PeerPort);
+    }
+
+    [Fact]
+    public void Under_systemd_the_state_and_logs_directories_come_from_the_environment()
+    {
+        using var dir = new TempDirectory();
+
+        var settings = Resolve(Launch(dir, [], new() { ["STATE_DIRECTORY"] = "/var/lib/sovereign-node", ["LOGS_DIRECTORY"] = "/var/log/sovereign-node" }));
+
+        Assert.Equal("/var/lib/sovereign-node", settings.Node.DataDirectory);
+        Assert.Equal("/var/log/sovereign-node", settings.Log.Directory);
+    }
+
+    [Fact]
+    public void The_config_file_is_overridden_by_the_environment_which_is_overridden_by_flags()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("node.json", """
+            { "Node": { "Name": "from-file", "DataDirectory": "file-data" },
+              "Federation": { "PeerPort": 9001 },
+              "Logging": { "Level": "Warning", "RetainedFileCount": 5 } }
+            """);
+        var environment = new Dictionary<string, string?>
+        {
+            ["SOVEREIGN_NODE__NODE__NAME"] = "from-env",
+            ["SOVEREIGN_NODE__FEDERATION__PEERPORT"] = "9002",
+        };
+
+        var fileOnly = Resolve(Launch(dir, ["--config", file]));
+        var fileAndEnvironment = Resolve(Launch(dir, ["--config", file], environment));
+        var all = Resolve(Launch(dir, ["--config", file, "--name", "from-flag"], environment));
+
+        Assert.Equal(("from-file", 9001, "Warning", 5), (fileOnly.Node.Name, fileOnly.Federation.PeerPort, fileOnly.Log.Level, fileOnly.Log.RetainedFileCount));
+        Assert.Equal(dir.Combine("file-data"), fileOnly.Node.DataDirectory);
+        Assert.Equal(("from-env", 9002, "Warning"), (fileAndEnvironment.Node.Name, fileAndEnvironment.Federation.PeerPort, fileAndEnvironment.Log.Level));
+        Assert.Equal(("from-flag", 9002), (all.Node.Name, all.Federation.PeerPort));
+    }
+
+    [Fact]
+    public void Under_systemd_the_config_file_is_found_in_the_configuration_directory()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("node.json", """{ "Node": { "Name": "installed" } }""");
+
+        var settings = Resolve(Launch(dir, [], new() { ["CONFIGURATION_DIRECTORY"] = dir.Path }));
+
+        Assert.Equal("installed", settings.Node.Name);
+    }
+
+    public static TheoryData<string[], string, string> InvalidOptions => new()
+    {
+        { ["--peer-port", "70000"], "", "Federation:PeerPort must be a port from 0 to 65535 (0 picks a free port); was 70000." },
+        { ["--peer-port", "-1"], "", "Federation:PeerPort must be a port from 0 to 65535" },
+        { ["--peer-port", "eighty"], "", "Federation:PeerPort must be a whole number; was 'eighty'." },
+        { ["--log-level", "Loud"], "", "Logging:Level must be one of Verbose, Debug, Information, Warning, Error, Fatal; was 'Loud'." },
+        { ["--set", "Logging:RetainedFileCount=0"], "", "Logging:RetainedFileCount must be from 1 to 3650; was 0." },
+        { ["--set", "Logging:RetainedFileCount=many"], "", "Logging:RetainedFileCount must be a whole number; was 'many'." },
+        { ["--name", " padded "], "", "Node:Name must be 1 to 64 characters" },
+        { ["--name", new string('n', 65)], "", "Node:Name must be 1 to 64 characters" },
+        { ["--set", "Federation:PerPort=1"], "", "Federation:PerPort (from command line) is not a known setting. Did you mean Federation:PeerPort?" },
+        { [], """{ "Federation": { "PeerPort": 99999 } }""", "Federation:PeerPort must be a port from 0 to 65535" },
+        { [], """{ "Nodes": { "Name": "x" } }""", "Nodes:Name (from file" },
+        { [], """{ "Node": { "Name": "x", }""", "is not valid" },
+        { [], """{ "Node": { "Name": "a" }, "Node": { "Name": "b" } }""", "A duplicate key 'Node:Name' was found." },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public async Task An_invalid_option_stops_the_daemon_with_exit_code_2_and_names_it(string[] args, string fileContent, string expected)
+    {
+        using var dir = new TempDirectory();
+        if (fileContent.Length > 0)
+        {
+            args = [.. args, "--config", dir.Write("node.json", fileContent)];
+        }
+
+        var error = new StringWriter();
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), args, error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine(".node")), "A refused configuration must not create the state directory.");
+    }
+
+    [Fact]
+    public async Task An_invalid_environment_variable_is_named_with_its_origin()
+    {
+        using var dir = new TempDirectory();
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["SOVEREIGN_NODE__LOGGING__LEVL"] = "Debug" }, [],
+            error: error, stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        Assert.Contains("LOGGING:LEVL (from environment) is not a known setting. Did you mean Logging:Level?", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_is_a_configuration_error()
+    {
+        using var dir = new TempDirectory();
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), ["--config", "absent.json"], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        Assert.Contains($"configuration file {dir.Combine("absent.json")} does not exist.", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_problem_is_reported_at_once()
+    {
+        using var dir = new TempDirectory();
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(),
+            ["--peer-port", "70000", "--log-level", "Loud", "--name", ""], error: error, stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.Contains("Federation:PeerPort", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Logging:Level", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Node:Name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unusable_state_directory_fails_start_up_with_exit_code_1_and_names_it()
+    {
+        using var dir = new TempDirectory();
+        var blocker = dir.Write("not-a-dir", "");
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), ["--data-dir", blocker], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Contains($"State directory {blocker} is a file, not a directory.", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Node.Daemon.Health;
+using Node.Daemon.Tests.Support;
+
+namespace Node.Daemon.Tests;
+
+/// <summary>The daemon's sd_notify traffic, in process, against a real notify socket.</summary>
+public sealed class WatchdogTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1); // half of WATCHDOG_USEC below
+
+    [Fact]
+    public async Task Ready_is_sent_only_after_start_up_work_is_done()
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        var gate = new GatedStartup();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
+            b => b.Services.AddHostedService(_ => gate), stoppingToken: stop.Token);
+        await notify.WaitForAsync("STATUS=Starting");
+        await gate.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(Directory.Exists(dir.Combine(".node")), "The state directory exists before start-up ends.");
+        Assert.False(notify.HasPending, $"Nothing more is sent while start-up is still running.");
+        gate.Release.SetResult();
+        await notify.WaitForAsync("READY=1");
+        Assert.True(gate.Finished);
+
+        await stop.CancelAsync();
+        await notify.WaitForAsync("STOPPING=1");
+        Assert.Equal(ExitCodes.Ok, await run);
+    }
+
+    [Fact]
+    public async Task Pings_the_watchdog_only_while_every_critical_loop_progresses()
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        var time = new FakeTimeProvider(Start);
+        var hung = new RegisteredLoop("test-loop");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path, ["WATCHDOG_USEC"] = "2000000" };
+
+        var run = InProcessDaemon.RunAsync(dir.Path, environment, [], b =>
+        {
+            b.Services.AddSingleton<TimeProvider>(time);
+            b.Services.AddHostedService(sp => hung.With(sp.GetRequiredService<CriticalLoops>()));
+        }, stoppingToken: stop.Token);
+        await WaitForAllAsync(notify, "READY=1", "STATUS=Ready", "WATCHDOG=1");
+
+        time.Advance(Interval); // the loop has been silent 1 s of its 2 s
+        Assert.Equal("WATCHDOG=1", await notify.NextAsync());
+        time.Advance(Interval); // 2 s: at the bound, not past it
+        Assert.Equal("WATCHDOG=1", await notify.NextAsync());
+        time.Advance(Interval); // 3 s: stalled
+        Assert.Equal("STATUS=Degraded: critical loop test-loop has stalled", await notify.NextAsync()); // and no ping
+        hung.Loop.Beat();
+        time.Advance(Interval);
+        Assert.Equal("WATCHDOG=1", await notify.NextAsync());
+        Assert.Equal("STATUS=Running: all critical loops are making progress", await notify.NextAsync());
+
+        await stop.CancelAsync();
+        await notify.WaitForAsync("STOPPING=1");
+        Assert.Equal(ExitCodes.Ok, await run);
+    }
+
+    [Fact]
+    public async Task Without_WATCHDOG_USEC_no_ping_is_sent()
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        var time = new FakeTimeProvider(Start);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
+            b => b.Services.AddSingleton<TimeProvider>(time), stoppingToken: stop.Token);
+        await WaitForAllAsync(notify, "READY=1", "STATUS=Ready");
+        time.Advance(TimeSpan.FromMinutes(5));
+        await stop.CancelAsync();
+        await notify.WaitForAsync("STOPPING=1");
+        Assert.Equal(ExitCodes.Ok, await run);
+
+        Assert.DoesNotContain(notify.Seen, m => m.Contains("WATCHDOG=1", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForAllAsync(NotifyListener notify, params string[] assignments)
+    {
+        var missing = new HashSet<string>(assignments);
+        while (missing.Count > 0)
+        {
+            var message = await notify.NextAsync();
+            missing.RemoveWhere(a => NotifyListener.Contains(message, a));
+        }
+    }
+
+    private sealed class GatedStartup : IHostedService
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Finished { get; private set; }
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            Entered.SetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            Finished = true;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>A critical loop that progresses only when the test says so.</summary>
+    private sealed class RegisteredLoop(string name) : IHostedService
+    {
+        private CriticalLoops? _loops;
+
+        public CriticalLoop Loop { get; private set; } = null!;
+
+        public RegisteredLoop With(CriticalLoops loops)
+        {
+            _loops = loops;
+            return this;
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            Loop = _loops!.Register(name);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            Loop.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+}
