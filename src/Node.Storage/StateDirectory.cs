@@ -33,14 +33,7 @@ public static class StateDirectory
 
             if (!Directory.Exists(full))
             {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(full);
-                }
-                else
-                {
-                    Directory.CreateDirectory(full, CreateMode);
-                }
+                Directory.CreateDirectory(full, CreateMode);
             }
 
             var probe = Path.Combine(full, $".write-probe-{Environment.ProcessId}");

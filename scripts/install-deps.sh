@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and the tests need, and only those that are missing.
+# Native AOT links with clang and zlib. Later suites add their packages to the list below.
+set -euo pipefail
+
+packages=(clang zlib1g-dev)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+# Debian's clang-NN (without the clang metapackage) serves native AOT just as well.
+if [[ " ${missing[*]} " == *" clang "* ]] && compgen -c | grep -qE '^clang(-[0-9]+)?$'; then
+  missing=("${missing[@]/clang}")
+  read -r -a missing <<<"${missing[*]}"
+fi
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
