@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Node.Benchmarks;
+
+/// <summary>
+/// Time from exec of the native-AOT <c>sovereign-node</c> to its <c>READY=1</c> on a real
+/// notify socket, as systemd would see it: a fresh state directory each start. The binary is
+/// <c>$SOVEREIGN_NODE_BIN</c>, or <c>artifacts/aot/sovereign-node</c> from scripts/publish-aot.sh.
+/// </summary>
+[Config(typeof(Config))]
+public partial class StartupBenchmarks
+{
+    private string _binary = "";
+    private string _dir = "";
+    private Socket? _notify;
+    private Process? _daemon;
+    private readonly byte[] _buffer = new byte[4096];
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithWarmupCount(3)
+                .WithIterationCount(40)
+                .WithInvocationCount(1)
+                .WithUnrollFactor(1));
+            AddColumn(StatisticColumn.Median, StatisticColumn.P95, StatisticColumn.Max);
+        }
+    }
+
+    [GlobalSetup]
+    public void FindBinary()
+    {
+        _binary = Environment.GetEnvironmentVariable("SOVEREIGN_NODE_BIN") is { Length: > 0 } bin ? bin : FindInRepository();
+        if (!File.Exists(_binary))
+        {
+            throw new FileNotFoundException($"No sovereign-node binary at {_binary}; run scripts/publish-aot.sh first or set SOVEREIGN_NODE_BIN.");
+        }
+    }
+
+    [IterationSetup]
+    public void Prepare()
+    {
+        _dir = Directory.CreateTempSubdirectory("sovereign-bench-").FullName;
+        _notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        _notify.Bind(new UnixDomainSocketEndPoint(Path.Combine(_dir, "notify.sock")));
+        _notify.ReceiveTimeout = 10_000;
+    }
+
+    [Benchmark(Description = "exec to READY=1")]
+    public void StartToReady()
+    {
+        var start = new ProcessStartInfo(_binary)
+        {
+            WorkingDirectory = _dir,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--data-dir");
+        start.ArgumentList.Add(Path.Combine(_dir, "state"));
+        start.Environment["NOTIFY_SOCKET"] = Path.Combine(_dir, "notify.sock");
+        _daemon = Process.Start(start)!;
+        _daemon.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        while (true)
+        {
+            var n = _notify!.Receive(_buffer);
+            if (Encoding.UTF8.GetString(_buffer, 0, n).Split('\n').Contains("READY=1"))
+            {
+                return;
+            }
+        }
+    }
+
+    [IterationCleanup]
+    public void Stop()
+    {
+        if (_daemon is { HasExited: false })
+        {
+            _ = Kill(_daemon.Id, 15);
+            if (!_daemon.WaitForExit(10_000) || _daemon.ExitCode != 0)
+            {
+                throw new InvalidOperationException("sovereign-node did not stop cleanly on SIGTERM.");
+            }
+        }
+
+        _daemon?.Dispose();
+        _notify?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string FindInRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SovereignNode.sln")))
+            {
+                return Path.Combine(dir.FullName, "artifacts", "aot", "sovereign-node");
+            }
+        }
+
+        return "sovereign-node";
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
