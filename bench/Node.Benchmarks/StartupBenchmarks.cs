@@ -15,6 +15,8 @@ namespace Node.Benchmarks;
 /// Time from exec of the native-AOT <c>sovereign-node</c> to its <c>READY=1</c> on a real
 /// notify socket, as systemd would see it: a fresh state directory each start. The binary is
 /// <c>$SOVEREIGN_NODE_BIN</c>, or <c>artifacts/aot/sovereign-node</c> from scripts/publish-aot.sh.
+/// With <see cref="ColdPageCache"/> the kernel's page cache is dropped before each start (root
+/// only), so the binary and its libraries come from disk, as on a machine's first boot.
 /// </summary>
 [Config(typeof(Config))]
 public partial class StartupBenchmarks
@@ -40,6 +42,10 @@ public partial class StartupBenchmarks
         }
     }
 
+    /// <summary>Drop the page cache before each start (needs root).</summary>
+    [Params(false, true)]
+    public bool ColdPageCache { get; set; }
+
     [GlobalSetup]
     public void FindBinary()
     {
@@ -57,6 +63,20 @@ public partial class StartupBenchmarks
         _notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         _notify.Bind(new UnixDomainSocketEndPoint(Path.Combine(_dir, "notify.sock")));
         _notify.ReceiveTimeout = 10_000;
+        if (ColdPageCache)
+        {
+            using var sync = Process.Start("sync")!;
+            sync.WaitForExit();
+
+            try
+            {
+                File.WriteAllText("/proc/sys/vm/drop_caches", "3");
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                throw new InvalidOperationException("ColdPageCache=true needs root to write /proc/sys/vm/drop_caches; filter it out otherwise.", ex);
+            }
+        }
     }
 
     [Benchmark(Description = "exec to READY=1")]
