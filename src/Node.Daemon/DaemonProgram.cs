@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
@@ -75,7 +76,21 @@ public static class DaemonProgram
             try
             {
                 using var host = NodeHost.Build(launch, configuration, logger, level, customize);
-                await host.RunAsync(stoppingToken).ConfigureAwait(false);
+                // RunAsync without its dispose: the services are read below, then `using` disposes.
+                await host.StartAsync(stoppingToken).ConfigureAwait(false);
+                await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
+
+                // A worker that faulted stopped the host (the host logged it): that is a failure,
+                // and systemd's Restart=on-failure must see it as one.
+                var faulted = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+                    .FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+                if (faulted is not null)
+                {
+                    logger.Fatal(faulted.ExecuteTask!.Exception!.GetBaseException(), "Node stopped because {Service} failed.", faulted.GetType().Name);
+                    notify.Send($"STATUS=Failed: {faulted.GetType().Name} failed");
+                    return ExitCodes.Failure;
+                }
+
                 return ExitCodes.Ok;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

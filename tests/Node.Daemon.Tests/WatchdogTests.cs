@@ -88,6 +88,29 @@ public sealed class WatchdogTests
         Assert.DoesNotContain(notify.Seen, m => m.Contains("WATCHDOG=1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_worker_that_fails_stops_the_node_with_exit_code_1()
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
+            b => b.Services.AddHostedService<FailingWorker>(), stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        await notify.WaitForAsync("STATUS=Failed: FailingWorker failed");
+        Assert.Contains("Node stopped because FailingWorker failed.", LogFiles.Read(dir.Combine(".node", "logs"), "errors-*.log"), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingWorker : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("worker broke");
+        }
+    }
+
     private static async Task WaitForAllAsync(NotifyListener notify, params string[] assignments)
     {
         var missing = new HashSet<string>(assignments);

@@ -34,8 +34,8 @@ public static class NodeLogging
         var keep = options.RetainedFileCount;
         var configuration = new LoggerConfiguration()
             .MinimumLevel.ControlledBy(level)
+            // The framework's own start/stop lines repeat ours (NodeLifecycle); its warnings still show.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .Enrich.FromLogContext()
             .Enrich.With<SourceEnricher>()
             .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,
