@@ -93,6 +93,13 @@ public static class DaemonProgram
 
                 return ExitCodes.Ok;
             }
+            catch (Exception ex) when (Unwrap(ex) is StoreOpenException store)
+            {
+                logger.Fatal("Node cannot start: {Reason}", store.Message);
+                await error.WriteLineAsync($"sovereign-node: {store.Message}").ConfigureAwait(false);
+                notify.Send($"STATUS=Failed: {store.Message}");
+                return ExitCodes.StoreUnusable;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.Fatal(ex, "Node stopped on a fault it could not handle.");
@@ -101,6 +108,8 @@ public static class DaemonProgram
             }
         }
     }
+
+    private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerExceptions: [var single] } ? single : ex;
 
     private static async Task<int> ConfigurationFailed(TextWriter error, NotifySocket notify, IReadOnlyList<string> problems)
     {

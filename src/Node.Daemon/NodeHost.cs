@@ -4,10 +4,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
 using Node.Daemon.Systemd;
+using Node.Storage;
+using Node.Storage.Writing;
 using Serilog;
 using Serilog.Core;
 
@@ -63,6 +66,13 @@ public static class NodeHost
 
         services.AddSingleton<CriticalLoops>();
         services.AddHostedService<NodeLifecycle>();
+        services.AddStorage(sp => new StoreHostSettings(
+            () => sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
+            () =>
+            {
+                var loop = sp.GetRequiredService<CriticalLoops>().Register("store-writer");
+                return new WriterHeartbeat(loop.Beat, loop.Idle);
+            }));
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();

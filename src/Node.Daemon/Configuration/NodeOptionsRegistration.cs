@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Node.Federation;
+using Node.Storage;
 
 namespace Node.Daemon.Configuration;
 
@@ -9,7 +10,7 @@ namespace Node.Daemon.Configuration;
 public static class NodeOptionsRegistration
 {
     /// <summary>
-    /// Binds <see cref="NodeOptions"/>, <see cref="LogOptions"/> and <see cref="FederationOptions"/> to
+    /// Binds <see cref="NodeOptions"/>, <see cref="LogOptions"/>, <see cref="StoreOptions"/> and <see cref="FederationOptions"/> to
     /// <paramref name="configuration"/> with their validators, resolving relative paths against
     /// the launch's working directory, and registers the <see cref="ConfigurationSchema"/>.
     /// </summary>
@@ -34,14 +35,20 @@ public static class NodeOptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LogOptions>, LogOptionsValidator>();
 
+        services.AddOptions<StoreOptions>()
+            .Bind(configuration.GetSection(StoreOptions.SectionName))
+            .ValidateOnStart();
+
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.SectionName))
             .ValidateOnStart();
         services.AddFederation();
+        services.AddStorageOptions();
 
         services.AddSingleton(new ConfigurationSchema()
             .Add<NodeOptions>(NodeOptions.SectionName)
             .Add<LogOptions>(LogOptions.SectionName)
+            .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName));
         return services;
     }

@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace Node.Daemon.Health;
 
 /// <summary>
-/// The registry of the node's critical loops. A loop registers once and calls
-/// <see cref="CriticalLoop.Beat"/> each time it makes progress; the watchdog pings systemd only
-/// while every registered loop has beaten recently enough, so a hung loop leads to a restart.
+/// The registry of the node's critical loops. A loop registers once, calls
+/// <see cref="CriticalLoop.Beat"/> each time it makes progress and <see cref="CriticalLoop.Idle"/>
+/// when it waits for work; the watchdog pings systemd only while every loop at work has beaten
+/// recently enough, so a hung loop leads to a restart.
 /// Thread-safe.
 /// </summary>
 public sealed class CriticalLoops(TimeProvider time)

@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Node.Daemon.Configuration;
 using Node.Daemon.Logging;
 using Node.Daemon.Systemd;
+using Node.Storage;
+using Node.Storage.Events;
+using Node.Storage.Writing;
 using Serilog.Core;
 
 namespace Node.Daemon.Lifecycle;
@@ -22,6 +26,7 @@ public sealed partial class ConfigReloader(
     DaemonLaunch launch,
     LoggingLevelSwitch level,
     NotifySocket notify,
+    StoreHost store,
     ILogger<ConfigReloader> logger) : IHostedService, IDisposable
 {
     /// <summary>Keys whose new value takes effect without a restart.</summary>
@@ -114,6 +119,7 @@ public sealed partial class ConfigReloader(
 
         var changes = string.Join("; ", changed.Select(k => $"{k}: {Show(k, before)} -> {Show(k, after)}"));
         LogChanged(logger, source, changes);
+        Record(changed);
         var restartOnly = string.Join(", ", changed.Where(k => !LiveKeys.Contains(k)));
         if (restartOnly.Length > 0)
         {
@@ -121,6 +127,20 @@ public sealed partial class ConfigReloader(
         }
 
         return changed;
+    }
+
+    // A reload is a state change; the log keeps which keys changed (never their values, which may be secret).
+    private void Record(List<string> changed)
+    {
+        try
+        {
+            var payload = JsonSerializer.Serialize(changed.ToArray(), DaemonJson.Default.StringArray);
+            store.Store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.ConfigReloaded, $$"""{"changed":{{payload}}}""")).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is StoreWriteException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogNotRecorded(logger, ex.Message);
+        }
     }
 
     private static Dictionary<string, string> Snapshot(IConfiguration configuration)
@@ -153,6 +173,9 @@ public sealed partial class ConfigReloader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {Source}: {Changes}.")]
     private static partial void LogChanged(ILogger logger, string source, string changes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the configuration reload in the event log: {Reason}")]
+    private static partial void LogNotRecorded(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {Source}: nothing changed.")]
     private static partial void LogUnchanged(ILogger logger, string source);

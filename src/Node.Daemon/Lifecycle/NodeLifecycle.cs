@@ -1,10 +1,14 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Configuration;
 using Node.Daemon.Systemd;
 using Node.Federation;
+using Node.Storage;
+using Node.Storage.Events;
+using Node.Storage.Writing;
 
 namespace Node.Daemon.Lifecycle;
 
@@ -19,6 +23,7 @@ internal sealed partial class NodeLifecycle(
     NotifySocket notify,
     IHostApplicationLifetime lifetime,
     DaemonLaunch launch,
+    StoreHost store,
     ILogger<NodeLifecycle> logger) : IHostedService, IDisposable
 {
     private PosixSignalRegistration? _sigint;
@@ -38,11 +43,13 @@ internal sealed partial class NodeLifecycle(
             federation.Value.PeerPort, launch.ConfigFile ?? "(none)", launch.ProcessId);
         lifetime.ApplicationStarted.Register(() =>
         {
+            Record(EventKinds.NodeStarted);
             notify.Send($"STATUS=Ready: node {node.CurrentValue.Name}, state in {options.DataDirectory}");
             LogReady(logger, node.CurrentValue.Name);
         });
         lifetime.ApplicationStopping.Register(() =>
         {
+            Record(EventKinds.NodeStopped);
             notify.Send("STATUS=Stopping");
             LogStopping(logger, node.CurrentValue.Name);
         });
@@ -62,10 +69,28 @@ internal sealed partial class NodeLifecycle(
         _sigint = null;
     }
 
+    // Start and stop are state changes: the event log records them. Runs before the store closes
+    // (stopping callbacks precede every service's StopAsync).
+    private void Record(string kind)
+    {
+        var payload = $$"""{"name":{{JsonSerializer.Serialize(node.CurrentValue.Name, DaemonJson.Default.String)}},"version":"{{HelpTextVersion}}","pid":{{launch.ProcessId}}}""";
+        try
+        {
+            store.Store.Writer.WriteAsync(c => c.AppendEvent(kind, payload)).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is StoreWriteException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogNotRecorded(logger, kind, ex.Message);
+        }
+    }
+
     private static string HelpTextVersion => CommandLine.HelpText.Version;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} starting: version {Version}, state {DataDirectory}, logs {LogDirectory}, peer port {PeerPort}, config {ConfigFile}, pid {Pid}.")]
     private static partial void LogStarting(ILogger logger, string name, string version, string dataDirectory, string logDirectory, int peerPort, string configFile, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record {Kind} in the event log: {Reason}")]
+    private static partial void LogNotRecorded(ILogger logger, string kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} ready.")]
     private static partial void LogReady(ILogger logger, string name);

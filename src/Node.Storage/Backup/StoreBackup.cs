@@ -1,0 +1,196 @@
+using Microsoft.Data.Sqlite;
+using Node.Storage.Events;
+using Node.Storage.Schema;
+
+namespace Node.Storage.Backup;
+
+/// <summary>
+/// Online backup through SQLite's backup API (a consistent snapshot while the node keeps
+/// writing), and restore from one (with the node stopped). A backup records its event-log head;
+/// a restore checks the file, the whole chain and that head before it replaces anything, and
+/// keeps the file it replaces.
+/// </summary>
+public static class StoreBackup
+{
+    /// <summary>
+    /// Writes a backup of <paramref name="store"/> to <paramref name="destination"/> (through a
+    /// temporary file, so a half-written backup never carries the final name), checks it, and
+    /// appends <see cref="EventKinds.BackupCreated"/> to the store's log.
+    /// </summary>
+    /// <exception cref="IOException">The destination exists, or cannot be written.</exception>
+    public static async Task<BackupInfo> CreateAsync(NodeStore store, string destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
+        destination = Path.GetFullPath(destination);
+        if (File.Exists(destination))
+        {
+            throw new IOException($"Backup destination {destination} already exists; choose a new file name.");
+        }
+
+        var temporary = destination + $".partial-{Environment.ProcessId}";
+        try
+        {
+            var createdAt = await store.Writer.WriteAsync(c => c.Now, cancellationToken).ConfigureAwait(false);
+            using (var source = store.OpenReader())
+            using (var copy = Open(temporary, SqliteOpenMode.ReadWriteCreate))
+            {
+                source.BackupDatabase(copy);
+                NodeStore.QuickCheck(copy, temporary);
+                var chain = EventLog.Verify(copy);
+                if (!chain.IsIntact)
+                {
+                    throw new InvalidOperationException($"The backup's event log does not verify ({chain}); the store itself should be checked.");
+                }
+
+                Sql.Execute(copy, "CREATE TABLE backup_info (created_at INTEGER NOT NULL, schema_version INTEGER NOT NULL, head_seq INTEGER NOT NULL, head_hash BLOB NOT NULL)");
+                using var record = copy.CreateCommand();
+                record.CommandText = "INSERT INTO backup_info VALUES ($at, $schema, $seq, $hash)";
+                record.Parameters.AddWithValue("$at", createdAt);
+                record.Parameters.AddWithValue("$schema", Migrator.ReadVersion(copy));
+                record.Parameters.AddWithValue("$seq", chain.HeadSeq);
+                record.Parameters.AddWithValue("$hash", chain.HeadHash);
+                record.ExecuteNonQuery();
+                Sql.Execute(copy, "PRAGMA journal_mode = DELETE");
+            }
+
+            SqliteConnection.ClearAllPools();
+            FlushToDisk(temporary);
+            File.Move(temporary, destination);
+            var info = Read(destination);
+            var payload = $$"""{"path":{{System.Text.Json.JsonSerializer.Serialize(destination, StorageJson.Default.String)}},"head":{{info.EventHeadSeq}}}""";
+            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.BackupCreated, payload), cancellationToken).ConfigureAwait(false);
+            return info;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads what a backup file says it holds, checking that it is one.</summary>
+    /// <exception cref="InvalidDataException">It is not a backup made by <see cref="CreateAsync"/>.</exception>
+    public static BackupInfo Read(string backup)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(backup);
+        backup = Path.GetFullPath(backup);
+        if (!File.Exists(backup))
+        {
+            throw new FileNotFoundException($"Backup {backup} does not exist.", backup);
+        }
+
+        try
+        {
+            using var connection = Open(backup, SqliteOpenMode.ReadOnly);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT created_at, schema_version, head_seq, head_hash, (SELECT count(*) FROM packets) FROM backup_info";
+            using var row = command.ExecuteReader();
+            if (!row.Read())
+            {
+                throw new InvalidDataException($"{backup} has an empty backup_info table; it is not a complete backup.");
+            }
+
+            return new BackupInfo(backup, row.GetInt64(0), row.GetInt32(1), row.GetInt64(2), (byte[])row[3], row.GetInt64(4), new FileInfo(backup).Length);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidDataException($"{backup} is not a Sovereign Node backup ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the store in <paramref name="directory"/> with <paramref name="backup"/>. The node
+    /// must be stopped (the store's lock is taken). The backup is checked first — quick_check,
+    /// schema version, the whole event chain, and that the chain ends at the recorded head —
+    /// and nothing is touched unless it passes. The replaced database is kept as
+    /// <c>node.db.replaced-TIMESTAMP</c>. The restored store gets a new epoch, so peers run a
+    /// full reconciliation with it, and its log records the restore at the next start.
+    /// </summary>
+    /// <returns>What was restored, and where the replaced file went (null when there was none).</returns>
+    /// <exception cref="StoreOpenException">The node is running (the lock is held).</exception>
+    /// <exception cref="InvalidDataException">The backup does not pass its checks.</exception>
+    public static (BackupInfo Restored, string? ReplacedFile) Restore(string backup, string directory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var info = Read(backup);
+        System.IO.Directory.CreateDirectory(directory);
+        using var held = NodeStore.AcquireLock(directory);
+        Check(info);
+
+        var target = Path.Combine(directory, NodeStore.FileName);
+        var staging = target + ".restoring";
+        File.Copy(info.Path, staging, overwrite: true);
+        using (var connection = Open(staging, SqliteOpenMode.ReadWrite))
+        {
+            NodeStore.RenewEpoch(connection);
+            using var pending = connection.CreateCommand();
+            pending.CommandText = "INSERT INTO store_info (key, value) VALUES ('restored_from', $from) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+            pending.Parameters.AddWithValue("$from", System.Text.Encoding.UTF8.GetBytes(info.Path));
+            pending.ExecuteNonQuery();
+            Sql.Execute(connection, "DROP TABLE backup_info");
+        }
+
+        SqliteConnection.ClearAllPools();
+        FlushToDisk(staging);
+        string? replaced = null;
+        if (File.Exists(target))
+        {
+            replaced = $"{target}.replaced-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
+            File.Move(target, replaced);
+            foreach (var suffix in (string[])["-wal", "-shm"])
+            {
+                if (File.Exists(target + suffix))
+                {
+                    File.Move(target + suffix, replaced + suffix);
+                }
+            }
+        }
+
+        File.Move(staging, target);
+        return (info, replaced);
+    }
+
+    private static void Check(BackupInfo info)
+    {
+        using var connection = Open(info.Path, SqliteOpenMode.ReadOnly);
+        try
+        {
+            NodeStore.QuickCheck(connection, info.Path);
+        }
+        catch (StoreOpenException ex)
+        {
+            throw new InvalidDataException($"Backup {info.Path} is damaged: {ex.Message}", ex);
+        }
+
+        if (info.SchemaVersion > Migrations.Latest)
+        {
+            throw new InvalidDataException($"Backup {info.Path} has schema {info.SchemaVersion}, newer than this sovereign-node (up to {Migrations.Latest}).");
+        }
+
+        var chain = EventLog.Verify(connection);
+        if (!chain.IsIntact)
+        {
+            throw new InvalidDataException($"Backup {info.Path} has a broken event log: entry {chain.FirstBadSeq}: {chain.Problem}.");
+        }
+
+        if (chain.HeadSeq != info.EventHeadSeq || !chain.HeadHash.AsSpan().SequenceEqual(info.EventHeadHash))
+        {
+            throw new InvalidDataException(
+                $"Backup {info.Path} does not end where it says: its log ends at entry {chain.HeadSeq}, its record says {info.EventHeadSeq} " +
+                $"{Convert.ToHexStringLower(info.EventHeadHash)}. It was changed after it was made.");
+        }
+    }
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static void FlushToDisk(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        stream.Flush(flushToDisk: true);
+    }
+}

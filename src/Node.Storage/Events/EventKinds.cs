@@ -1,0 +1,35 @@
+namespace Node.Storage.Events;
+
+/// <summary>The kinds of event the node appends. Kinds are lowercase <c>subject.verb</c>.</summary>
+public static class EventKinds
+{
+    /// <summary>The store was created (the first entry of every log).</summary>
+    public const string StoreCreated = "store.created";
+
+    /// <summary>The store was restored from a backup.</summary>
+    public const string StoreRestored = "store.restored";
+
+    /// <summary>The schema was upgraded.</summary>
+    public const string StoreMigrated = "store.migrated";
+
+    /// <summary>A backup was written.</summary>
+    public const string BackupCreated = "backup.created";
+
+    /// <summary>A packet was accepted into the knowledge base (payload: its 32-byte id).</summary>
+    public const string PacketAccepted = "packet.accepted";
+
+    /// <summary>Reasoning memory older than the retention period was removed.</summary>
+    public const string MemoryCompacted = "memory.compacted";
+
+    /// <summary>The node started.</summary>
+    public const string NodeStarted = "node.started";
+
+    /// <summary>The node stopped cleanly.</summary>
+    public const string NodeStopped = "node.stopped";
+
+    /// <summary>The configuration was reloaded (payload: the changed keys, never values).</summary>
+    public const string ConfigReloaded = "config.reloaded";
+
+    /// <summary>Something went wrong that an operator should know of.</summary>
+    public const string Incident = "incident";
+}

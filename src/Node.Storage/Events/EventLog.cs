@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace Node.Storage.Events;
+
+/// <summary>Reads and verifies the event log (appending goes through <see cref="Writing.WriteContext"/>).</summary>
+public static class EventLog
+{
+    /// <summary>
+    /// Walks the chain from <paramref name="fromSeq"/> to the end. With <paramref name="fromSeq"/>
+    /// above 1 the entry before it is taken as the anchor (a tail check); from 1 the anchor is the genesis hash.
+    /// </summary>
+    /// <returns>The first entry that does not chain — changed, removed or reordered — or an intact result.</returns>
+    public static ChainVerification Verify(SqliteConnection connection, long fromSeq = 1)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        fromSeq = Math.Max(1, fromSeq);
+        long expectedSeq = fromSeq;
+        byte[] prevHash = EventChain.Genesis.ToArray();
+        if (fromSeq > 1)
+        {
+            using var anchor = connection.CreateCommand();
+            anchor.CommandText = "SELECT seq, hash FROM events WHERE seq < $from ORDER BY seq DESC LIMIT 1";
+            anchor.Parameters.AddWithValue("$from", fromSeq);
+            using var reader = anchor.ExecuteReader();
+            if (reader.Read())
+            {
+                expectedSeq = reader.GetInt64(0) + 1;
+                prevHash = (byte[])reader[1];
+            }
+            else
+            {
+                expectedSeq = 1;
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE seq >= $from ORDER BY seq";
+        command.Parameters.AddWithValue("$from", expectedSeq);
+        using var rows = command.ExecuteReader();
+        long verified = 0;
+        var headSeq = expectedSeq - 1;
+        while (rows.Read())
+        {
+            var seq = rows.GetInt64(0);
+            var storedPrev = (byte[])rows[4];
+            var storedHash = (byte[])rows[5];
+            string? problem = null;
+            if (seq != expectedSeq)
+            {
+                problem = seq > expectedSeq
+                    ? $"entries {expectedSeq} to {seq - 1} are missing"
+                    : $"sequence {seq} is out of order (expected {expectedSeq})";
+            }
+            else if (!storedPrev.AsSpan().SequenceEqual(prevHash))
+            {
+                problem = $"it does not follow entry {seq - 1} (its previous hash differs): entries were reordered, replaced or removed";
+            }
+            else if (!EventChain.Hash(prevHash, seq, rows.GetInt64(1), rows.GetString(2), (byte[])rows[3]).AsSpan().SequenceEqual(storedHash))
+            {
+                problem = "its content was changed (its hash does not match)";
+            }
+
+            if (problem is not null)
+            {
+                return new ChainVerification(verified, headSeq, prevHash, seq, problem);
+            }
+
+            verified++;
+            headSeq = seq;
+            prevHash = storedHash;
+            expectedSeq = seq + 1;
+        }
+
+        return new ChainVerification(verified, headSeq, prevHash, null, null);
+    }
+
+    /// <summary>The last entry, or <see langword="null"/> for an empty log.</summary>
+    public static EventEntry? Head(SqliteConnection connection) => Tail(connection, 1) is [var head] ? head : null;
+
+    /// <summary>The last <paramref name="count"/> entries, oldest first.</summary>
+    public static IReadOnlyList<EventEntry> Tail(SqliteConnection connection, int count)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events ORDER BY seq DESC LIMIT $n";
+        command.Parameters.AddWithValue("$n", count);
+        var entries = new List<EventEntry>(Math.Min(count, 1024));
+        using (var rows = command.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                entries.Add(Read(rows));
+            }
+        }
+
+        entries.Reverse();
+        return entries;
+    }
+
+    /// <summary>Entries after <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public static IReadOnlyList<EventEntry> After(SqliteConnection connection, long afterSeq, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE seq > $after ORDER BY seq LIMIT $n";
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$n", limit);
+        var entries = new List<EventEntry>();
+        using var rows = command.ExecuteReader();
+        while (rows.Read())
+        {
+            entries.Add(Read(rows));
+        }
+
+        return entries;
+    }
+
+    private static EventEntry Read(SqliteDataReader rows) =>
+        new(rows.GetInt64(0), rows.GetInt64(1), rows.GetString(2), (byte[])rows[3], (byte[])rows[4], (byte[])rows[5]);
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Node.Storage.Internal;
+
+internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StoreOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxBatchSize is < 1 or > 100_000)
+        {
+            failures.Add($"Storage:MaxBatchSize must be from 1 to 100000; was {options.MaxBatchSize}.");
+        }
+
+        if (options.VerifyTailAtStart is < 0 or > 10_000_000)
+        {
+            failures.Add($"Storage:VerifyTailAtStart must be from 0 to 10000000 entries; was {options.VerifyTailAtStart}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,283 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Node.Storage.Events;
+using Node.Storage.Schema;
+using Node.Storage.Writing;
+
+namespace Node.Storage;
+
+/// <summary>
+/// The node's knowledge store: one SQLite database, <c>node.db</c>, in the state directory; WAL
+/// mode with <c>synchronous=FULL</c>, so a commit survives a power cut, not only a crash.
+/// Opening it checks it (<c>quick_check</c>, schema version, the event log's newest entries),
+/// migrates it, and holds <c>node.lock</c> so no second process opens it. All writes go through
+/// <see cref="Writer"/>; reads use their own connections (<see cref="OpenReader"/>).
+/// </summary>
+public sealed partial class NodeStore : IAsyncDisposable
+{
+    /// <summary>The database file name.</summary>
+    public const string FileName = "node.db";
+
+    /// <summary>The lock file name.</summary>
+    public const string LockFileName = "node.lock";
+
+    private readonly SqliteConnection _connection;
+    private readonly FileStream _lock;
+    private readonly string _readConnectionString;
+
+    private NodeStore(string directory, SqliteConnection connection, FileStream lockFile, StoreWriter writer, byte[] epoch)
+    {
+        Directory = directory;
+        Path = System.IO.Path.Combine(directory, FileName);
+        _connection = connection;
+        _lock = lockFile;
+        Writer = writer;
+        Epoch = epoch;
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+    }
+
+    /// <summary>The state directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>The single writer.</summary>
+    public StoreWriter Writer { get; }
+
+    /// <summary>
+    /// This store's epoch: 16 random bytes made when it was created and renewed on restore, so a
+    /// peer's remembered receive sequence is only trusted against the same store.
+    /// </summary>
+    public byte[] Epoch { get; }
+
+    /// <summary>
+    /// Opens (creating when missing) the store in <paramref name="directory"/>: locks it, checks it,
+    /// migrates it and starts the writer.
+    /// </summary>
+    /// <param name="directory">The state directory; it must exist.</param>
+    /// <param name="options">Check and batching settings.</param>
+    /// <param name="time">The clock of event and packet times.</param>
+    /// <param name="logger">Where the store logs.</param>
+    /// <param name="heartbeat">How the writer reports liveness (a critical loop), or null.</param>
+    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, or its event log does not verify. Nothing was modified.</exception>
+    public static NodeStore Open(string directory, StoreOptions options, TimeProvider time, ILogger logger, WriterHeartbeat? heartbeat = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        var path = System.IO.Path.Combine(directory, FileName);
+        var lockFile = AcquireLock(directory);
+        SqliteConnection? connection = null;
+        try
+        {
+            var existed = File.Exists(path);
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            try
+            {
+                connection.Open();
+                if (existed && options.QuickCheckAtStart)
+                {
+                    QuickCheck(connection, path);
+                }
+
+                if (Migrator.EnsureNotNewer(connection, path) == 0)
+                {
+                    // Must precede the first table; lets maintenance return free pages to the disk.
+                    Sql.Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
+                }
+
+                Sql.Execute(connection, "PRAGMA journal_mode = WAL");
+                Sql.Execute(connection, "PRAGMA synchronous = FULL");
+                Sql.Execute(connection, "PRAGMA busy_timeout = 5000");
+                Sql.Execute(connection, "PRAGMA journal_size_limit = 67108864");
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11 or 10)
+            {
+                throw Damaged(path, ex.Message, ex);
+            }
+
+            var applied = Migrator.Apply(connection, path, Migrations.Latest);
+            var epoch = EnsureEpoch(connection);
+            foreach (var step in applied)
+            {
+                LogMigrated(logger, path, step.Version, step.Name);
+            }
+
+            var tail = EventLog.Verify(connection, TailStart(connection, options.VerifyTailAtStart));
+            if (!tail.IsIntact)
+            {
+                throw new StoreOpenException(StoreProblem.BrokenEventLog,
+                    $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
+                    "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
+            }
+
+            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, time, logger,
+                options.MaxBatchSize, heartbeat);
+            var store = new NodeStore(directory, connection, lockFile, writer, epoch);
+            if (TakeRestoredFrom(connection) is { } restoredFrom)
+            {
+                var payload = $$"""{"from":{{System.Text.Json.JsonSerializer.Serialize(restoredFrom, StorageJson.Default.String)}},"head":{{tail.HeadSeq}}}""";
+                writer.WriteAsync(c => c.AppendEvent(EventKinds.StoreRestored, payload)).GetAwaiter().GetResult();
+            }
+
+            if (applied.Count > 0)
+            {
+                var created = applied[0].Version == 1;
+                var payload = $$"""{"from":{{applied[0].Version - 1}},"to":{{applied[^1].Version}}}""";
+                writer.WriteAsync(c => c.AppendEvent(created ? EventKinds.StoreCreated : EventKinds.StoreMigrated, payload)).GetAwaiter().GetResult();
+            }
+
+            LogOpened(logger, path, Migrations.Latest, tail.HeadSeq, tail.Verified);
+            return store;
+        }
+        catch
+        {
+            connection?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new read-only connection (pooled); dispose it after use.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var reader = new SqliteConnection(_readConnectionString);
+        reader.Open();
+        return reader;
+    }
+
+    /// <summary>Walks the whole event log's hash chain (what <c>nodectl log verify</c> reports).</summary>
+    public ChainVerification VerifyEventLog()
+    {
+        using var reader = OpenReader();
+        return EventLog.Verify(reader);
+    }
+
+    /// <summary>Finishes the queued writes, checkpoints the WAL into the database, and releases the lock.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Sql.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException)
+        {
+            // A checkpoint is an optimisation; the WAL is replayed at the next open.
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static FileStream AcquireLock(string directory)
+    {
+        var path = System.IO.Path.Combine(directory, LockFileName);
+        try
+        {
+            // FileShare.None takes an exclusive flock(2): a second process (or a restore) is refused.
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
+            stream.Write(pid);
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException ex)
+        {
+            var holder = TryReadPid(path);
+            throw new StoreOpenException(StoreProblem.Locked,
+                $"The store in {directory} is in use by another process{(holder is null ? "" : $" (pid {holder})")}: {LockFileName} is locked. " +
+                "Stop that sovereign-node first, or give this one another --data-dir.", ex);
+        }
+    }
+
+    private static string? TryReadPid(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            return reader.ReadLine()?.Trim() is { Length: > 0 } pid ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    internal static void QuickCheck(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(20)";
+        var problems = new List<string>();
+        using (var rows = command.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                problems.Add(rows.GetString(0));
+            }
+        }
+
+        if (problems is not ["ok"])
+        {
+            throw Damaged(path, string.Join("; ", problems), null);
+        }
+    }
+
+    private static StoreOpenException Damaged(string path, string detail, Exception? inner) =>
+        new(StoreProblem.Corrupt,
+            $"{path} is damaged (quick_check: {detail}). The node will not start on it, and the file was left exactly as it is. " +
+            "Restore the newest backup with the node stopped: sovereign-node restore --from BACKUP (the damaged file is kept beside it).", inner);
+
+    private static long TailStart(SqliteConnection connection, int entries)
+    {
+        if (entries <= 0)
+        {
+            return long.MaxValue;
+        }
+
+        var last = Sql.Scalar<long>(connection, "SELECT coalesce(max(seq), 0) FROM events");
+        return Math.Max(1, last - entries + 1);
+    }
+
+    private static byte[] EnsureEpoch(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT value FROM store_info WHERE key = 'epoch'";
+        if (read.ExecuteScalar() is byte[] epoch)
+        {
+            return epoch;
+        }
+
+        return RenewEpoch(connection);
+    }
+
+    // Set by a restore; the restore is recorded in the log of the restored store at its first open.
+    private static string? TakeRestoredFrom(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "DELETE FROM store_info WHERE key = 'restored_from' RETURNING value";
+        return read.ExecuteScalar() is byte[] path ? System.Text.Encoding.UTF8.GetString(path) : null;
+    }
+
+    internal static byte[] RenewEpoch(SqliteConnection connection)
+    {
+        var epoch = RandomNumberGenerator.GetBytes(16);
+        using var write = connection.CreateCommand();
+        write.CommandText = "INSERT INTO store_info (key, value) VALUES ('epoch', $epoch) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        write.Parameters.AddWithValue("$epoch", epoch);
+        write.ExecuteNonQuery();
+        return epoch;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path} migrated to schema {Version} ({Name}).")]
+    private static partial void LogMigrated(ILogger logger, string path, int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path} open: schema {Version}, event log head {HeadSeq}, {Verified} newest entries verified.")]
+    private static partial void LogOpened(ILogger logger, string path, int version, long headSeq, long verified);
+}

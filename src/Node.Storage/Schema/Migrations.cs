@@ -1,0 +1,121 @@
+namespace Node.Storage.Schema;
+
+/// <summary>
+/// Every schema step of <c>node.db</c>, oldest first. Never edit a released step: add one.
+/// Times are Unix milliseconds (UTC); ids and hashes are raw bytes.
+/// </summary>
+public static class Migrations
+{
+    /// <summary>The steps, in order; <c>All[i].Version == i + 1</c>.</summary>
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "packets, dependencies, held packets, event log", """
+            CREATE TABLE store_info (
+                key   TEXT PRIMARY KEY,
+                value BLOB NOT NULL
+            ) WITHOUT ROWID;
+
+            -- seq is the local receive sequence peers catch up from; id the SHA-256 of the payload.
+            CREATE TABLE packets (
+                seq         INTEGER PRIMARY KEY,
+                id          BLOB    NOT NULL UNIQUE CHECK (length(id) = 32),
+                envelope    BLOB    NOT NULL,
+                topic       TEXT    NOT NULL,
+                key         TEXT    NOT NULL,
+                author      TEXT    NOT NULL,
+                kind        TEXT    NOT NULL,
+                hlc         INTEGER NOT NULL,
+                received_at INTEGER NOT NULL
+            );
+            CREATE INDEX packets_slot   ON packets (topic, key);
+            CREATE INDEX packets_author ON packets (author);
+            CREATE INDEX packets_kind   ON packets (kind);
+
+            CREATE TABLE packet_dependencies (
+                packet_id  BLOB NOT NULL,
+                depends_on BLOB NOT NULL,
+                PRIMARY KEY (packet_id, depends_on)
+            ) WITHOUT ROWID;
+            CREATE INDEX packet_dependencies_target ON packet_dependencies (depends_on);
+
+            -- Packets waiting for dependencies; held_missing says which ids each still needs.
+            CREATE TABLE held_packets (
+                id          BLOB    PRIMARY KEY,
+                envelope    BLOB    NOT NULL,
+                from_peer   TEXT,
+                received_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE held_missing (
+                missing BLOB NOT NULL,
+                id      BLOB NOT NULL,
+                PRIMARY KEY (missing, id)
+            ) WITHOUT ROWID;
+
+            -- Append-only; hash = SHA-256(prev_hash, seq, time, kind, payload), see EventChain.
+            CREATE TABLE events (
+                seq       INTEGER PRIMARY KEY,
+                time      INTEGER NOT NULL,
+                kind      TEXT    NOT NULL,
+                payload   BLOB    NOT NULL,
+                prev_hash BLOB    NOT NULL,
+                hash      BLOB    NOT NULL
+            );
+            """),
+        new(2, "quarantine, peers, decisions, reasoning memory, API keys", """
+            CREATE TABLE quarantine (
+                id          BLOB    PRIMARY KEY,
+                envelope    BLOB    NOT NULL,
+                from_peer   TEXT    NOT NULL,
+                received_at INTEGER NOT NULL,
+                reason      TEXT
+            ) WITHOUT ROWID;
+
+            CREATE TABLE peers (
+                node_id    TEXT    PRIMARY KEY,
+                name       TEXT,
+                tier       TEXT    NOT NULL DEFAULT 'unknown' CHECK (tier IN ('core', 'sandbox', 'external', 'unknown')),
+                public_key BLOB,
+                addresses  TEXT,
+                source     TEXT    NOT NULL,
+                first_seen INTEGER NOT NULL,
+                last_seen  INTEGER NOT NULL,
+                manifest   BLOB
+            ) WITHOUT ROWID;
+
+            CREATE TABLE decisions (
+                id          TEXT    PRIMARY KEY,
+                type        TEXT    NOT NULL,
+                status      TEXT    NOT NULL,
+                confidence  REAL    NOT NULL,
+                created_at  INTEGER NOT NULL,
+                decided_at  INTEGER,
+                decided_by  TEXT,
+                reason      TEXT,
+                explanation BLOB    NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX decisions_status ON decisions (status, created_at);
+
+            CREATE TABLE memory (
+                id      INTEGER PRIMARY KEY,
+                subject TEXT    NOT NULL,
+                time    INTEGER NOT NULL,
+                kind    TEXT    NOT NULL,
+                content BLOB    NOT NULL
+            );
+            CREATE INDEX memory_subject_time ON memory (subject, time);
+            CREATE INDEX memory_time ON memory (time);
+
+            CREATE TABLE api_keys (
+                id         TEXT    PRIMARY KEY,
+                hash       BLOB    NOT NULL,
+                scope      TEXT    NOT NULL CHECK (scope IN ('read', 'write', 'admin')),
+                name       TEXT,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) WITHOUT ROWID;
+            """),
+    ];
+
+    /// <summary>The schema version this build writes and reads.</summary>
+    public static int Latest => All[^1].Version;
+}

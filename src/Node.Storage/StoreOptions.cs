@@ -1,0 +1,17 @@
+namespace Node.Storage;
+
+/// <summary>Settings of the knowledge store (section <c>Storage</c>).</summary>
+public sealed class StoreOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Storage";
+
+    /// <summary>The most writes committed in one transaction, 1 to 100000. Defaults to 1000.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>How many of the newest event-log entries are verified at start, 0 to 10000000 (0: none). Defaults to 10000.</summary>
+    public int VerifyTailAtStart { get; set; } = 10_000;
+
+    /// <summary>Whether <c>PRAGMA quick_check</c> runs at start. Defaults to true.</summary>
+    public bool QuickCheckAtStart { get; set; } = true;
+}

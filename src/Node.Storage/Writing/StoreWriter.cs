@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Node.Storage.Writing;
+
+/// <summary>
+/// The store's single writer. Writes queue up; one thread takes as many as are waiting (up to a
+/// batch size), runs each in its own savepoint of one transaction, and commits them together
+/// (group commit): one durable commit for the lot. A write's task completes only after its
+/// transaction committed. A write that throws is rolled back alone; a commit that fails (a full
+/// disk) fails every write of the batch, and the writer goes on with the next.
+/// </summary>
+public sealed partial class StoreWriter : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly WriterHeartbeat? _heartbeat;
+    private readonly int _maxBatch;
+    private readonly Channel<WriteRequest> _queue;
+    private readonly WriteContext _context;
+    private readonly SqliteCommand _begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _committedBatches;
+
+    internal StoreWriter(SqliteConnection connection, string path, long headSeq, byte[] headHash, TimeProvider time, ILogger logger,
+        int maxBatch, WriterHeartbeat? heartbeat)
+    {
+        _connection = connection;
+        _path = path;
+        _logger = logger;
+        _heartbeat = heartbeat;
+        _maxBatch = maxBatch;
+        _queue = Channel.CreateBounded<WriteRequest>(new BoundedChannelOptions(Math.Max(1024, maxBatch * 8))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _context = new WriteContext(connection, time, headSeq, headHash);
+        _begin = Command("BEGIN IMMEDIATE");
+        _commit = Command("COMMIT");
+        _rollback = Command("ROLLBACK");
+        _savepoint = Command("SAVEPOINT write");
+        _release = Command("RELEASE write");
+        _rollbackToSavepoint = Command("ROLLBACK TO write");
+        _thread = new Thread(Run) { IsBackground = true, Name = "store-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Batches committed since the store opened.</summary>
+    public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>
+    /// Queues <paramref name="work"/> and completes once its transaction committed, with what it returned.
+    /// </summary>
+    /// <exception cref="StoreWriteException">The transaction did not commit (a full disk, an I/O error).</exception>
+    /// <exception cref="ObjectDisposedException">The store is closing.</exception>
+    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var request = new WriteRequest<T>(work, cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(StoreWriter), "The store is closing; the write was not queued.");
+        }
+
+        return await request.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a write that returns nothing.</summary>
+    public Task WriteAsync(Action<WriteContext> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return WriteAsync(context =>
+        {
+            work(context);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Stops taking writes, finishes the queued ones, and stops the thread.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopped.Task.ConfigureAwait(false);
+        _context.Dispose();
+        foreach (var command in (SqliteCommand[])[_begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint])
+        {
+            command.Dispose();
+        }
+    }
+
+    private void Run()
+    {
+        var batch = new List<WriteRequest>(_maxBatch);
+        var done = new List<WriteRequest>(_maxBatch);
+        try
+        {
+            while (WaitForWork())
+            {
+                batch.Clear();
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var request))
+                {
+                    batch.Add(request);
+                }
+
+                _heartbeat?.Progress();
+                if (batch.Count > 0)
+                {
+                    Commit(batch, done);
+                }
+
+                _heartbeat?.Progress();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogWriterFailed(_logger, _path, ex);
+            _queue.Writer.TryComplete(ex);
+            while (_queue.Reader.TryRead(out var request))
+            {
+                request.Fail(new StoreWriteException($"The store writer of {_path} stopped: {ex.Message}", diskFull: false, ex));
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    // Blocks this dedicated thread until a write is queued; false once the queue is closed and empty.
+    private bool WaitForWork()
+    {
+        if (_queue.Reader.TryPeek(out _))
+        {
+            return true;
+        }
+
+        _heartbeat?.Idle();
+        var ready = _queue.Reader.WaitToReadAsync();
+        return ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void Commit(List<WriteRequest> batch, List<WriteRequest> done)
+    {
+        done.Clear();
+        var startSeq = _context.HeadSeq;
+        var startHash = _context.HeadHash;
+        try
+        {
+            _begin.ExecuteNonQuery();
+            foreach (var request in batch)
+            {
+                if (request.IsCancelled)
+                {
+                    request.Cancel();
+                    continue;
+                }
+
+                var seq = _context.HeadSeq;
+                var hash = _context.HeadHash;
+                _savepoint.ExecuteNonQuery();
+                try
+                {
+                    request.Run(_context);
+                    _release.ExecuteNonQuery();
+                    done.Add(request);
+                }
+                catch (Exception ex) when (!IsStorageFailure(ex))
+                {
+                    _rollbackToSavepoint.ExecuteNonQuery();
+                    _release.ExecuteNonQuery();
+                    _context.ResetHead(seq, hash);
+                    request.Fail(ex);
+                }
+            }
+
+            _commit.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            TryRollback();
+            _context.ResetHead(startSeq, startHash);
+            var diskFull = ex.SqliteErrorCode == 13; // SQLITE_FULL
+            var failure = new StoreWriteException(diskFull
+                ? $"The disk holding {_path} is full; {batch.Count} write(s) were not stored. Free space and retry; nothing stored earlier was lost."
+                : $"Writing to {_path} failed ({ex.Message}); {batch.Count} write(s) were not stored.", diskFull, ex);
+            LogCommitFailed(_logger, _path, batch.Count, ex.SqliteErrorCode, ex.Message);
+            foreach (var request in batch)
+            {
+                request.Fail(failure);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _committedBatches);
+        foreach (var request in done)
+        {
+            request.Complete();
+        }
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            if (!_connection.Handle!.IsInvalid && SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                _rollback.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException ex)
+        {
+            LogRollbackFailed(_logger, _path, ex.Message);
+        }
+    }
+
+    private static bool IsStorageFailure(Exception ex) =>
+        ex is SqliteException { SqliteErrorCode: 13 or 10 or 11 or 26 }; // FULL, IOERR, CORRUPT, NOTADB
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store {Path}: commit of {Count} write(s) failed (SQLite error {Code}: {Reason}); they were not stored.")]
+    private static partial void LogCommitFailed(ILogger logger, string path, int count, int code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store {Path}: rollback after a failed commit failed: {Reason}.")]
+    private static partial void LogRollbackFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Store {Path}: the writer stopped on a fault; no more writes will be stored.")]
+    private static partial void LogWriterFailed(ILogger logger, string path, Exception exception);
+}

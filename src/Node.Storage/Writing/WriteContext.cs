@@ -1,0 +1,156 @@
+using Microsoft.Data.Sqlite;
+using Node.Storage.Events;
+using Node.Storage.Packets;
+
+namespace Node.Storage.Writing;
+
+/// <summary>
+/// What a write may do, inside the writer's transaction. Valid only during the call it is
+/// handed to; everything it does commits together, or not at all.
+/// </summary>
+/// <remarks>Not thread-safe: owned by the writer thread.</remarks>
+public sealed class WriteContext : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqliteCommand _appendEvent;
+    private readonly SqliteCommand _insertPacket;
+    private readonly SqliteCommand _findPacket;
+    private readonly SqliteCommand _insertDependency;
+
+    internal WriteContext(SqliteConnection connection, TimeProvider time, long headSeq, byte[] headHash)
+    {
+        _connection = connection;
+        _time = time;
+        HeadSeq = headSeq;
+        HeadHash = headHash;
+        _appendEvent = Prepare("INSERT INTO events (seq, time, kind, payload, prev_hash, hash) VALUES ($seq, $time, $kind, $payload, $prev, $hash)",
+            ("$seq", SqliteType.Integer), ("$time", SqliteType.Integer), ("$kind", SqliteType.Text), ("$payload", SqliteType.Blob),
+            ("$prev", SqliteType.Blob), ("$hash", SqliteType.Blob));
+        _insertPacket = Prepare(
+            "INSERT INTO packets (id, envelope, topic, key, author, kind, hlc, received_at) VALUES ($id, $envelope, $topic, $key, $author, $kind, $hlc, $at) " +
+            "ON CONFLICT (id) DO NOTHING RETURNING seq",
+            ("$id", SqliteType.Blob), ("$envelope", SqliteType.Blob), ("$topic", SqliteType.Text), ("$key", SqliteType.Text),
+            ("$author", SqliteType.Text), ("$kind", SqliteType.Text), ("$hlc", SqliteType.Integer), ("$at", SqliteType.Integer));
+        _findPacket = Prepare("SELECT seq FROM packets WHERE id = $id", ("$id", SqliteType.Blob));
+        _insertDependency = Prepare("INSERT OR IGNORE INTO packet_dependencies (packet_id, depends_on) VALUES ($packet, $dependency)",
+            ("$packet", SqliteType.Blob), ("$dependency", SqliteType.Blob));
+    }
+
+    /// <summary>The last event's sequence (0 when the log is empty).</summary>
+    public long HeadSeq { get; private set; }
+
+    /// <summary>The last event's hash.</summary>
+    public byte[] HeadHash { get; private set; }
+
+    /// <summary>Now, in Unix milliseconds, from the store's clock.</summary>
+    public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Appends an event; it commits with the rest of the write.</summary>
+    public EventEntry AppendEvent(string kind, ReadOnlySpan<byte> payload)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var seq = HeadSeq + 1;
+        var time = Now;
+        var hash = EventChain.Hash(HeadHash, seq, time, kind, payload);
+        var payloadBytes = payload.ToArray();
+        Set(_appendEvent, seq, time, kind, payloadBytes, HeadHash, hash);
+        _appendEvent.ExecuteNonQuery();
+        var entry = new EventEntry(seq, time, kind, payloadBytes, HeadHash, hash);
+        HeadSeq = seq;
+        HeadHash = hash;
+        return entry;
+    }
+
+    /// <summary>Appends an event with a UTF-8 text payload (compact JSON by convention).</summary>
+    public EventEntry AppendEvent(string kind, string payload) => AppendEvent(kind, System.Text.Encoding.UTF8.GetBytes(payload));
+
+    /// <summary>
+    /// Stores a packet and its dependency edges, and appends <see cref="EventKinds.PacketAccepted"/>.
+    /// A packet already stored is left as it is.
+    /// </summary>
+    public PacketInsert InsertPacket(PacketRecord packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (packet.Id.Length != 32)
+        {
+            throw new ArgumentException($"A packet id is 32 bytes; was {packet.Id.Length}.", nameof(packet));
+        }
+
+        Set(_insertPacket, packet.Id, packet.Envelope, packet.Topic, packet.Key, packet.Author, packet.Kind, packet.Hlc, Now);
+        if (_insertPacket.ExecuteScalar() is not long seq)
+        {
+            _findPacket.Parameters[0].Value = packet.Id;
+            return new PacketInsert(false, (long)_findPacket.ExecuteScalar()!);
+        }
+
+        foreach (var dependency in packet.Dependencies ?? [])
+        {
+            Set(_insertDependency, packet.Id, dependency);
+            _insertDependency.ExecuteNonQuery();
+        }
+
+        AppendEvent(EventKinds.PacketAccepted, packet.Id);
+        return new PacketInsert(true, seq);
+    }
+
+    /// <summary>
+    /// A prepared command for <paramref name="sql"/>, made once and reused (for the tables that
+    /// have no typed operation yet). Its parameters are cleared before it is returned.
+    /// </summary>
+    public SqliteCommand Command(string sql)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    internal void ResetHead(long seq, byte[] hash)
+    {
+        HeadSeq = seq;
+        HeadHash = hash;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _appendEvent.Dispose();
+        _insertPacket.Dispose();
+        _findPacket.Dispose();
+        _insertDependency.Dispose();
+    }
+
+    private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Set(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+    }
+}
