@@ -26,11 +26,7 @@ public sealed class DaemonLaunch
         WorkingDirectory = workingDirectory;
         ProcessId = processId;
         Systemd = SystemdEnvironment.From(environment, processId);
-        ConfigFile = commandLine.ConfigFile is { } given
-            ? Path.GetFullPath(given, workingDirectory)
-            : Systemd.ConfigurationDirectory is { } dir && File.Exists(Path.Combine(dir, ConfigFileName))
-                ? Path.Combine(dir, ConfigFileName)
-                : null;
+        ConfigFile = commandLine.ConfigFile is { } given ? Path.GetFullPath(given, workingDirectory) : InstalledConfigFile(environment, Systemd);
     }
 
     /// <summary>The parsed command line.</summary>
@@ -50,6 +46,19 @@ public sealed class DaemonLaunch
 
     /// <summary>The full path of the config file in use, or <see langword="null"/> for none.</summary>
     public string? ConfigFile { get; }
+
+    /// <summary>The installed config file, when it exists.</summary>
+    public const string InstalledConfigPath = "/etc/sovereign-node/node.json";
+
+    // Under systemd: $CONFIGURATION_DIRECTORY/node.json (ConfigurationDirectory=), else the
+    // installed path (a unit without ConfigurationDirectory=). Outside systemd: none by default.
+    private static string? InstalledConfigFile(IReadOnlyDictionary<string, string?> environment, SystemdEnvironment systemd)
+    {
+        var candidate = systemd.ConfigurationDirectory is { } dir ? Path.Combine(dir, ConfigFileName)
+            : environment.ContainsKey("INVOCATION_ID") ? InstalledConfigPath
+            : null;
+        return candidate is not null && File.Exists(candidate) ? candidate : null;
+    }
 
     /// <summary>Describes this process's own launch.</summary>
     public static DaemonLaunch FromProcess(DaemonCommandLine commandLine)

@@ -6,6 +6,8 @@ using Node.Daemon.Configuration;
 using Node.Daemon.Logging;
 using Node.Daemon.Systemd;
 using Node.Storage;
+using Node.Storage.Backup;
+using Serilog.Core;
 
 namespace Node.Daemon;
 
@@ -17,7 +19,7 @@ public static class DaemonProgram
     /// <summary>Runs the daemon.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="describeLaunch">Makes the launch from the parsed command line (the real process, or a test's).</param>
-    /// <param name="output">Where help and version go.</param>
+    /// <param name="output">Where help, version and command results go.</param>
     /// <param name="error">Where usage and configuration errors go.</param>
     /// <param name="customize">Changes to the host before it is built (tests).</param>
     /// <param name="stoppingToken">Stops the node when cancelled, as SIGTERM does.</param>
@@ -52,6 +54,8 @@ public static class DaemonProgram
             return await ConfigurationFailed(error, notify, [configError]).ConfigureAwait(false);
         }
 
+        LiveConfiguration live;
+        ResolvedSettings settings;
         using (configuration as IDisposable)
         {
             var problems = NodeOptionsRegistration.Check(configuration, launch);
@@ -60,52 +64,99 @@ public static class DaemonProgram
                 return await ConfigurationFailed(error, notify, problems).ConfigureAwait(false);
             }
 
-            var settings = NodeOptionsRegistration.Resolve(configuration, launch);
-            foreach (var directory in (string[])[settings.Node.DataDirectory, settings.Log.Directory])
-            {
-                if (!StateDirectory.TryPrepare(directory, out var directoryError))
-                {
-                    await error.WriteLineAsync($"sovereign-node: {directoryError}").ConfigureAwait(false);
-                    notify.Send($"STATUS=Failed: {directoryError}");
-                    return ExitCodes.Failure;
-                }
-            }
+            settings = NodeOptionsRegistration.Resolve(configuration, launch);
+            live = new LiveConfiguration(configuration);
+        }
 
-            var level = NodeLogging.LevelSwitch(settings.Log.Level);
-            await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
-            try
-            {
-                using var host = NodeHost.Build(launch, configuration, logger, level, customize);
-                // RunAsync without its dispose: the services are read below, then `using` disposes.
-                await host.StartAsync(stoppingToken).ConfigureAwait(false);
-                await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
+        if (commandLine.Command == DaemonCommand.Restore)
+        {
+            return await RestoreAsync(commandLine.RestoreFrom!, settings, output, error).ConfigureAwait(false);
+        }
 
-                // A worker that faulted stopped the host (the host logged it): that is a failure,
-                // and systemd's Restart=on-failure must see it as one.
-                var faulted = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
-                    .FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
-                if (faulted is not null)
-                {
-                    logger.Fatal(faulted.ExecuteTask!.Exception!.GetBaseException(), "Node stopped because {Service} failed.", faulted.GetType().Name);
-                    notify.Send($"STATUS=Failed: {faulted.GetType().Name} failed");
-                    return ExitCodes.Failure;
-                }
-
-                return ExitCodes.Ok;
-            }
-            catch (Exception ex) when (Unwrap(ex) is StoreOpenException store)
+        foreach (var (directory, what) in (ReadOnlySpan<(string, string)>)[(settings.Node.DataDirectory, "State directory"), (settings.Log.Directory, "Log directory")])
+        {
+            if (!StateDirectory.TryPrepare(directory, out var directoryError, what))
             {
-                logger.Fatal("Node cannot start: {Reason}", store.Message);
-                await error.WriteLineAsync($"sovereign-node: {store.Message}").ConfigureAwait(false);
-                notify.Send($"STATUS=Failed: {store.Message}");
-                return ExitCodes.StoreUnusable;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.Fatal(ex, "Node stopped on a fault it could not handle.");
-                notify.Send($"STATUS=Failed: {ex.Message}");
+                await error.WriteLineAsync($"sovereign-node: {directoryError}").ConfigureAwait(false);
+                notify.Status($"Failed: {directoryError}");
                 return ExitCodes.Failure;
             }
+        }
+
+        using var root = new ConfigurationBuilder().Add(live).Build() as ConfigurationRoot;
+        var level = NodeLogging.LevelSwitch(settings.Log.Level);
+        await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
+        return await RunHostAsync(launch, root!, live, logger, level, notify, error, customize, stoppingToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, Logger logger,
+        LoggingLevelSwitch level, NotifySocket notify, TextWriter error, Action<HostApplicationBuilder>? customize, CancellationToken stoppingToken)
+    {
+        using var host = NodeHost.Build(launch, root, live, logger, level, customize);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            // RunAsync without its dispose: the services are read below, then `using` disposes.
+            await host.StartAsync(stoppingToken).ConfigureAwait(false);
+            await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Unwrap(ex) is StoreOpenException store)
+        {
+            logger.Fatal("Node cannot start: {Reason}", store.Message);
+            await error.WriteLineAsync($"sovereign-node: {store.Message}").ConfigureAwait(false);
+            notify.Status($"Failed: {store.Message}");
+            return ExitCodes.StoreUnusable;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Asked to stop while starting, or a service outlived the shutdown timeout: the node
+            // stopped as asked, if not gracefully.
+            logger.Warning("Node stopped before start-up finished, or a service did not stop within {Timeout}.", NodeHost.ShutdownTimeout);
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex)
+        {
+            logger.Fatal(ex, "Node stopped on a fault it could not handle.");
+            notify.Status($"Failed: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+
+        // A worker that faulted stopped the host (the host logged it): that is a failure, and
+        // systemd's Restart=on-failure must see it as one.
+        var faulted = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+            .FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
+        if (faulted is not null)
+        {
+            logger.Fatal(faulted.ExecuteTask!.Exception!.GetBaseException(), "Node stopped because {Service} failed.", faulted.GetType().Name);
+            notify.Status($"Failed: {faulted.GetType().Name} failed");
+            return ExitCodes.Failure;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> RestoreAsync(string backup, ResolvedSettings settings, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var (restored, replaced) = StoreBackup.Restore(backup, settings.Node.DataDirectory, TimeProvider.System);
+            await output.WriteLineAsync($"Restored {restored} into {settings.Node.DataDirectory}.").ConfigureAwait(false);
+            if (replaced is not null)
+            {
+                await output.WriteLineAsync($"The database it replaced is kept as {replaced}.").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        }
+        catch (StoreOpenException ex)
+        {
+            await error.WriteLineAsync($"sovereign-node: restore refused: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.StoreUnusable;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"sovereign-node: restore refused, nothing was changed: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
     }
 
@@ -118,7 +169,7 @@ public static class DaemonProgram
             await error.WriteLineAsync($"sovereign-node: configuration error: {problem}").ConfigureAwait(false);
         }
 
-        notify.Send($"STATUS=Configuration error: {problems[0]}");
+        notify.Status($"Configuration error: {problems[0]}");
         return ExitCodes.ConfigError;
     }
 }

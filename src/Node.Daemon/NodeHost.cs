@@ -26,11 +26,12 @@ public static class NodeHost
     /// Builds the host of a validated configuration. <paramref name="customize"/> lets tests
     /// swap the clock or add services (a loop that hangs) before the host is built.
     /// </summary>
-    public static IHost Build(DaemonLaunch launch, IConfigurationRoot configuration, Logger logger, LoggingLevelSwitch level,
+    public static IHost Build(DaemonLaunch launch, IConfigurationRoot configuration, LiveConfiguration live, Logger logger, LoggingLevelSwitch level,
         Action<HostApplicationBuilder>? customize = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(level);
 
@@ -50,6 +51,7 @@ public static class NodeHost
         services.AddSingleton(launch);
         services.AddSingleton(launch.Systemd);
         services.AddSingleton(configuration);
+        services.AddSingleton(live);
         services.AddSingleton(level);
         services.TryAddSingleton(TimeProvider.System);
         services.AddNodeOptions(configuration, launch);
@@ -57,7 +59,7 @@ public static class NodeHost
         // systemd: Microsoft's package registers its notifier and lifetime only when systemd is
         // our parent; ours speak whenever NOTIFY_SOCKET is set, as sd_notify does.
         services.AddSystemd();
-        services.AddSingleton(new NotifySocket(launch.Systemd.NotifySocket));
+        services.AddSingleton(_ => new NotifySocket(launch.Systemd.NotifySocket));
         services.Replace(ServiceDescriptor.Singleton<ISystemdNotifier>(sp => sp.GetRequiredService<NotifySocket>()));
         if (launch.Systemd.NotifySocket is not null)
         {

@@ -181,15 +181,13 @@ public sealed partial class NodeStore : IAsyncDisposable
         {
             // FileShare.None takes an exclusive flock(2): a second process (or a restore) is refused.
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
-            stream.Write(pid);
-            stream.Flush();
+            // The lock file cannot be read while it is locked, so the holder's pid goes beside it.
+            File.WriteAllText(path + ".pid", $"{Environment.ProcessId}\n");
             return stream;
         }
         catch (IOException ex)
         {
-            var holder = TryReadPid(path);
+            var holder = TryReadPid(path + ".pid");
             throw new StoreOpenException(StoreProblem.Locked,
                 $"The store in {directory} is in use by another process{(holder is null ? "" : $" (pid {holder})")}: {LockFileName} is locked. " +
                 "Stop that sovereign-node first, or give this one another --data-dir.", ex);
@@ -200,11 +198,9 @@ public sealed partial class NodeStore : IAsyncDisposable
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            return reader.ReadLine()?.Trim() is { Length: > 0 } pid ? pid : null;
+            return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }

@@ -18,8 +18,9 @@ public static class StateDirectory
     /// </summary>
     /// <param name="path">The directory, absolute or relative to the working directory.</param>
     /// <param name="error">Why it cannot be used, naming the path; <see langword="null"/> on success.</param>
+    /// <param name="what">How the error names the directory.</param>
     /// <returns><see langword="true"/> when the directory exists and is writable.</returns>
-    public static bool TryPrepare(string path, [NotNullWhen(false)] out string? error)
+    public static bool TryPrepare(string path, [NotNullWhen(false)] out string? error, string what = "State directory")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -27,7 +28,7 @@ public static class StateDirectory
         {
             if (File.Exists(full))
             {
-                error = $"State directory {full} is a file, not a directory.";
+                error = $"{what} {full} is a file, not a directory.";
                 return false;
             }
 
@@ -46,7 +47,7 @@ public static class StateDirectory
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error = $"State directory {full} is not usable: {ex.Message}";
+            error = $"{what} {full} is not usable: {ex.Message}";
             return false;
         }
     }

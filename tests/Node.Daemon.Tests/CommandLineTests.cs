@@ -48,10 +48,22 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--name", "--peer-port", "1" }, "option '--name' needs a value")]
     [InlineData(new[] { "run" }, "unexpected argument 'run'")]
     [InlineData(new[] { "--set", "novalue" }, "--set needs KEY=VALUE")]
+    [InlineData(new[] { "restore" }, "restore needs --from BACKUP")]
+    [InlineData(new[] { "--from", "b.db" }, "unknown option '--from'")]
     public void Bad_arguments_are_named_in_the_error(string[] args, string expected)
     {
         Assert.False(DaemonCommandLine.TryParse(args, out _, out var error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Restore_takes_a_backup_and_the_usual_settings()
+    {
+        Assert.True(DaemonCommandLine.TryParse(["restore", "--from", "/b/node.backup", "--data-dir", "/d"], out var parsed, out var error), error);
+
+        Assert.Equal(DaemonCommand.Restore, parsed.Command);
+        Assert.Equal("/b/node.backup", parsed.RestoreFrom);
+        Assert.Equal("/d", parsed.Settings["Node:DataDirectory"]);
     }
 
     [Fact]

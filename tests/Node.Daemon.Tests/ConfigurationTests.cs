@@ -70,6 +70,19 @@ public sealed class ConfigurationTests
         Assert.Equal(("from-flag", 9002), (all.Node.Name, all.Federation.PeerPort));
     }
 
+    [Theory]
+    [InlineData("""{ "Node": {} }""")]
+    [InlineData("""{ "Federation": null, "Logging": { } }""")]
+    [InlineData("""{ }""")]
+    public void Empty_sections_are_harmless(string content)
+    {
+        using var dir = new TempDirectory();
+
+        var settings = Resolve(Launch(dir, ["--config", dir.Write("node.json", content)]));
+
+        Assert.Equal(8102, settings.Federation.PeerPort);
+    }
+
     [Fact]
     public void Under_systemd_the_config_file_is_found_in_the_configuration_directory()
     {
@@ -96,6 +109,8 @@ public sealed class ConfigurationTests
         { [], """{ "Nodes": { "Name": "x" } }""", "Nodes:Name (from file" },
         { [], """{ "Node": { "Name": "x", }""", "is not valid" },
         { [], """{ "Node": { "Name": "a" }, "Node": { "Name": "b" } }""", "A duplicate key 'Node:Name' was found." },
+        { ["--set", "Federation:PeerPort="], "", "Federation:PeerPort (from command line) is empty; give it a value or remove it." },
+        { ["--set", "Storage:MaxBatchSize=0"], "", "Storage:MaxBatchSize must be from 1 to 100000; was 0." },
     };
 
     [Theory]

@@ -12,6 +12,54 @@ public sealed class DaemonProcessTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Under_the_journal_each_event_is_one_line_with_its_priority_and_no_timestamp(string kind)
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        // As systemd does: JOURNAL_STREAM names the device and inode of the stream stdout goes to.
+        using var daemon = DaemonProcess.StartUnderShell(kind, dir.Path,
+            "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/$$/fd/1); exec \"$@\" --name journal-test",
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        await notify.WaitForAsync("READY=1");
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+
+        var lines = daemon.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("<6>NodeLifecycle: Node journal-test ready.", lines);
+        Assert.All(lines, line => Assert.Matches(@"^<[2-7]>\w+: ", line));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_value_of_the_wrong_type_exits_with_code_2(string kind)
+    {
+        using var dir = new TempDirectory();
+
+        var (code, _, error) = await DaemonProcess.RunToEndAsync(kind, dir.Path, "--peer-port", "eighty");
+
+        Assert.Equal(ExitCodes.ConfigError, code);
+        Assert.Equal("sovereign-node: configuration error: Federation:PeerPort must be a whole number; was 'eighty'.\n", error);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_second_node_on_the_same_state_directory_is_refused_with_code_3(string kind)
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        using var first = DaemonProcess.Start(kind, dir.Path, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        await notify.WaitForAsync("READY=1");
+
+        var (code, _, error) = await DaemonProcess.RunToEndAsync(kind, dir.Path);
+
+        Assert.Equal(ExitCodes.StoreUnusable, code);
+        Assert.Contains($"is in use by another process (pid {first.Id})", error, StringComparison.Ordinal);
+        first.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await first.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task Reports_ready_pings_the_watchdog_and_stops_cleanly_on_SIGTERM(string kind)
     {
         using var dir = new TempDirectory();
@@ -44,7 +92,9 @@ public sealed class DaemonProcessTests
 
         daemon.Signal(DaemonProcess.SIGINT);
 
+        await notify.WaitForAsync("STOPPING=1");
         Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("stopped cleanly.", daemon.StandardOutput, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Node.Daemon.Health;
+using Node.Daemon.Systemd;
 using Node.Daemon.Tests.Support;
 
 namespace Node.Daemon.Tests;
@@ -17,19 +18,20 @@ public sealed class WatchdogTests
     {
         using var dir = new TempDirectory();
         using var notify = new NotifyListener(dir.Path);
-        var gate = new GatedStartup();
+        var gate = new GatedStartup(notify.Path);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
         var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
             b => b.Services.AddHostedService(_ => gate), stoppingToken: stop.Token);
-        await notify.WaitForAsync("STATUS=Starting");
         await gate.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
 
-        Assert.True(Directory.Exists(dir.Combine(".node")), "The state directory exists before start-up ends.");
-        Assert.False(notify.HasPending, $"Nothing more is sent while start-up is still running.");
+        Assert.True(File.Exists(dir.Combine(".node", "node.db")), "The store is open before the last start-up step.");
         gate.Release.SetResult();
+        // The gate's own datagram goes out as its start-up step ends; READY=1 must come after it
+        // (waiting for the marker consumes, and so would lose, an earlier READY=1).
+        await notify.WaitForAsync(GatedStartup.Marker);
         await notify.WaitForAsync("READY=1");
-        Assert.True(gate.Finished);
+        Assert.DoesNotContain(notify.Seen.TakeWhile(m => m != GatedStartup.Marker), m => NotifyListener.Contains(m, "READY=1"));
 
         await stop.CancelAsync();
         await notify.WaitForAsync("STOPPING=1");
@@ -121,19 +123,38 @@ public sealed class WatchdogTests
         }
     }
 
-    private sealed class GatedStartup : IHostedService
+    [Fact]
+    public async Task A_stop_requested_during_start_up_ends_cleanly_without_ready()
     {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        var gate = new GatedStartup(notify.Path);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
+            b => b.Services.AddHostedService(_ => gate), stoppingToken: stop.Token);
+        await gate.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, await run);
+        Assert.DoesNotContain(notify.Seen, m => NotifyListener.Contains(m, "READY=1"));
+    }
+
+    /// <summary>A start-up step that ends when the test says, and says so on the notify socket.</summary>
+    private sealed class GatedStartup(string notifySocket) : IHostedService
+    {
+        public const string Marker = "X-TEST=start-up step done";
+
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Finished { get; private set; }
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             Entered.SetResult();
             await Release.Task.WaitAsync(cancellationToken);
-            Finished = true;
+            using var socket = new NotifySocket(notifySocket);
+            socket.Send(Marker);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -13,6 +13,9 @@ public enum DaemonCommand
 
     /// <summary>Print the version and exit.</summary>
     Version,
+
+    /// <summary>Replace the store with a backup (the node stopped): <c>sovereign-node restore --from FILE</c>.</summary>
+    Restore,
 }
 
 /// <summary>
@@ -31,10 +34,11 @@ public sealed class DaemonCommandLine
         ("--peer-port", "Federation:PeerPort", "PORT", "TCP port for peers (TLS gRPC), 0 picks a free one; default 8102"),
     ];
 
-    private DaemonCommandLine(DaemonCommand command, string? configFile, IReadOnlyDictionary<string, string?> settings)
+    private DaemonCommandLine(DaemonCommand command, string? configFile, string? restoreFrom, IReadOnlyDictionary<string, string?> settings)
     {
         Command = command;
         ConfigFile = configFile;
+        RestoreFrom = restoreFrom;
         Settings = settings;
     }
 
@@ -43,6 +47,9 @@ public sealed class DaemonCommandLine
 
     /// <summary>The <c>--config</c> file as given (maybe relative), or <see langword="null"/>.</summary>
     public string? ConfigFile { get; }
+
+    /// <summary>The backup file of <c>restore --from</c>.</summary>
+    public string? RestoreFrom { get; }
 
     /// <summary>Configuration keys set on the command line, by <c>--flag</c> or <c>--set KEY=VALUE</c>.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
@@ -56,10 +63,18 @@ public sealed class DaemonCommandLine
         ArgumentNullException.ThrowIfNull(args);
         var command = DaemonCommand.Run;
         string? configFile = null;
+        string? restoreFrom = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         result = null;
 
-        for (var i = 0; i < args.Count; i++)
+        var first = 0;
+        if (args.Count > 0 && args[0] == "restore")
+        {
+            command = DaemonCommand.Restore;
+            first = 1;
+        }
+
+        for (var i = first; i < args.Count; i++)
         {
             var arg = args[i];
             string? inlineValue = null;
@@ -76,7 +91,7 @@ public sealed class DaemonCommandLine
                     command = DaemonCommand.Help;
                     continue;
                 case "-V" or "--version":
-                    if (command != DaemonCommand.Help)
+                    if (command is not DaemonCommand.Help and not DaemonCommand.Restore)
                     {
                         command = DaemonCommand.Version;
                     }
@@ -90,7 +105,9 @@ public sealed class DaemonCommandLine
                 return false;
             }
 
-            var key = arg is "--config" or "--set" ? arg : SettingFlags.FirstOrDefault(f => f.Flag == arg).Key;
+            var key = arg is "--config" or "--set" || (arg == "--from" && command == DaemonCommand.Restore)
+                ? arg
+                : SettingFlags.FirstOrDefault(f => f.Flag == arg).Key;
             if (key is null)
             {
                 error = $"unknown option '{arg}'";
@@ -105,6 +122,12 @@ public sealed class DaemonCommandLine
             if (arg == "--config")
             {
                 configFile = value;
+                continue;
+            }
+
+            if (arg == "--from")
+            {
+                restoreFrom = value;
                 continue;
             }
 
@@ -124,7 +147,13 @@ public sealed class DaemonCommandLine
             settings[key] = value;
         }
 
-        result = new DaemonCommandLine(command, configFile, settings);
+        if (command == DaemonCommand.Restore && restoreFrom is null)
+        {
+            error = "restore needs --from BACKUP (a file made by a backup of the node)";
+            return false;
+        }
+
+        result = new DaemonCommandLine(command, configFile, restoreFrom, settings);
         error = null;
         return true;
     }

@@ -20,7 +20,8 @@ public static class HelpText
         var text = new StringBuilder()
             .AppendLine(VersionLine + " - a self-contained knowledge node for the local network")
             .AppendLine()
-            .AppendLine("Usage: sovereign-node [options]")
+            .AppendLine("Usage: sovereign-node [options]                      run the node")
+            .AppendLine("       sovereign-node restore --from BACKUP [options]  replace the store with a backup (node stopped)")
             .AppendLine()
             .AppendLine("Options:")
             .AppendLine("  --config FILE        JSON configuration file; default /etc/sovereign-node/node.json under systemd")
@@ -40,7 +41,8 @@ public static class HelpText
             .AppendLine("the environment, which wins over the file.")
             .AppendLine()
             .AppendLine("Signals: SIGTERM or SIGINT stop the node cleanly; SIGHUP re-reads the configuration.")
-            .AppendLine("Exit codes: 0 stopped cleanly, 1 failed, 2 usage or configuration error.")
+            .AppendLine("Exit codes: 0 stopped cleanly, 1 failed, 2 usage or configuration error,")
+            .AppendLine("            3 the store cannot be used (damaged, newer version, broken event log, in use).")
             .ToString();
     }
 }

@@ -14,6 +14,7 @@ namespace Node.Daemon.Configuration;
 public sealed partial class ConfigurationSchema
 {
     private readonly SortedSet<string> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _textKeys = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<IServiceProvider, IConfiguration, List<string>>> _checks = [];
 
     /// <summary>Every known key, as <c>Section:Key</c>.</summary>
@@ -27,7 +28,12 @@ public sealed partial class ConfigurationSchema
         {
             if (property.CanWrite)
             {
-                _keys.Add(ConfigurationPath.Combine(section, property.Name));
+                var key = ConfigurationPath.Combine(section, property.Name);
+                _keys.Add(key);
+                if (property.PropertyType == typeof(string))
+                {
+                    _textKeys.Add(key);
+                }
             }
         }
 
@@ -59,12 +65,17 @@ public sealed partial class ConfigurationSchema
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(services);
         var errors = new List<string>();
-        foreach (var (key, source) in NodeConfiguration.UserKeys(configuration))
+        foreach (var (key, value, source) in NodeConfiguration.UserKeys(configuration))
         {
             if (!_keys.Contains(key))
             {
                 var hint = Closest(key) is { } near ? $" Did you mean {near}?" : "";
                 errors.Add($"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", _keys)}.");
+            }
+            else if (value.Length == 0 && !_textKeys.Contains(key))
+            {
+                // The binder would quietly keep the default; an empty SOVEREIGN_NODE__X= is a mistake to report.
+                errors.Add($"{key} (from {source}) is empty; give it a value or remove it.");
             }
         }
 
@@ -126,7 +137,7 @@ public sealed partial class ConfigurationSchema
             "System.TimeSpan" => "a duration such as 00:00:30",
             var other => "a value of type " + other,
         };
-        return string.Create(CultureInfo.InvariantCulture, $"{key} must be {form}; was '{configuration[key]}'.");
+        return string.Create(CultureInfo.InvariantCulture, $"{key} must be {form}; was {ConfigurationSecrets.Show(key, configuration[key])}.");
     }
 
     [GeneratedRegex(@"at '(?<key>[^']+)' to type '(?<type>[^']+)'", RegexOptions.CultureInvariant)]

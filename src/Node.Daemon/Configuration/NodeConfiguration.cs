@@ -52,8 +52,8 @@ public static class NodeConfiguration
         }
     }
 
-    /// <summary>Every leaf key a person set (file, environment, command line), with where it came from.</summary>
-    public static IEnumerable<(string Key, string Source)> UserKeys(IConfigurationRoot configuration)
+    /// <summary>Every leaf key a person set (file, environment, command line), with its value and where it came from.</summary>
+    public static IEnumerable<(string Key, string Value, string Source)> UserKeys(IConfigurationRoot configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         foreach (var provider in configuration.Providers)
@@ -71,7 +71,11 @@ public static class NodeConfiguration
 
             foreach (var key in Leaves(provider, null))
             {
-                yield return (key, source);
+                // An empty JSON object or null ("Node": {}) sets nothing.
+                if (provider.TryGet(key, out var value) && value is not null)
+                {
+                    yield return (key, value, source);
+                }
             }
         }
     }

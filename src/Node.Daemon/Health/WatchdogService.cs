@@ -34,7 +34,8 @@ public sealed partial class WatchdogService : BackgroundService
         _loops = loops;
         _logger = logger;
         _timeout = notify.IsEnabled ? systemd.WatchdogTimeout : null;
-        _timer = new PeriodicTimer(_timeout is { } t ? t / 2 : UnwatchedCheckInterval, time);
+        // PeriodicTimer needs at least 1 ms; a WatchdogSec that short is a misconfiguration we still honour.
+        _timer = new PeriodicTimer(_timeout is { } t ? TimeSpan.FromTicks(Math.Max(t.Ticks / 2, TimeSpan.TicksPerMillisecond)) : UnwatchedCheckInterval, time);
     }
 
     /// <inheritdoc />
@@ -71,7 +72,7 @@ public sealed partial class WatchdogService : BackgroundService
             if (_stalledNames is not null)
             {
                 LogRecovered(_logger, _stalledNames);
-                _notify.Send("STATUS=Running: all critical loops are making progress");
+                _notify.Status("Running: all critical loops are making progress");
                 _stalledNames = null;
             }
 
@@ -91,7 +92,7 @@ public sealed partial class WatchdogService : BackgroundService
                 LogStalledUnwatched(_logger, names, worst.Silence.TotalSeconds, worst.Bound.TotalSeconds);
             }
 
-            _notify.Send($"STATUS=Degraded: critical loop {names} has stalled");
+            _notify.Status($"Degraded: critical loop {names} has stalled");
             _stalledNames = names;
         }
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Node.Daemon.Configuration;
@@ -16,17 +15,20 @@ using Serilog.Core;
 namespace Node.Daemon.Lifecycle;
 
 /// <summary>
-/// Re-reads the configuration on SIGHUP (<c>systemctl reload</c>). A valid new configuration
-/// replaces the running one and what changed is logged; an invalid one is refused with the
-/// reason and the node keeps running as it was. Tells systemd <c>RELOADING=1</c> then
-/// <c>READY=1</c>, as <c>Type=notify-reload</c> expects.
+/// Re-reads the configuration on SIGHUP (<c>systemctl reload</c> with
+/// <c>ExecReload=kill -HUP $MAINPID</c>). A new configuration is checked exactly as at start;
+/// a valid one replaces the running one as a whole and what changed is logged and recorded; an
+/// invalid one is refused with the reason and the node keeps running as it was. Tells systemd
+/// <c>RELOADING=1</c> then <c>READY=1</c>. Listens only between "started" and "stopping", so a
+/// reload can never announce readiness during start-up or after shutdown began.
 /// </summary>
 public sealed partial class ConfigReloader(
-    IConfigurationRoot configuration,
+    LiveConfiguration live,
     DaemonLaunch launch,
     LoggingLevelSwitch level,
     NotifySocket notify,
     StoreHost store,
+    IHostApplicationLifetime lifetime,
     ILogger<ConfigReloader> logger) : IHostedService, IDisposable
 {
     /// <summary>Keys whose new value takes effect without a restart.</summary>
@@ -38,10 +40,21 @@ public sealed partial class ConfigReloader(
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        lifetime.ApplicationStarted.Register(() =>
         {
-            context.Cancel = true; // SIGHUP must not end the process
-            ThreadPool.QueueUserWorkItem(_ => Reload());
+            lock (_gate)
+            {
+                if (lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true; // SIGHUP must not end the process
+                    ThreadPool.QueueUserWorkItem(_ => ReloadFromSignal());
+                });
+            }
         });
         return Task.CompletedTask;
     }
@@ -49,15 +62,18 @@ public sealed partial class ConfigReloader(
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        Dispose();
+        Dispose(); // waits for a reload under way
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _sighup?.Dispose();
-        _sighup = null;
+        lock (_gate)
+        {
+            _sighup?.Dispose();
+            _sighup = null;
+        }
     }
 
     /// <summary>Reloads now, as SIGHUP does.</summary>
@@ -67,15 +83,35 @@ public sealed partial class ConfigReloader(
         lock (_gate)
         {
             var monotonicUsec = Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
-            notify.Send(string.Create(CultureInfo.InvariantCulture, $"RELOADING=1\nSTATUS=Reloading configuration\nMONOTONIC_USEC={monotonicUsec}"));
+            notify.Send(string.Create(CultureInfo.InvariantCulture, $"RELOADING=1\nMONOTONIC_USEC={monotonicUsec}"));
+            notify.Status("Reloading configuration");
             try
             {
                 return Apply();
             }
             finally
             {
-                notify.Send("READY=1\nSTATUS=Running");
+                notify.Send("READY=1");
+                notify.Status($"Running: node {live.Snapshot().GetValueOrDefault("Node:Name")}");
             }
+        }
+    }
+
+    private void ReloadFromSignal()
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            // A reload must never take the node down.
+            LogReloadFailed(logger, ex);
         }
     }
 
@@ -97,36 +133,37 @@ public sealed partial class ConfigReloader(
                 LogRefused(logger, source, reasons);
                 return null;
             }
-        }
 
-        var before = Snapshot(configuration);
-        configuration.Reload();
-        var after = Snapshot(configuration);
-        var changed = before.Keys.Union(after.Keys, StringComparer.OrdinalIgnoreCase)
-            .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
-            .Order(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        if (changed.Count == 0)
-        {
-            LogUnchanged(logger, source);
+            var before = live.Snapshot();
+            live.Replace(candidate);
+            var after = live.Snapshot();
+            var changed = before.Keys.Union(after.Keys, StringComparer.OrdinalIgnoreCase)
+                .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+                .Order(StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            if (changed.Count == 0)
+            {
+                LogUnchanged(logger, source);
+                return changed;
+            }
+
+            if (after.GetValueOrDefault("Logging:Level") is { } newLevel)
+            {
+                level.MinimumLevel = NodeLogging.ParseLevel(newLevel);
+            }
+
+            var changes = string.Join("; ", changed.Select(k =>
+                $"{k}: {ConfigurationSecrets.Show(k, before.GetValueOrDefault(k))} -> {ConfigurationSecrets.Show(k, after.GetValueOrDefault(k))}"));
+            LogChanged(logger, source, changes);
+            Record(changed);
+            var restartOnly = string.Join(", ", changed.Where(k => !LiveKeys.Contains(k)));
+            if (restartOnly.Length > 0)
+            {
+                LogNeedsRestart(logger, restartOnly);
+            }
+
             return changed;
         }
-
-        if (after.GetValueOrDefault("Logging:Level") is { } newLevel)
-        {
-            level.MinimumLevel = NodeLogging.ParseLevel(newLevel);
-        }
-
-        var changes = string.Join("; ", changed.Select(k => $"{k}: {Show(k, before)} -> {Show(k, after)}"));
-        LogChanged(logger, source, changes);
-        Record(changed);
-        var restartOnly = string.Join(", ", changed.Where(k => !LiveKeys.Contains(k)));
-        if (restartOnly.Length > 0)
-        {
-            LogNeedsRestart(logger, restartOnly);
-        }
-
-        return changed;
     }
 
     // A reload is a state change; the log keeps which keys changed (never their values, which may be secret).
@@ -143,34 +180,6 @@ public sealed partial class ConfigReloader(
         }
     }
 
-    private static Dictionary<string, string> Snapshot(IConfiguration configuration)
-    {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in configuration.AsEnumerable())
-        {
-            if (value is not null)
-            {
-                values[key] = value;
-            }
-        }
-
-        return values;
-    }
-
-    // Secrets (API keys, passphrases) must never reach a log line.
-    private static string Show(string key, Dictionary<string, string> values) =>
-        !values.TryGetValue(key, out var value) ? "(unset)"
-        : IsSecret(key) ? "(redacted)"
-        : $"'{value}'";
-
-    private static bool IsSecret(string key)
-    {
-        var name = ConfigurationPath.GetSectionKey(key);
-        return name.Contains("secret", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase) ||
-               name.Contains("passphrase", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase) ||
-               name.EndsWith("key", StringComparison.OrdinalIgnoreCase);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {Source}: {Changes}.")]
     private static partial void LogChanged(ILogger logger, string source, string changes);
 
@@ -185,4 +194,7 @@ public sealed partial class ConfigReloader(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload refused, keeping the running configuration: {Source}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload failed; the running configuration is unchanged.")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 }

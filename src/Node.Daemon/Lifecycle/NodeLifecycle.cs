@@ -38,19 +38,19 @@ internal sealed partial class NodeLifecycle(
         });
 
         var options = node.CurrentValue;
-        notify.Send($"STATUS=Starting node {options.Name}");
+        notify.Status($"Starting node {options.Name}");
         LogStarting(logger, options.Name, HelpTextVersion, options.DataDirectory, log.Value.Directory,
             federation.Value.PeerPort, launch.ConfigFile ?? "(none)", launch.ProcessId);
         lifetime.ApplicationStarted.Register(() =>
         {
             Record(EventKinds.NodeStarted);
-            notify.Send($"STATUS=Ready: node {node.CurrentValue.Name}, state in {options.DataDirectory}");
+            notify.Status($"Ready: node {node.CurrentValue.Name}, state in {options.DataDirectory}");
             LogReady(logger, node.CurrentValue.Name);
         });
         lifetime.ApplicationStopping.Register(() =>
         {
             Record(EventKinds.NodeStopped);
-            notify.Send("STATUS=Stopping");
+            notify.Status("Stopping");
             LogStopping(logger, node.CurrentValue.Name);
         });
         return Task.CompletedTask;

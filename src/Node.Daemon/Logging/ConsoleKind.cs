@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Node.Daemon.Systemd;
 
 namespace Node.Daemon.Logging;
@@ -17,16 +19,17 @@ public enum ConsoleKind
 }
 
 /// <summary>Finds the <see cref="ConsoleKind"/> of this process's standard output.</summary>
-public static class ConsoleKindDetector
+public static partial class ConsoleKindDetector
 {
     /// <summary>
-    /// Journal when <c>JOURNAL_STREAM</c> names the socket stdout is connected to (systemd.exec(5));
-    /// terminal when stdout is a TTY; plain otherwise.
+    /// Journal when <c>JOURNAL_STREAM</c> names the device and inode of stdout (systemd.exec(5):
+    /// the variable is inherited, so it must be checked against the stream itself); terminal when
+    /// stdout is a TTY; plain otherwise.
     /// </summary>
     public static ConsoleKind Detect(SystemdEnvironment systemd)
     {
         ArgumentNullException.ThrowIfNull(systemd);
-        if (systemd.JournalStream is { } stream && StdoutIsJournal(stream))
+        if (systemd.JournalStream is { } stream && TryGetDeviceAndInode(1, out var device, out var inode) && IsStream(stream, device, inode))
         {
             return ConsoleKind.Journal;
         }
@@ -34,26 +37,32 @@ public static class ConsoleKindDetector
         return Console.IsOutputRedirected ? ConsoleKind.Plain : ConsoleKind.Terminal;
     }
 
-    // JOURNAL_STREAM is "device:inode" of the stream socket; /proc/self/fd/1 reads "socket:[inode]".
-    private static bool StdoutIsJournal(string journalStream)
+    /// <summary>Whether <c>JOURNAL_STREAM</c>'s <c>device:inode</c> (decimal) names <paramref name="device"/> and <paramref name="inode"/>.</summary>
+    public static bool IsStream(string journalStream, ulong device, ulong inode)
     {
-        var colon = journalStream.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0)
+        ArgumentNullException.ThrowIfNull(journalStream);
+        var parts = journalStream.Split(':');
+        return parts.Length == 2 &&
+               ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d == device &&
+               ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i == inode;
+    }
+
+    /// <summary>fstat(2) of a file descriptor: its device and inode.</summary>
+    public static unsafe bool TryGetDeviceAndInode(int fileDescriptor, out ulong device, out ulong inode)
+    {
+        // struct stat begins with st_dev then st_ino, 8 bytes each, on x86_64 and aarch64 alike;
+        // the buffer is larger than the whole struct on both.
+        var buffer = stackalloc byte[256];
+        if (FStat(fileDescriptor, buffer) != 0)
         {
+            device = inode = 0;
             return false;
         }
 
-        try
-        {
-            var target = new FileInfo("/proc/self/fd/1").LinkTarget;
-            return target is not null &&
-                   target.StartsWith("socket:[", StringComparison.Ordinal) &&
-                   string.Equals(target["socket:[".Length..^1], journalStream[(colon + 1)..], StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        var span = new ReadOnlySpan<byte>(buffer, 16);
+        device = BinaryPrimitives.ReadUInt64LittleEndian(span);
+        inode = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
+        return true;
     }
 
     /// <summary>The sd-daemon(3) priority prefix for a Serilog level.</summary>
@@ -67,4 +76,7 @@ public static class ConsoleKindDetector
     };
 
     internal static readonly IFormatProvider Invariant = CultureInfo.InvariantCulture;
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static unsafe partial int FStat(int fileDescriptor, byte* buffer);
 }

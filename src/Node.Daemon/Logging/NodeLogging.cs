@@ -9,13 +9,17 @@ namespace Node.Daemon.Logging;
 
 /// <summary>
 /// The node's Serilog pipeline: <c>node-DATE.log</c> (everything), <c>errors-DATE.log</c> (errors),
-/// <c>reasoning/</c> and <c>federation/</c> per component, rolled daily and kept
-/// <see cref="LogOptions.RetainedFileCount"/> days; and the console, written for where it goes.
+/// <c>reasoning/</c> and <c>federation/</c> per component, rolled daily (and at
+/// <see cref="MaxFileBytes"/>, as <c>node-DATE_001.log</c>) and kept <see cref="LogOptions.RetainedFileCount"/>
+/// files each; and the console, written for where it goes.
 /// </summary>
 public static class NodeLogging
 {
     private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Source}: {Message:lj}{NewLine}{Exception}";
     private const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Source}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>The largest a log file grows before the next one starts: 256 MiB.</summary>
+    public const long MaxFileBytes = 256L * 1024 * 1024;
 
     /// <summary>The level switch for <paramref name="level"/>, one of <see cref="LogOptions.Levels"/>.</summary>
     public static LoggingLevelSwitch LevelSwitch(string level) => new(ParseLevel(level));
@@ -39,17 +43,17 @@ public static class NodeLogging
             .Enrich.FromLogContext()
             .Enrich.With<SourceEnricher>()
             .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
             .WriteTo.File(Path.Combine(dir, "errors-.log"), restrictedToMinimumLevel: LogEventLevel.Error, outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Reasoning"))
                 .WriteTo.File(Path.Combine(dir, "reasoning", "reasoning-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant))
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant))
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Federation"))
                 .WriteTo.File(Path.Combine(dir, "federation", "federation-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, formatProvider: ConsoleKindDetector.Invariant));
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant));
 
         _ = console switch
         {

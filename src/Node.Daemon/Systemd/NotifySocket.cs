@@ -13,6 +13,7 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
     private readonly UnixDomainSocketEndPoint? _endpoint;
     private readonly Lock _gate = new();
     private Socket? _socket;
+    private bool _disposed;
 
     /// <summary>Creates a notifier for <paramref name="path"/>; <see langword="null"/> makes one that sends nothing.</summary>
     public NotifySocket(string? path)
@@ -33,7 +34,8 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
     /// <summary>
     /// Sends one datagram of newline-separated <c>KEY=VALUE</c> assignments, such as
     /// <c>WATCHDOG=1</c> or <c>STATUS=Ready</c>. A missing or full socket is ignored, as
-    /// sd_notify's callers do: notification must never take the node down.
+    /// sd_notify's callers do: notification must never take the node down, nor wait for systemd
+    /// (the socket does not block).
     /// </summary>
     /// <returns>Whether the datagram was sent.</returns>
     public bool Send(string assignments)
@@ -47,9 +49,14 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
         var bytes = Encoding.UTF8.GetBytes(assignments);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return false;
+            }
+
             try
             {
-                _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+                _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
                 _socket.SendTo(bytes, SocketFlags.None, _endpoint);
                 return true;
             }
@@ -59,11 +66,17 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
                 _socket = null;
                 return false;
             }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
         }
+    }
+
+    /// <summary>
+    /// Sends <c>STATUS=</c> with <paramref name="text"/> on one line (a newline would start
+    /// another assignment), as <c>systemctl status</c> shows it.
+    /// </summary>
+    public bool Status(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Send("STATUS=" + text.ReplaceLineEndings(" "));
     }
 
     /// <inheritdoc />
@@ -71,6 +84,7 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
     {
         lock (_gate)
         {
+            _disposed = true;
             _socket?.Dispose();
             _socket = null;
         }

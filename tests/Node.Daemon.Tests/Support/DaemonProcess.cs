@@ -27,17 +27,8 @@ public sealed partial class DaemonProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>The binaries under test: "jit" always, "aot" when one was published.</summary>
-    public static TheoryData<string> Kinds()
-    {
-        var kinds = new TheoryData<string> { "jit" };
-        if (AotBinary() is not null)
-        {
-            kinds.Add("aot");
-        }
-
-        return kinds;
-    }
+    /// <summary>The binaries under test: the JIT build, and the AOT binary (skipped, with the reason, when none was published).</summary>
+    public static TheoryData<string> Kinds() => new() { "jit", "aot" };
 
     public static string? AotBinary() =>
         Environment.GetEnvironmentVariable("SOVEREIGN_NODE_AOT_DIR") is { Length: > 0 } dir && File.Exists(System.IO.Path.Combine(dir, "sovereign-node"))
@@ -71,17 +62,53 @@ public sealed partial class DaemonProcess : IDisposable
     /// <summary>Starts the daemon of <paramref name="kind"/> in <paramref name="workingDirectory"/>.</summary>
     public static DaemonProcess Start(string kind, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo
+        var start = NewStartInfo(workingDirectory);
+        AddCommand(start, kind);
+        foreach (var arg in args)
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+            start.ArgumentList.Add(arg);
+        }
+
+        return Start(start, environment);
+    }
+
+    /// <summary>
+    /// Starts the daemon through <c>sh -c <paramref name="script"/></c>, the daemon's command
+    /// line being <c>"$@"</c> (so the script can set up what systemd would, then exec it).
+    /// </summary>
+    public static DaemonProcess StartUnderShell(string kind, string workingDirectory, string script, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var daemon = NewStartInfo(workingDirectory);
+        AddCommand(daemon, kind);
+        var start = NewStartInfo(workingDirectory);
+        start.FileName = "/bin/sh";
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("sh");
+        start.ArgumentList.Add(daemon.FileName);
+        foreach (var arg in daemon.ArgumentList)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Start(start, environment);
+    }
+
+    private static ProcessStartInfo NewStartInfo(string workingDirectory) => new()
+    {
+        WorkingDirectory = workingDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectStandardInput = true,
+        UseShellExecute = false,
+    };
+
+    private static void AddCommand(ProcessStartInfo start, string kind)
+    {
         if (kind == "aot")
         {
-            start.FileName = AotBinary() ?? throw new InvalidOperationException("No AOT binary published; set SOVEREIGN_NODE_AOT_DIR.");
+            Assert.SkipWhen(AotBinary() is null, "No native-AOT binary published: scripts/test.sh publishes one and sets SOVEREIGN_NODE_AOT_DIR.");
+            start.FileName = AotBinary()!;
         }
         else
         {
@@ -89,11 +116,10 @@ public sealed partial class DaemonProcess : IDisposable
             start.ArgumentList.Add("exec");
             start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "sovereign-node.dll"));
         }
+    }
 
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    private static DaemonProcess Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
+    {
 
         // The child sees only what the test gives it of systemd's variables.
         foreach (var name in (string[])["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
