@@ -93,6 +93,10 @@ public sealed partial class NodeStore : IAsyncDisposable
                 Sql.Execute(connection, "PRAGMA synchronous = FULL");
                 Sql.Execute(connection, "PRAGMA busy_timeout = 5000");
                 Sql.Execute(connection, "PRAGMA journal_size_limit = 67108864");
+                foreach (var pragma in WriterPragmas)
+                {
+                    Sql.Execute(connection, pragma);
+                }
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11 or 10)
             {
@@ -140,6 +144,14 @@ public sealed partial class NodeStore : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Settings of the writer's connection beyond durability: a 64 MiB page cache (random 32-byte
+    /// ids make index inserts touch pages all over the tree), temporary tables in memory, and a
+    /// checkpoint every 10000 WAL pages instead of 1000 (fewer fsyncs of the database file).
+    /// </summary>
+    public static IReadOnlyList<string> WriterPragmas { get; } =
+        ["PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000"];
 
     /// <summary>A new read-only connection (pooled); dispose it after use.</summary>
     public SqliteConnection OpenReader()

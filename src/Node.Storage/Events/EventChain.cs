@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,18 +19,29 @@ public static class EventChain
     public static byte[] Hash(ReadOnlySpan<byte> prevHash, long seq, long time, string kind, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> header = stackalloc byte[8 + 8 + 4];
-        hash.AppendData(prevHash);
-        BinaryPrimitives.WriteInt64BigEndian(header, seq);
-        BinaryPrimitives.WriteInt64BigEndian(header[8..], time);
-        var kindBytes = Encoding.UTF8.GetBytes(kind);
-        BinaryPrimitives.WriteInt32BigEndian(header[16..], kindBytes.Length);
-        hash.AppendData(header);
-        hash.AppendData(kindBytes);
-        BinaryPrimitives.WriteInt32BigEndian(header[..4], payload.Length);
-        hash.AppendData(header[..4]);
-        hash.AppendData(payload);
-        return hash.GetHashAndReset();
+        var kindLength = Encoding.UTF8.GetByteCount(kind);
+        var length = prevHash.Length + 8 + 8 + 4 + kindLength + 4 + payload.Length;
+        byte[]? rented = null;
+        var input = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            prevHash.CopyTo(input);
+            var at = prevHash.Length;
+            BinaryPrimitives.WriteInt64BigEndian(input[at..], seq);
+            BinaryPrimitives.WriteInt64BigEndian(input[(at + 8)..], time);
+            BinaryPrimitives.WriteInt32BigEndian(input[(at + 16)..], kindLength);
+            at += 20;
+            at += Encoding.UTF8.GetBytes(kind, input[at..]);
+            BinaryPrimitives.WriteInt32BigEndian(input[at..], payload.Length);
+            payload.CopyTo(input[(at + 4)..]);
+            return SHA256.HashData(input);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }
