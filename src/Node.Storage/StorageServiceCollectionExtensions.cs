@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StoreHostSettings>(settings);
         services.AddSingleton<StoreHost>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
+        services.AddHostedService<StoreMaintenanceWorker>();
         services.AddTransient(sp => sp.GetRequiredService<StoreHost>().Store);
         return services;
     }

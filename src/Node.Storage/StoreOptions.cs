@@ -14,4 +14,10 @@ public sealed class StoreOptions
 
     /// <summary>Whether <c>PRAGMA quick_check</c> runs at start. Defaults to true.</summary>
     public bool QuickCheckAtStart { get; set; } = true;
+
+    /// <summary>How often free pages are returned to the disk, 00:01:00 to 7.00:00:00. Defaults to 6 hours.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Free pages tolerated before maintenance reclaims them, 0 to 1000000000. Defaults to 1024 (4 MiB).</summary>
+    public long ReclaimAbovePages { get; set; } = 1024;
 }

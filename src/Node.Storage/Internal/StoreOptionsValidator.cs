@@ -17,6 +17,16 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             failures.Add($"Storage:VerifyTailAtStart must be from 0 to 10000000 entries; was {options.VerifyTailAtStart}.");
         }
 
+        if (options.MaintenanceInterval < TimeSpan.FromMinutes(1) || options.MaintenanceInterval > TimeSpan.FromDays(7))
+        {
+            failures.Add($"Storage:MaintenanceInterval must be between 00:01:00 and 7.00:00:00; was {options.MaintenanceInterval}.");
+        }
+
+        if (options.ReclaimAbovePages is < 0 or > 1_000_000_000)
+        {
+            failures.Add($"Storage:ReclaimAbovePages must be from 0 to 1000000000; was {options.ReclaimAbovePages}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

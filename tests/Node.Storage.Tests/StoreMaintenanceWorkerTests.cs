@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Node.Storage.Tests;
+
+public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
+    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-maintenance-test-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly StoreHost _host;
+
+    public StoreMaintenanceWorkerTests()
+    {
+        _host = new StoreHost(new StoreHostSettings(() => _dir), Options.Create(new StoreOptions()), _time, NullLogger<NodeStore>.Instance);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Free_pages_above_the_threshold_are_returned_to_the_disk_each_interval()
+    {
+        await _host.StartAsync(TestContext.Current.CancellationToken);
+        var store = _host.Store;
+        var content = new byte[3000];
+        await store.Writer.WriteAsync(c =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                var insert = c.Command("INSERT INTO memory (subject, time, kind, content) VALUES ('SPX', $t, 'conclusion', $c)");
+                insert.Parameters.AddWithValue("$t", i);
+                insert.Parameters.AddWithValue("$c", content);
+                insert.ExecuteNonQuery();
+            }
+        }, TestContext.Current.CancellationToken);
+        await StoreMaintenance.DeleteMemoryBeforeAsync(store, DateTimeOffset.FromUnixTimeMilliseconds(1000), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(StoreMaintenance.FreePages(store) > 100);
+        using var worker = new StoreMaintenanceWorker(_host, Options.Create(new StoreOptions { MaintenanceInterval = Interval, ReclaimAbovePages = 10 }),
+            _time, NullLogger<StoreMaintenanceWorker>.Instance);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+        var round = worker.NextRoundAsync();
+
+        _time.Advance(Interval);
+        await round.WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, worker.Rounds);
+        Assert.Equal(0, StoreMaintenance.FreePages(store));
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_failed_round_is_survived_and_the_next_one_runs()
+    {
+        // The host is not started: the store is not open, so a round fails.
+        using var worker = new StoreMaintenanceWorker(_host, Options.Create(new StoreOptions { MaintenanceInterval = Interval }),
+            _time, NullLogger<StoreMaintenanceWorker>.Instance);
+        await worker.StartAsync(TestContext.Current.CancellationToken);
+
+        var first = worker.NextRoundAsync();
+        _time.Advance(Interval);
+        await first.WaitAsync(TestContext.Current.CancellationToken);
+        var second = worker.NextRoundAsync();
+        _time.Advance(Interval);
+        await second.WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, worker.Rounds);
+        Assert.False(worker.ExecuteTask!.IsFaulted);
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+}
