@@ -11,9 +11,24 @@ public static class FileSnapshot
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Every file under <paramref name="directory"/>, as "relative path: SHA-256", sorted.</summary>
+    /// <summary>
+    /// Every file under <paramref name="directory"/>, as "relative path: SHA-256", sorted. A file
+    /// another handle holds locked (an open store's node.lock) shows its length instead.
+    /// </summary>
     public static IReadOnlyList<string> Of(string directory) =>
         [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(file => $"{Path.GetRelativePath(directory, file)}: {Sha256(file)}")
+            .Select(file => $"{Path.GetRelativePath(directory, file)}: {Fingerprint(file)}")
             .Order(StringComparer.Ordinal)];
+
+    private static string Fingerprint(string file)
+    {
+        try
+        {
+            return Sha256(file);
+        }
+        catch (IOException)
+        {
+            return $"locked, {new FileInfo(file).Length} bytes";
+        }
+    }
 }
