@@ -17,7 +17,7 @@ const int InFlight = 8;
 const int EnvelopeBytes = 1024;
 
 var store = NodeStore.Open(directory, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
-var output = Console.Out;
+var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
 var gate = new Lock();
 
 async Task WriteForeverAsync()
@@ -28,10 +28,11 @@ async Task WriteForeverAsync()
         var id = SHA256.HashData(envelope);
         var packet = new PacketRecord(id, envelope, "crash", Convert.ToHexStringLower(id[..4]), "crash-writer", "observation", 0);
         await store.Writer.WriteAsync(c => c.InsertPacket(packet)).ConfigureAwait(false);
+        // One write(2) per line, well under PIPE_BUF: a kill never leaves half an acknowledgement.
+        var line = $"ack {Convert.ToHexStringLower(id)}\n";
         lock (gate)
         {
-            output.Write("ack ");
-            output.WriteLine(Convert.ToHexStringLower(id));
+            output.Write(line);
             output.Flush();
         }
     }
