@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using Node.Storage.Backup;
+using Node.Storage.Events;
+using Node.Storage.Packets;
+using Node.Storage.Tests.Support;
+
+namespace Node.Storage.Tests;
+
+public sealed class BackupRestoreTests : IDisposable
+{
+    private static readonly DateTimeOffset RestoreTime = new(2031, 5, 6, 7, 8, 9, TimeSpan.Zero);
+
+    private readonly TempDirectory _directory = new();
+    private readonly Random _random = new(21);
+
+    public BackupRestoreTests()
+    {
+        StoreDirectory = _directory.CreateDirectory("state");
+        BackupPath = _directory.Combine("node-backup.db");
+    }
+
+    private string StoreDirectory { get; }
+
+    private string BackupPath { get; }
+
+    private string DatabasePath => Path.Combine(StoreDirectory, NodeStore.FileName);
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_backup_taken_while_writes_go_on_is_a_consistent_snapshot()
+    {
+        await using var store = TestStore.Open(StoreDirectory);
+        using var stop = new CancellationTokenSource();
+        var acknowledged = new ConcurrentQueue<string>();
+        var warmedUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            var random = new Random(100 + n);
+            while (!stop.IsCancellationRequested)
+            {
+                var packet = TestPackets.Create(random);
+                await TestPackets.InsertAsync(store, packet);
+                acknowledged.Enqueue(Convert.ToHexStringLower(packet.Id));
+                if (acknowledged.Count >= 200)
+                {
+                    warmedUp.TrySetResult();
+                }
+            }
+        }, TestContext.Current.CancellationToken)).ToList();
+
+        BackupInfo info;
+        string[] beforeBackup;
+        try
+        {
+            await warmedUp.Task.WaitAsync(TestContext.Current.CancellationToken);
+            beforeBackup = [.. acknowledged];
+            info = await StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+
+        Assert.Equal(BackupPath, info.Path);
+        Assert.False(File.Exists(BackupPath + $".partial-{Environment.ProcessId}"));
+        using (var backup = TestStore.Connect(BackupPath, SqliteOpenMode.ReadOnly))
+        {
+            Assert.Equal("ok", TestStore.QuickCheck(backup));
+            var chain = EventLog.Verify(backup);
+            Assert.True(chain.IsIntact, chain.ToString());
+            Assert.Equal(info.EventHeadSeq, chain.HeadSeq);
+            Assert.Equal(info.EventHeadHash, chain.HeadHash);
+
+            // One snapshot: the packets and the log agree, and everything acknowledged before the backup is in it.
+            var stored = TestPackets.StoredIds(backup);
+            var accepted = EventLog.After(backup, 0, int.MaxValue).Where(e => e.Kind == EventKinds.PacketAccepted)
+                .Select(e => Convert.ToHexStringLower(e.Payload)).ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(stored.Order(StringComparer.Ordinal), accepted.Order(StringComparer.Ordinal));
+            Assert.Equal(info.Packets, stored.Count);
+            Assert.Superset(beforeBackup.ToHashSet(StringComparer.Ordinal), stored);
+        }
+
+        var read = StoreBackup.Read(BackupPath);
+        Assert.Equal((info.EventHeadSeq, info.Packets, info.CreatedAt), (read.EventHeadSeq, read.Packets, read.CreatedAt));
+        Assert.Equal(info.EventHeadHash, read.EventHeadHash);
+
+        // The store went on past the backup, and its log says a backup was made and of what.
+        Assert.True(acknowledged.Count > info.Packets, $"{acknowledged.Count} acknowledged, {info.Packets} in the backup");
+        using var reader = store.OpenReader();
+        var made = EventLog.After(reader, 0, int.MaxValue).Single(e => e.Kind == EventKinds.BackupCreated);
+        Assert.Contains($"\"head\":{info.EventHeadSeq}", Encoding.UTF8.GetString(made.Payload), StringComparison.Ordinal);
+        Assert.True(made.Seq > info.EventHeadSeq);
+    }
+
+    [Fact]
+    public async Task A_backup_never_overwrites_an_existing_file()
+    {
+        File.WriteAllText(BackupPath, "keep me");
+        await using var store = TestStore.Open(StoreDirectory);
+
+        await Assert.ThrowsAsync<IOException>(() => StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken));
+
+        Assert.Equal("keep me", File.ReadAllText(BackupPath));
+    }
+
+    [Fact]
+    public async Task Restore_replaces_the_store_keeps_the_old_file_and_the_restored_store_records_it()
+    {
+        var (kept, lost, oldEpoch) = await CreateStoreWithBackupAsync();
+        var oldDatabase = FileSnapshot.Sha256(DatabasePath);
+
+        var (restored, replaced) = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime));
+
+        Assert.Equal(DatabasePath + ".replaced-20310506T070809Z", replaced);
+        Assert.Equal(oldDatabase, FileSnapshot.Sha256(replaced!));
+        Assert.False(File.Exists(DatabasePath + ".restoring"));
+        Assert.Equal(StoreBackup.Read(BackupPath).EventHeadSeq, restored.EventHeadSeq);
+
+        await using (var store = TestStore.Open(StoreDirectory))
+        {
+            using var reader = store.OpenReader();
+            var stored = TestPackets.StoredIds(reader);
+            Assert.All(kept, p => Assert.Contains(Convert.ToHexStringLower(p.Id), stored));
+            Assert.All(lost, p => Assert.DoesNotContain(Convert.ToHexStringLower(p.Id), stored));
+            Assert.NotEqual(oldEpoch, store.Epoch);
+
+            var chain = store.VerifyEventLog();
+            Assert.True(chain.IsIntact, chain.ToString());
+            Assert.Equal(restored.EventHeadSeq + 1, chain.HeadSeq);
+            var last = EventLog.Head(reader)!;
+            Assert.Equal(EventKinds.StoreRestored, last.Kind);
+            Assert.Equal($$"""{"from":"{{BackupPath}}","head":{{restored.EventHeadSeq}}}""", Encoding.UTF8.GetString(last.Payload));
+            Assert.Equal(0, TestStore.Scalar<long>(reader, "SELECT count(*) FROM sqlite_schema WHERE name = 'backup_info'"));
+        }
+
+        await using (var again = TestStore.Open(StoreDirectory))
+        {
+            using var reader = again.OpenReader();
+            Assert.Equal(1, TestStore.Scalar<long>(reader, "SELECT count(*) FROM events WHERE kind = $kind", ("$kind", EventKinds.StoreRestored)));
+        }
+    }
+
+    [Fact]
+    public async Task Restore_is_refused_while_the_store_is_open()
+    {
+        await CreateStoreWithBackupAsync();
+        await using var store = TestStore.Open(StoreDirectory);
+        var before = FileSnapshot.Of(StoreDirectory);
+
+        var refused = Assert.Throws<StoreOpenException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime)));
+
+        Assert.Equal(StoreProblem.Locked, refused.Problem);
+        Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
+        Assert.True(store.VerifyEventLog().IsIntact);
+    }
+
+    [Theory]
+    [InlineData("a changed event")]
+    [InlineData("a removed last event")]
+    [InlineData("a forged head record")]
+    public async Task A_backup_tampered_with_after_it_was_made_is_refused_and_nothing_is_touched(string tampering)
+    {
+        await CreateStoreWithBackupAsync();
+        using (var backup = TestStore.Connect(BackupPath))
+        {
+            var head = StoreBackup.Read(BackupPath).EventHeadSeq;
+            switch (tampering)
+            {
+                case "a changed event":
+                    EventTamper.ChangePayloadByte(backup, head / 2);
+                    break;
+                case "a removed last event":
+                    EventTamper.Delete(backup, head);
+                    break;
+                default:
+                    TestStore.Execute(backup, "UPDATE backup_info SET head_hash = zeroblob(32)");
+                    break;
+            }
+        }
+
+        var before = FileSnapshot.Of(StoreDirectory);
+
+        var refused = Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime)));
+
+        Assert.Contains(BackupPath, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
+    }
+
+    [Fact(Skip = "BUG (minor): a refused restore into a new directory creates it and leaves node.lock in it: Restore takes the " +
+        "lock (StoreBackup.cs:116-117) before it checks the backup (:118), and the lock file is never removed.")]
+    public async Task A_refused_restore_into_a_new_directory_leaves_nothing_behind()
+    {
+        await CreateStoreWithBackupAsync();
+        using (var backup = TestStore.Connect(BackupPath))
+        {
+            EventTamper.ChangePayloadByte(backup, 2);
+        }
+
+        var target = _directory.Combine("new");
+
+        Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, target, new FakeTimeProvider(RestoreTime)));
+
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact(Skip = "BUG: the replaced file is named to the second (StoreBackup.cs:138): a second restore within the same second " +
+        "fails on File.Move (:139) with IOException after staging, and leaves node.db.restoring behind.")]
+    public async Task Two_restores_within_one_second_keep_both_replaced_files()
+    {
+        await CreateStoreWithBackupAsync();
+        var time = new FakeTimeProvider(RestoreTime);
+
+        var (_, first) = StoreBackup.Restore(BackupPath, StoreDirectory, time);
+        var (_, second) = StoreBackup.Restore(BackupPath, StoreDirectory, time);
+
+        Assert.NotEqual(first, second);
+        Assert.True(File.Exists(first));
+        Assert.True(File.Exists(second));
+        Assert.False(File.Exists(DatabasePath + ".restoring"));
+    }
+
+    // A closed store whose backup holds the first ten packets and not the ten written after it.
+    private async Task<(List<PacketRecord> Kept, List<PacketRecord> Lost, byte[] Epoch)> CreateStoreWithBackupAsync()
+    {
+        var kept = Enumerable.Range(0, 10).Select(_ => TestPackets.Create(_random)).ToList();
+        var lost = Enumerable.Range(0, 10).Select(_ => TestPackets.Create(_random)).ToList();
+        await using var store = TestStore.Open(StoreDirectory);
+        await Task.WhenAll(kept.Select(p => TestPackets.InsertAsync(store, p)));
+        await StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken);
+        await Task.WhenAll(lost.Select(p => TestPackets.InsertAsync(store, p)));
+        return (kept, lost, store.Epoch);
+    }
+}

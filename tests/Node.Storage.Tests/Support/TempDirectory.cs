@@ -1,0 +1,28 @@
+namespace Node.Storage.Tests.Support;
+
+/// <summary>A fresh directory under the system temp folder, removed with everything in it on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("sovereign-storage-test-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>A new empty directory inside this one.</summary>
+    public string CreateDirectory(string name) => Directory.CreateDirectory(Combine(name)).FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
