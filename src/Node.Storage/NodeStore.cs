@@ -25,6 +25,7 @@ public sealed partial class NodeStore : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly FileStream _lock;
     private readonly string _readConnectionString;
+    private int _disposed;
 
     private NodeStore(string directory, SqliteConnection connection, FileStream lockFile, StoreWriter writer, byte[] epoch)
     {
@@ -74,6 +75,8 @@ public sealed partial class NodeStore : IAsyncDisposable
         try
         {
             var existed = File.Exists(path);
+            int version;
+            var tail = new ChainVerification(0, 0, EventChain.Genesis.ToArray(), null, null);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
             try
             {
@@ -83,7 +86,19 @@ public sealed partial class NodeStore : IAsyncDisposable
                     QuickCheck(connection, path);
                 }
 
-                if (Migrator.EnsureNotNewer(connection, path) == 0)
+                // Every check reads only: a store that fails one is left exactly as it was.
+                version = Migrator.EnsureNotNewer(connection, path);
+                if (version > 0)
+                {
+                    tail = EventLog.Verify(connection, TailStart(connection, options.VerifyTailAtStart));
+                    if (!tail.IsIntact)
+                    {
+                        throw new StoreOpenException(StoreProblem.BrokenEventLog,
+                            $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
+                            "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
+                    }
+                }
+                else
                 {
                     // Must precede the first table; lets maintenance return free pages to the disk.
                     Sql.Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
@@ -110,21 +125,18 @@ public sealed partial class NodeStore : IAsyncDisposable
                 LogMigrated(logger, path, step.Version, step.Name);
             }
 
-            var tail = EventLog.Verify(connection, TailStart(connection, options.VerifyTailAtStart));
-            if (!tail.IsIntact)
-            {
-                throw new StoreOpenException(StoreProblem.BrokenEventLog,
-                    $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
-                    "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
-            }
-
             var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, time, logger,
                 options.MaxBatchSize, heartbeat);
             var store = new NodeStore(directory, connection, lockFile, writer, epoch);
-            if (TakeRestoredFrom(connection) is { } restoredFrom)
+            if (ReadRestoredFrom(connection) is { } restoredFrom)
             {
+                // The marker goes with the entry that records it, in one transaction.
                 var payload = $$"""{"from":{{System.Text.Json.JsonSerializer.Serialize(restoredFrom, StorageJson.Default.String)}},"head":{{tail.HeadSeq}}}""";
-                writer.WriteAsync(c => c.AppendEvent(EventKinds.StoreRestored, payload)).GetAwaiter().GetResult();
+                writer.WriteAsync(c =>
+                {
+                    c.Command("DELETE FROM store_info WHERE key = 'restored_from'").ExecuteNonQuery();
+                    c.AppendEvent(EventKinds.StoreRestored, payload);
+                }).GetAwaiter().GetResult();
             }
 
             if (applied.Count > 0)
@@ -171,6 +183,11 @@ public sealed partial class NodeStore : IAsyncDisposable
     /// <summary>Finishes the queued writes, checkpoints the WAL into the database, and releases the lock.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await Writer.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -196,6 +213,14 @@ public sealed partial class NodeStore : IAsyncDisposable
             // The lock file cannot be read while it is locked, so the holder's pid goes beside it.
             File.WriteAllText(path + ".pid", $"{Environment.ProcessId}\n");
             return stream;
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new StoreOpenException(StoreProblem.Unreadable, $"The state directory {directory} does not exist.", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StoreOpenException(StoreProblem.Unreadable, $"The state directory {directory} is not writable for this user: {ex.Message}", ex);
         }
         catch (IOException ex)
         {
@@ -266,10 +291,10 @@ public sealed partial class NodeStore : IAsyncDisposable
     }
 
     // Set by a restore; the restore is recorded in the log of the restored store at its first open.
-    private static string? TakeRestoredFrom(SqliteConnection connection)
+    private static string? ReadRestoredFrom(SqliteConnection connection)
     {
         using var read = connection.CreateCommand();
-        read.CommandText = "DELETE FROM store_info WHERE key = 'restored_from' RETURNING value";
+        read.CommandText = "SELECT value FROM store_info WHERE key = 'restored_from'";
         return read.ExecuteScalar() is byte[] path ? System.Text.Encoding.UTF8.GetString(path) : null;
     }
 

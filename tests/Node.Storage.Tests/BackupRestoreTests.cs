@@ -191,8 +191,7 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
     }
 
-    [Fact(Skip = "BUG (minor): a refused restore into a new directory creates it and leaves node.lock in it: Restore takes the " +
-        "lock (StoreBackup.cs:116-117) before it checks the backup (:118), and the lock file is never removed.")]
+    [Fact]
     public async Task A_refused_restore_into_a_new_directory_leaves_nothing_behind()
     {
         await CreateStoreWithBackupAsync();
@@ -208,8 +207,7 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.False(Directory.Exists(target));
     }
 
-    [Fact(Skip = "BUG: the replaced file is named to the second (StoreBackup.cs:138): a second restore within the same second " +
-        "fails on File.Move (:139) with IOException after staging, and leaves node.db.restoring behind.")]
+    [Fact]
     public async Task Two_restores_within_one_second_keep_both_replaced_files()
     {
         await CreateStoreWithBackupAsync();

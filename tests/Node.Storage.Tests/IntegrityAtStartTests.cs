@@ -25,7 +25,7 @@ public sealed class IntegrityAtStartTests : IDisposable
         Assert.StartsWith($"{DatabasePath} is damaged (quick_check: ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("Restore the newest backup with the node stopped: sovereign-node restore --from BACKUP", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, FileSnapshot.Sha256(DatabasePath));
-        Assert.Equal([NodeStore.FileName, NodeStore.LockFileName], Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([NodeStore.FileName, NodeStore.LockFileName, NodeStore.LockFileName + ".pid"], Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // Refused again on the next start: nothing was "repaired" in between.
         Assert.Equal(StoreProblem.Corrupt, Assert.Throws<StoreOpenException>(() => TestStore.Open(_directory.Path)).Problem);
@@ -64,8 +64,7 @@ public sealed class IntegrityAtStartTests : IDisposable
         Assert.True(again.VerifyEventLog().IsIntact);
     }
 
-    [Fact(Skip = "BUG: the Locked message never names the holder: TryReadPid (NodeStore.cs:203) opens node.lock with " +
-        "FileShare.ReadWrite, which .NET backs with flock(LOCK_SH) and the holder's LOCK_EX refuses, so it always returns null.")]
+    [Fact]
     public async Task A_refused_open_names_the_process_that_holds_the_store()
     {
         await using var first = TestStore.Open(_directory.Path);
@@ -75,8 +74,7 @@ public sealed class IntegrityAtStartTests : IDisposable
         Assert.Contains($"(pid {Environment.ProcessId})", refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG: a missing state directory is reported as Locked (\"in use by another process\"): AcquireLock " +
-        "(NodeStore.cs:190) catches IOException, and DirectoryNotFoundException is one.")]
+    [Fact]
     public void A_missing_directory_is_not_reported_as_locked()
     {
         var missing = _directory.Combine("missing");

@@ -84,8 +84,7 @@ public sealed class MigrationTests : IDisposable
         Assert.False(File.Exists(DatabasePath + "-wal"));
     }
 
-    [Fact(Skip = "BUG: NodeStore.Open migrates the file (NodeStore.cs:102), writes an epoch (:103) and switches it to WAL (:92) " +
-        "before it verifies the event log (:109), then says \"The file was not modified\".")]
+    [Fact]
     public void A_schema_1_store_whose_event_log_is_broken_is_refused_before_anything_is_migrated()
     {
         CreateSchema1Store(TestPackets.Create(new Random(3)));

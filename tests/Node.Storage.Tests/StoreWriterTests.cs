@@ -184,8 +184,7 @@ public sealed class StoreWriterTests : IAsyncLifetime
         Assert.Equal(seqs.Count, seqs.Distinct().Count());
     }
 
-    [Fact(Skip = "BUG (latent): PacketRecord.cs:19 promises a receive sequence is never reused, but packets.seq is a plain " +
-        "INTEGER PRIMARY KEY (Migrations.cs:20, no AUTOINCREMENT): once the newest packet is deleted its seq goes to the next one.")]
+    [Fact]
     public async Task A_receive_sequence_is_never_reused_after_the_newest_packet_is_removed()
     {
         var kept = await TestPackets.InsertAsync(_store, TestPackets.Create(_random));
@@ -244,8 +243,7 @@ public sealed class StoreWriterTests : IAsyncLifetime
         _store = TestStore.Open(_directory.Path);
     }
 
-    [Fact(Skip = "BUG: NodeStore.DisposeAsync is not idempotent: a second call runs wal_checkpoint on the closed connection " +
-        "(NodeStore.cs:165) and throws InvalidOperationException, which the catch of SqliteException (:167) lets through.")]
+    [Fact]
     public async Task Closing_a_store_twice_is_harmless()
     {
         var directory = _directory.CreateDirectory("twice");

@@ -112,10 +112,11 @@ public static class StoreBackup
     public static (BackupInfo Restored, string? ReplacedFile) Restore(string backup, string directory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
+        // The backup is checked before anything in the target is touched: a refused restore leaves no trace.
         var info = Read(backup);
+        Check(info);
         System.IO.Directory.CreateDirectory(directory);
         using var held = NodeStore.AcquireLock(directory);
-        Check(info);
 
         var target = Path.Combine(directory, NodeStore.FileName);
         var staging = target + ".restoring";
@@ -136,6 +137,11 @@ public static class StoreBackup
         if (File.Exists(target))
         {
             replaced = $"{target}.replaced-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
+            for (var n = 2; File.Exists(replaced) || File.Exists(replaced + "-wal"); n++)
+            {
+                replaced = $"{target}.replaced-{time.GetUtcNow():yyyyMMddTHHmmssZ}-{n}";
+            }
+
             File.Move(target, replaced);
             foreach (var suffix in (string[])["-wal", "-shm"])
             {

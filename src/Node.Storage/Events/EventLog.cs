@@ -25,7 +25,8 @@ public static class EventLog
             if (reader.Read())
             {
                 expectedSeq = reader.GetInt64(0) + 1;
-                prevHash = (byte[])reader[1];
+                // An anchor of the wrong type cannot match any entry's previous hash: the next entry is reported.
+                prevHash = reader.GetValue(1) as byte[] ?? [];
             }
             else
             {
@@ -42,22 +43,30 @@ public static class EventLog
         while (rows.Read())
         {
             var seq = rows.GetInt64(0);
-            var storedPrev = (byte[])rows[4];
-            var storedHash = (byte[])rows[5];
             string? problem = null;
+            byte[]? storedHash = null;
             if (seq != expectedSeq)
             {
                 problem = seq > expectedSeq
                     ? $"entries {expectedSeq} to {seq - 1} are missing"
                     : $"sequence {seq} is out of order (expected {expectedSeq})";
             }
+            else if (rows.GetValue(1) is not long time || rows.GetValue(2) is not string kind || rows.GetValue(3) is not byte[] payload ||
+                     rows.GetValue(4) is not byte[] storedPrev || rows.GetValue(5) is not byte[] hash)
+            {
+                problem = "a column holds a value of the wrong type: it was written outside the node";
+            }
             else if (!storedPrev.AsSpan().SequenceEqual(prevHash))
             {
                 problem = $"it does not follow entry {seq - 1} (its previous hash differs): entries were reordered, replaced or removed";
             }
-            else if (!EventChain.Hash(prevHash, seq, rows.GetInt64(1), rows.GetString(2), (byte[])rows[3]).AsSpan().SequenceEqual(storedHash))
+            else if (!EventChain.Hash(prevHash, seq, time, kind, payload).AsSpan().SequenceEqual(hash))
             {
                 problem = "its content was changed (its hash does not match)";
+            }
+            else
+            {
+                storedHash = hash;
             }
 
             if (problem is not null)
@@ -67,7 +76,7 @@ public static class EventLog
 
             verified++;
             headSeq = seq;
-            prevHash = storedHash;
+            prevHash = storedHash!;
             expectedSeq = seq + 1;
         }
 

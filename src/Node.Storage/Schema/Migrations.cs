@@ -15,9 +15,10 @@ public static class Migrations
                 value BLOB NOT NULL
             ) WITHOUT ROWID;
 
-            -- seq is the local receive sequence peers catch up from; id the SHA-256 of the payload.
+            -- seq is the local receive sequence peers catch up from (AUTOINCREMENT: never reused,
+            -- even after the newest packet is removed); id the SHA-256 of the payload.
             CREATE TABLE packets (
-                seq         INTEGER PRIMARY KEY,
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
                 id          BLOB    NOT NULL UNIQUE CHECK (length(id) = 32),
                 envelope    BLOB    NOT NULL,
                 topic       TEXT    NOT NULL,
