@@ -30,7 +30,7 @@ public sealed class WriteContext : IDisposable
             ("$prev", SqliteType.Blob), ("$hash", SqliteType.Blob));
         _insertPacket = Prepare(
             "INSERT INTO packets (id, envelope, topic, key, author, kind, hlc, received_at) VALUES ($id, $envelope, $topic, $key, $author, $kind, $hlc, $at) " +
-            "ON CONFLICT (id) DO NOTHING RETURNING seq",
+            "ON CONFLICT (id) DO NOTHING",
             ("$id", SqliteType.Blob), ("$envelope", SqliteType.Blob), ("$topic", SqliteType.Text), ("$key", SqliteType.Text),
             ("$author", SqliteType.Text), ("$kind", SqliteType.Text), ("$hlc", SqliteType.Integer), ("$at", SqliteType.Integer));
         _findPacket = Prepare("SELECT seq FROM packets WHERE id = $id", ("$id", SqliteType.Blob));
@@ -79,11 +79,14 @@ public sealed class WriteContext : IDisposable
         }
 
         Set(_insertPacket, packet.Id, packet.Envelope, packet.Topic, packet.Key, packet.Author, packet.Kind, packet.Hlc, Now);
-        if (_insertPacket.ExecuteScalar() is not long seq)
+        // Not RETURNING: through Microsoft.Data.Sqlite it costs six times the insert itself.
+        if (_insertPacket.ExecuteNonQuery() == 0)
         {
             _findPacket.Parameters[0].Value = packet.Id;
             return new PacketInsert(false, (long)_findPacket.ExecuteScalar()!);
         }
+
+        var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle);
 
         foreach (var dependency in packet.Dependencies ?? [])
         {
