@@ -46,6 +46,12 @@ public partial class StartupBenchmarks
     [Params(false, true)]
     public bool ColdPageCache { get; set; }
 
+    /// <summary>A first start (the store is created) or a restart (the store exists and is checked).</summary>
+    [Params(true, false)]
+    public bool FirstStart { get; set; }
+
+    private string _existing = "";
+
     [GlobalSetup]
     public void FindBinary()
     {
@@ -54,7 +60,16 @@ public partial class StartupBenchmarks
         {
             throw new FileNotFoundException($"No sovereign-node binary at {_binary}; run scripts/publish-aot.sh first or set SOVEREIGN_NODE_BIN.");
         }
+
+        // A store to restart on: made by one real start and stop.
+        _existing = Directory.CreateTempSubdirectory("sovereign-bench-existing-").FullName;
+        Prepare();
+        Launch(Path.Combine(_existing, "state"));
+        Stop();
     }
+
+    [GlobalCleanup]
+    public void RemoveExisting() => Directory.Delete(_existing, recursive: true);
 
     [IterationSetup]
     public void Prepare()
@@ -80,7 +95,9 @@ public partial class StartupBenchmarks
     }
 
     [Benchmark(Description = "exec to READY=1")]
-    public void StartToReady()
+    public void StartToReady() => Launch(FirstStart ? Path.Combine(_dir, "state") : Path.Combine(_existing, "state"));
+
+    private void Launch(string dataDirectory)
     {
         var start = new ProcessStartInfo(_binary)
         {
@@ -89,7 +106,7 @@ public partial class StartupBenchmarks
             UseShellExecute = false,
         };
         start.ArgumentList.Add("--data-dir");
-        start.ArgumentList.Add(Path.Combine(_dir, "state"));
+        start.ArgumentList.Add(dataDirectory);
         start.Environment["NOTIFY_SOCKET"] = Path.Combine(_dir, "notify.sock");
         _daemon = Process.Start(start)!;
         _daemon.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
