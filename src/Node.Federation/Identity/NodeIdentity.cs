@@ -1,0 +1,134 @@
+using NSec.Cryptography;
+
+namespace Node.Federation.Identity;
+
+/// <summary>
+/// The node's Ed25519 key pair and the id derived from it. Created on first start as
+/// <c>identity.key</c> in the state directory (PKCS#8 PEM, mode 0600); refused when others may
+/// read it or it is not an Ed25519 private key. The private key never leaves this object.
+/// </summary>
+public sealed class NodeIdentity : IDisposable
+{
+    /// <summary>The key file's name in the state directory.</summary>
+    public const string FileName = "identity.key";
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
+    private readonly Key _key;
+
+    private NodeIdentity(Key key)
+    {
+        _key = key;
+        PublicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        Id = NodeId.FromPublicKey(PublicKey);
+    }
+
+    /// <summary>The node id.</summary>
+    public NodeId Id { get; }
+
+    /// <summary>The raw 32-byte Ed25519 public key.</summary>
+    public byte[] PublicKey { get; }
+
+    /// <summary>A new identity held in memory only (tests, tools).</summary>
+    public static NodeIdentity CreateEphemeral() =>
+        new(Key.Create(Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
+
+    /// <summary>An identity from a raw 32-byte Ed25519 private key (RFC 8032 seed).</summary>
+    public static NodeIdentity FromSeed(ReadOnlySpan<byte> seed) =>
+        new(Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
+
+    /// <summary>
+    /// Loads <c>identity.key</c> from <paramref name="directory"/>, creating it (mode 0600) when missing.
+    /// </summary>
+    /// <returns>The identity and whether it was just created.</returns>
+    /// <exception cref="IdentityException">The file is readable by others, malformed, or cannot be written.</exception>
+    public static (NodeIdentity Identity, bool Created) LoadOrCreate(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var path = Path.Combine(directory, FileName);
+        if (File.Exists(path))
+        {
+            return (Load(path), false);
+        }
+
+        var identity = CreateEphemeral();
+        var temporary = path + ".new";
+        try
+        {
+            var pem = identity._key.Export(KeyBlobFormat.PkixPrivateKeyText);
+            using (var file = new FileStream(temporary, new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = OwnerOnly,
+            }))
+            {
+                file.Write(pem);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.SetUnixFileMode(temporary, OwnerOnly); // in case the file existed from an earlier, interrupted start
+            File.Move(temporary, path);
+            return (identity, true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            identity.Dispose();
+            File.Delete(temporary);
+            throw new IdentityException($"Cannot create the identity key {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static NodeIdentity Load(string path)
+    {
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+                     UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
+        {
+            throw new IdentityException(
+                $"The identity key {path} may be read by others (mode {Convert.ToString((int)mode, 8)}); it must be 0600. " +
+                $"If nobody else had access, run: chmod 600 {path}; otherwise the key may be compromised: move it away and let the node make a new identity.");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IdentityException($"Cannot read the identity key {path}: {ex.Message}", ex);
+        }
+
+        if (!Key.TryImport(Ed25519, bytes, KeyBlobFormat.PkixPrivateKeyText, out var key,
+                new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }) || key is null)
+        {
+            throw new IdentityException(
+                $"The identity key {path} is not an Ed25519 private key (PKCS#8 PEM). Restore it from a backup, or move it away to make a new identity (peers will see a new node).");
+        }
+
+        return new NodeIdentity(key);
+    }
+
+    /// <summary>Signs <paramref name="data"/>: a 64-byte Ed25519 signature.</summary>
+    public byte[] Sign(ReadOnlySpan<byte> data) => Ed25519.Sign(_key, data);
+
+    /// <summary>Whether <paramref name="signature"/> is a valid Ed25519 signature by <paramref name="publicKey"/> over <paramref name="data"/>. Never throws on bad input.</summary>
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != Ed25519.PublicKeySize || signature.Length != Ed25519.SignatureSize ||
+            !NSec.Cryptography.PublicKey.TryImport(Ed25519, publicKey, KeyBlobFormat.RawPublicKey, out var key) || key is null)
+        {
+            return false;
+        }
+
+        return Ed25519.Verify(key, data, signature);
+    }
+
+    /// <summary>The id, never the key.</summary>
+    public override string ToString() => Id.ToString();
+
+    /// <inheritdoc />
+    public void Dispose() => _key.Dispose();
+}
