@@ -5,6 +5,7 @@ using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Logging;
 using Node.Daemon.Systemd;
+using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Backup;
 using Serilog.Core;
@@ -100,12 +101,13 @@ public static class DaemonProgram
             await host.StartAsync(stoppingToken).ConfigureAwait(false);
             await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Unwrap(ex) is StoreOpenException store)
+        catch (Exception ex) when (Unwrap(ex) is StoreOpenException or IdentityException)
         {
-            logger.Fatal("Node cannot start: {Reason}", store.Message);
-            await error.WriteLineAsync($"sovereign-node: {store.Message}").ConfigureAwait(false);
-            notify.Status($"Failed: {store.Message}");
-            return ExitCodes.StoreUnusable;
+            var reason = Unwrap(ex).Message;
+            logger.Fatal("Node cannot start: {Reason}", reason);
+            await error.WriteLineAsync($"sovereign-node: {reason}").ConfigureAwait(false);
+            notify.Status($"Failed: {reason}");
+            return ExitCodes.StateUnusable;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -151,7 +153,7 @@ public static class DaemonProgram
         catch (StoreOpenException ex)
         {
             await error.WriteLineAsync($"sovereign-node: restore refused: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.StoreUnusable;
+            return ExitCodes.StateUnusable;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -9,7 +9,10 @@ using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
 using Node.Daemon.Systemd;
+using Node.Federation;
+using Node.Federation.Identity;
 using Node.Storage;
+using Node.Storage.Events;
 using Node.Storage.Writing;
 using Serilog;
 using Serilog.Core;
@@ -75,6 +78,10 @@ public static class NodeHost
                 var loop = sp.GetRequiredService<CriticalLoops>().Register("store-writer");
                 return new WriterHeartbeat(loop.Beat, loop.Idle);
             }));
+        services.AddNodeIdentity(sp => new IdentityHostSettings(
+            () => sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
+            identity => sp.GetRequiredService<StoreHost>().Store.Writer
+                .WriteAsync(c => c.AppendEvent(EventKinds.IdentityCreated, $$"""{"node":"{{identity.Id}}"}""")).GetAwaiter().GetResult()));
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();

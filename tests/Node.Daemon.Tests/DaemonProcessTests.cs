@@ -25,7 +25,8 @@ public sealed class DaemonProcessTests
         Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
         var lines = daemon.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("<6>NodeLifecycle: Node journal-test ready.", lines);
+        Assert.Contains(lines, line => line.StartsWith("<6>NodeLifecycle: Node journal-test ready: node id ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("<4>IdentityHost: New node identity ", StringComparison.Ordinal));
         Assert.All(lines, line => Assert.Matches(@"^<[2-7]>\w+: ", line));
     }
 
@@ -52,7 +53,7 @@ public sealed class DaemonProcessTests
 
         var (code, _, error) = await DaemonProcess.RunToEndAsync(kind, dir.Path);
 
-        Assert.Equal(ExitCodes.StoreUnusable, code);
+        Assert.Equal(ExitCodes.StateUnusable, code);
         Assert.Contains($"is in use by another process (pid {first.Id})", error, StringComparison.Ordinal);
         first.Signal(DaemonProcess.SIGTERM);
         Assert.Equal(ExitCodes.Ok, await first.WaitForExitAsync(TimeSpan.FromSeconds(10)));

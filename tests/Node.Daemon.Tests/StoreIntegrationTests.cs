@@ -27,10 +27,28 @@ public sealed class StoreIntegrationTests
         await using var store = NodeStore.Open(dir.Combine(".node"), new StoreOptions(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var reader = store.OpenReader();
         var kinds = EventLog.Tail(reader, 100).Select(e => e.Kind).ToList();
-        Assert.Equal([EventKinds.StoreCreated, EventKinds.NodeStarted, EventKinds.ConfigReloaded, EventKinds.NodeStopped], kinds);
+        Assert.Equal([EventKinds.StoreCreated, EventKinds.IdentityCreated, EventKinds.NodeStarted, EventKinds.ConfigReloaded, EventKinds.NodeStopped], kinds);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine(".node", "identity.key")));
         Assert.True(store.VerifyEventLog().IsIntact);
         var reload = EventLog.Tail(reader, 100).Single(e => e.Kind == EventKinds.ConfigReloaded);
         Assert.Equal("""{"changed":["Node:Name"]}""", System.Text.Encoding.UTF8.GetString(reload.Payload));
+    }
+
+    [Fact]
+    public async Task An_identity_key_readable_by_others_is_refused_with_code_3()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine(".node"));
+        var key = dir.Write(Path.Combine(".node", "identity.key"), "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n");
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var error = new StringWriter();
+
+        var code = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), [], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.StateUnusable, code);
+        Assert.Contains($"The identity key {key} may be read by others (mode 644); it must be 0600.", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("MC4CAQAw", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,7 +71,7 @@ public sealed class StoreIntegrationTests
         var code = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), [], error: error,
             stoppingToken: TestContext.Current.CancellationToken);
 
-        Assert.Equal(ExitCodes.StoreUnusable, code);
+        Assert.Equal(ExitCodes.StateUnusable, code);
         Assert.Contains("has schema version 99, newer than this sovereign-node understands", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(db, TestContext.Current.CancellationToken));
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Node.Daemon.Configuration;
 using Node.Daemon.Systemd;
 using Node.Federation;
+using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
@@ -24,6 +25,7 @@ internal sealed partial class NodeLifecycle(
     IHostApplicationLifetime lifetime,
     DaemonLaunch launch,
     StoreHost store,
+    IdentityHost identity,
     ILogger<NodeLifecycle> logger) : IHostedService, IDisposable
 {
     private PosixSignalRegistration? _sigint;
@@ -44,8 +46,9 @@ internal sealed partial class NodeLifecycle(
         lifetime.ApplicationStarted.Register(() =>
         {
             Record(EventKinds.NodeStarted);
-            notify.Status($"Ready: node {node.CurrentValue.Name}, state in {options.DataDirectory}");
-            LogReady(logger, node.CurrentValue.Name);
+            var id = identity.Identity.Id.ToString();
+            notify.Status($"Ready: node {node.CurrentValue.Name} ({id}), state in {options.DataDirectory}");
+            LogReady(logger, node.CurrentValue.Name, id);
         });
         lifetime.ApplicationStopping.Register(() =>
         {
@@ -74,6 +77,7 @@ internal sealed partial class NodeLifecycle(
     private void Record(string kind)
     {
         var payload = $$"""{"name":{{JsonSerializer.Serialize(node.CurrentValue.Name, DaemonJson.Default.String)}},"version":"{{HelpTextVersion}}","pid":{{launch.ProcessId}}}""";
+        // node.stopped may come before the identity was loaded (a stop during start-up); the name and pid say enough.
         try
         {
             store.Store.Writer.WriteAsync(c => c.AppendEvent(kind, payload)).GetAwaiter().GetResult();
@@ -92,8 +96,8 @@ internal sealed partial class NodeLifecycle(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record {Kind} in the event log: {Reason}")]
     private static partial void LogNotRecorded(ILogger logger, string kind, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} ready.")]
-    private static partial void LogReady(ILogger logger, string name);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} ready: node id {NodeId}.")]
+    private static partial void LogReady(ILogger logger, string name, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Name} stopping.")]
     private static partial void LogStopping(ILogger logger, string name);

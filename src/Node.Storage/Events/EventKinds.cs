@@ -21,6 +21,9 @@ public static class EventKinds
     /// <summary>Reasoning memory older than the retention period was removed.</summary>
     public const string MemoryCompacted = "memory.compacted";
 
+    /// <summary>The node made its identity key (payload: its node id).</summary>
+    public const string IdentityCreated = "identity.created";
+
     /// <summary>The node started.</summary>
     public const string NodeStarted = "node.started";
 
