@@ -123,6 +123,13 @@ public static class DaemonProgram
             return ExitCodes.Failure;
         }
 
+        // A store that stopped taking writes stopped the host (it logged why): a failure.
+        if (host.Services.GetRequiredService<StoreHost>().Fault is { } storeFault)
+        {
+            notify.Status($"Failed: {storeFault.Message}");
+            return ExitCodes.Failure;
+        }
+
         // A worker that faulted stopped the host (the host logged it): that is a failure, and
         // systemd's Restart=on-failure must see it as one.
         var faulted = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()

@@ -72,50 +72,26 @@ public sealed partial class NodeStore : IAsyncDisposable
         var path = System.IO.Path.Combine(directory, FileName);
         var lockFile = AcquireLock(directory);
         SqliteConnection? connection = null;
+        NodeStore? store = null;
         try
         {
-            var existed = File.Exists(path);
-            int version;
-            var tail = new ChainVerification(0, 0, EventChain.Genesis.ToArray(), null, null);
+            StoreRestoreRecovery.Complete(directory);
+            var tail = Check(path, options);
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-            try
+            connection.Open();
+            if (Migrator.ReadVersion(connection) == 0)
             {
-                connection.Open();
-                if (existed && options.QuickCheckAtStart)
-                {
-                    QuickCheck(connection, path);
-                }
-
-                // Every check reads only: a store that fails one is left exactly as it was.
-                version = Migrator.EnsureNotNewer(connection, path);
-                if (version > 0)
-                {
-                    tail = EventLog.Verify(connection, TailStart(connection, options.VerifyTailAtStart));
-                    if (!tail.IsIntact)
-                    {
-                        throw new StoreOpenException(StoreProblem.BrokenEventLog,
-                            $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
-                            "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
-                    }
-                }
-                else
-                {
-                    // Must precede the first table; lets maintenance return free pages to the disk.
-                    Sql.Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
-                }
-
-                Sql.Execute(connection, "PRAGMA journal_mode = WAL");
-                Sql.Execute(connection, "PRAGMA synchronous = FULL");
-                Sql.Execute(connection, "PRAGMA busy_timeout = 5000");
-                Sql.Execute(connection, "PRAGMA journal_size_limit = 67108864");
-                foreach (var pragma in WriterPragmas)
-                {
-                    Sql.Execute(connection, pragma);
-                }
+                // Must precede the first table; lets maintenance return free pages to the disk.
+                Sql.Execute(connection, "PRAGMA auto_vacuum = INCREMENTAL");
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11 or 10)
+
+            Sql.Execute(connection, "PRAGMA journal_mode = WAL");
+            Sql.Execute(connection, "PRAGMA synchronous = FULL");
+            Sql.Execute(connection, "PRAGMA busy_timeout = 5000");
+            Sql.Execute(connection, "PRAGMA journal_size_limit = 67108864");
+            foreach (var pragma in WriterPragmas)
             {
-                throw Damaged(path, ex.Message, ex);
+                Sql.Execute(connection, pragma);
             }
 
             var applied = Migrator.Apply(connection, path, Migrations.Latest);
@@ -125,9 +101,8 @@ public sealed partial class NodeStore : IAsyncDisposable
                 LogMigrated(logger, path, step.Version, step.Name);
             }
 
-            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, time, logger,
-                options.MaxBatchSize, heartbeat);
-            var store = new NodeStore(directory, connection, lockFile, writer, epoch);
+            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, time, logger, options.MaxBatchSize, heartbeat);
+            store = new NodeStore(directory, connection, lockFile, writer, epoch);
             if (ReadRestoredFrom(connection) is { } restoredFrom)
             {
                 // The marker goes with the entry that records it, in one transaction.
@@ -149,11 +124,93 @@ public sealed partial class NodeStore : IAsyncDisposable
             LogOpened(logger, path, Migrations.Latest, tail.HeadSeq, tail.Verified);
             return store;
         }
-        catch
+        catch (Exception ex)
         {
-            connection?.Dispose();
-            lockFile.Dispose();
+            if (store is not null)
+            {
+                store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            else
+            {
+                connection?.Dispose();
+                lockFile.Dispose();
+            }
+
+            if (ex is SqliteException sqlite)
+            {
+                throw sqlite.SqliteErrorCode is 26 or 11
+                    ? Damaged(path, sqlite.Message, sqlite)
+                    : new StoreOpenException(StoreProblem.Unreadable, $"{path} cannot be opened: {sqlite.Message}", sqlite);
+            }
+
+            if (ex is StoreWriteException write)
+            {
+                throw new StoreOpenException(StoreProblem.Unreadable, $"{path} cannot be written: {write.Message}", write);
+            }
+
             throw;
+        }
+    }
+
+    // Every check reads only, on a read-only connection (which, unlike a writer, never
+    // checkpoints a WAL into the file when it closes): a store that fails one is left exactly as it was.
+    private static ChainVerification Check(string path, StoreOptions options)
+    {
+        var empty = new ChainVerification(0, 0, EventChain.Genesis.ToArray(), null, null);
+        if (!File.Exists(path))
+        {
+            if (File.Exists(path + "-wal"))
+            {
+                throw new StoreOpenException(StoreProblem.Unreadable,
+                    $"{path} is missing but its write-ahead log {path}-wal is there: the store is incomplete. Nothing was changed; " +
+                    "restore it from a backup (sovereign-node restore --from BACKUP) or move the -wal file away to start empty.");
+            }
+
+            return empty;
+        }
+
+        // A read-only connection to a WAL database makes the -shm (and -wal) files when they are
+        // missing; those it made go again, so a refused store is left as it was found.
+        var made = ((string[])[path + "-wal", path + "-shm"]).Where(f => !File.Exists(f)).ToList();
+        using var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            reader.Open();
+            if (options.QuickCheckAtStart)
+            {
+                QuickCheck(reader, path);
+            }
+
+            if (Migrator.EnsureNotNewer(reader, path) == 0)
+            {
+                return empty;
+            }
+
+            var tail = EventLog.Verify(reader, TailStart(reader, options.VerifyTailAtStart));
+            if (!tail.IsIntact)
+            {
+                throw new StoreOpenException(StoreProblem.BrokenEventLog,
+                    $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
+                    "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
+            }
+
+            return tail;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
+        {
+            throw Damaged(path, ex.Message, ex);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreOpenException(StoreProblem.Unreadable, $"{path} cannot be checked: {ex.Message}. The file was not modified.", ex);
+        }
+        finally
+        {
+            reader.Dispose();
+            foreach (var file in made)
+            {
+                File.Delete(file);
+            }
         }
     }
 

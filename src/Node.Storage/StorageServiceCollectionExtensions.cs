@@ -10,8 +10,8 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the store: <see cref="StoreOptions"/>' validator, the <see cref="StoreHost"/> hosted
-    /// service that opens it at start, and <see cref="NodeStore"/> for the services that use it
-    /// once the host has started. The caller binds <see cref="StoreOptions"/> to <see cref="StoreOptions.SectionName"/>.
+    /// service that opens it at start (services reach the store through
+    /// <see cref="StoreHost.Store"/>: the container must never own, and so never dispose, it), and maintenance. The caller binds <see cref="StoreOptions"/> to <see cref="StoreOptions.SectionName"/>.
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, Func<IServiceProvider, StoreHostSettings> settings)
     {
@@ -23,7 +23,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<StoreHost>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
         services.AddHostedService<StoreMaintenanceWorker>();
-        services.AddTransient(sp => sp.GetRequiredService<StoreHost>().Store);
         return services;
     }
 

@@ -117,6 +117,7 @@ public sealed class EventLogTamperTests : IDisposable
         await CreateStoreAsync();
         using (var connection = TestStore.Connect(DatabasePath))
         {
+            EventTamper.Unguard(connection);
             TestStore.Execute(connection, "UPDATE events SET payload = 'rewritten' WHERE seq = 7");
         }
 

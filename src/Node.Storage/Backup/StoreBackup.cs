@@ -55,8 +55,8 @@ public static class StoreBackup
             }
 
             SqliteConnection.ClearAllPools();
-            FlushToDisk(temporary);
-            File.Move(temporary, destination);
+            Durable.FlushFile(temporary);
+            Durable.Rename(temporary, destination);
             var info = Read(destination);
             var payload = $$"""{"path":{{System.Text.Json.JsonSerializer.Serialize(destination, StorageJson.Default.String)}},"head":{{info.EventHeadSeq}}}""";
             await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.BackupCreated, payload), cancellationToken).ConfigureAwait(false);
@@ -114,12 +114,14 @@ public static class StoreBackup
         ArgumentNullException.ThrowIfNull(time);
         // The backup is checked before anything in the target is touched: a refused restore leaves no trace.
         var info = Read(backup);
-        Check(info);
+        Check(info, info.Path);
         System.IO.Directory.CreateDirectory(directory);
         using var held = NodeStore.AcquireLock(directory);
+        StoreRestoreRecovery.Complete(directory);
 
+        // 1. A staging copy, prepared, then checked itself (what will become node.db) and fsynced.
         var target = Path.Combine(directory, NodeStore.FileName);
-        var staging = target + ".restoring";
+        var staging = StoreRestoreRecovery.Staging(directory);
         File.Copy(info.Path, staging, overwrite: true);
         using (var connection = Open(staging, SqliteOpenMode.ReadWrite))
         {
@@ -132,7 +134,10 @@ public static class StoreBackup
         }
 
         SqliteConnection.ClearAllPools();
-        FlushToDisk(staging);
+        Check(info, staging);
+        Durable.FlushFile(staging);
+
+        // 2. The database it replaces is copied aside (with its write-ahead log), never deleted.
         string? replaced = null;
         if (File.Exists(target))
         {
@@ -142,26 +147,29 @@ public static class StoreBackup
                 replaced = $"{target}.replaced-{time.GetUtcNow():yyyyMMddTHHmmssZ}-{n}";
             }
 
-            File.Move(target, replaced);
-            foreach (var suffix in (string[])["-wal", "-shm"])
+            File.Copy(target, replaced);
+            Durable.FlushFile(replaced);
+            if (File.Exists(target + "-wal"))
             {
-                if (File.Exists(target + suffix))
-                {
-                    File.Move(target + suffix, replaced + suffix);
-                }
+                File.Copy(target + "-wal", replaced + "-wal");
+                Durable.FlushFile(replaced + "-wal");
             }
         }
 
-        File.Move(staging, target);
+        // 3. Marked ready, then swapped in; an interruption from here on is finished by the next open.
+        StoreRestoreRecovery.MarkReady(directory);
+        StoreRestoreRecovery.Complete(directory);
         return (info, replaced);
     }
 
-    private static void Check(BackupInfo info)
+    // Checks a backup file (or the staging copy made from it, which has no backup_info any more)
+    // against what the backup recorded: quick_check, schema, the whole chain, and its head.
+    private static void Check(BackupInfo info, string file)
     {
-        using var connection = Open(info.Path, SqliteOpenMode.ReadOnly);
+        using var connection = Open(file, SqliteOpenMode.ReadOnly);
         try
         {
-            NodeStore.QuickCheck(connection, info.Path);
+            NodeStore.QuickCheck(connection, file);
         }
         catch (StoreOpenException ex)
         {
@@ -192,11 +200,5 @@ public static class StoreBackup
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
         connection.Open();
         return connection;
-    }
-
-    private static void FlushToDisk(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        stream.Flush(flushToDisk: true);
     }
 }

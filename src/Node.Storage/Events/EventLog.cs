@@ -35,7 +35,10 @@ public static class EventLog
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE seq >= $from ORDER BY seq";
+        // From the start, every row: a forged row at seq 0 or below must show up, not be skipped.
+        command.CommandText = expectedSeq <= 1
+            ? "SELECT seq, time, kind, payload, prev_hash, hash FROM events ORDER BY seq"
+            : "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE seq >= $from ORDER BY seq";
         command.Parameters.AddWithValue("$from", expectedSeq);
         using var rows = command.ExecuteReader();
         long verified = 0;

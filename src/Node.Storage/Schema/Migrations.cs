@@ -61,6 +61,11 @@ public static class Migrations
                 prev_hash BLOB    NOT NULL,
                 hash      BLOB    NOT NULL
             );
+            -- Guards against the node's own mistakes; the hash chain is what catches anyone else.
+            CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+            CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
             """),
         new(2, "quarantine, peers, decisions, reasoning memory, API keys", """
             CREATE TABLE quarantine (

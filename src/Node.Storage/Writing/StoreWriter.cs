@@ -24,6 +24,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _committedBatches;
+    private volatile StoreWriteException? _fault;
 
     internal StoreWriter(SqliteConnection connection, string path, long headSeq, byte[] headHash, TimeProvider time, ILogger logger,
         int maxBatch, WriterHeartbeat? heartbeat)
@@ -49,6 +50,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
         _thread.Start();
     }
 
+    /// <summary>Completes when the writer thread has stopped: after <see cref="DisposeAsync"/>, or when it failed (<see cref="Fault"/>).</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>Why the writer stopped on its own, or null while it runs (or after a clean stop).</summary>
+    public StoreWriteException? Fault => _fault;
+
     /// <summary>Batches committed since the store opened.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
@@ -67,7 +74,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
-            throw new ObjectDisposedException(nameof(StoreWriter), "The store is closing; the write was not queued.");
+            throw _fault is { } fault
+                ? new StoreWriteException(fault.Message, fault.IsDiskFull, fault)
+                : new ObjectDisposedException(nameof(StoreWriter), "The store is closing; the write was not queued.");
         }
 
         return await request.Task.ConfigureAwait(false);
@@ -121,11 +130,21 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // Stopped for good: nothing more is written until the node reopens the store. Every
+            // write not acknowledged yet — in the batch at hand or queued — fails with the cause.
+            var fault = ex as StoreWriteException ?? new StoreWriteException(
+                $"The store writer of {_path} stopped on an unexpected fault ({ex.Message}); writes in flight may or may not be stored. Restart the node.", diskFull: false, ex);
+            _fault = fault;
             LogWriterFailed(_logger, _path, ex);
-            _queue.Writer.TryComplete(ex);
+            _queue.Writer.TryComplete(fault);
+            foreach (var request in batch)
+            {
+                request.Fail(fault);
+            }
+
             while (_queue.Reader.TryRead(out var request))
             {
-                request.Fail(new StoreWriteException($"The store writer of {_path} stopped: {ex.Message}", diskFull: false, ex));
+                request.Fail(fault);
             }
         }
         finally
@@ -151,7 +170,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
     {
         done.Clear();
         var startSeq = _context.HeadSeq;
-        var startHash = _context.HeadHash;
+        var startHash = _context.HeadHashUnsafe;
         try
         {
             _begin.ExecuteNonQuery();
@@ -164,7 +183,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 }
 
                 var seq = _context.HeadSeq;
-                var hash = _context.HeadHash;
+                var hash = _context.HeadHashUnsafe;
                 _savepoint.ExecuteNonQuery();
                 try
                 {
@@ -183,14 +202,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
             _commit.ExecuteNonQuery();
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 13) // SQLITE_FULL: nothing of the batch is in the file
         {
             TryRollback();
             _context.ResetHead(startSeq, startHash);
-            var diskFull = ex.SqliteErrorCode == 13; // SQLITE_FULL
-            var failure = new StoreWriteException(diskFull
-                ? $"The disk holding {_path} is full; {batch.Count} write(s) were not stored. Free space and retry; nothing stored earlier was lost."
-                : $"Writing to {_path} failed ({ex.Message}); {batch.Count} write(s) were not stored.", diskFull, ex);
+            var failure = new StoreWriteException(
+                $"The disk holding {_path} is full; {batch.Count} write(s) were not stored. Free space and retry; nothing stored earlier was lost.", diskFull: true, ex);
             LogCommitFailed(_logger, _path, batch.Count, ex.SqliteErrorCode, ex.Message);
             foreach (var request in batch)
             {
@@ -198,6 +215,17 @@ public sealed partial class StoreWriter : IAsyncDisposable
             }
 
             return;
+        }
+        catch (SqliteException ex)
+        {
+            // An I/O error may strike after the commit record reached the log (a failed fsync):
+            // whether the batch is stored is unknown, and the kernel may have dropped pages. The
+            // writer stops; the node must reopen the store, whose checks decide what is there.
+            LogCommitFailed(_logger, _path, batch.Count, ex.SqliteErrorCode, ex.Message);
+            TryRollback();
+            throw new StoreWriteException(
+                $"Writing to {_path} failed (SQLite error {ex.SqliteErrorCode}: {ex.Message}); {batch.Count} write(s) may or may not be stored, " +
+                "and the store takes no more writes until the node restarts.", diskFull: false, ex);
         }
 
         Interlocked.Increment(ref _committedBatches);

@@ -18,6 +18,7 @@ public sealed class WriteContext : IDisposable
     private readonly SqliteCommand _insertPacket;
     private readonly SqliteCommand _findPacket;
     private readonly SqliteCommand _insertDependency;
+    private byte[] _headHash = [];
 
     internal WriteContext(SqliteConnection connection, TimeProvider time, long headSeq, byte[] headHash)
     {
@@ -41,8 +42,12 @@ public sealed class WriteContext : IDisposable
     /// <summary>The last event's sequence (0 when the log is empty).</summary>
     public long HeadSeq { get; private set; }
 
-    /// <summary>The last event's hash.</summary>
-    public byte[] HeadHash { get; private set; }
+    /// <summary>The last event's hash (a copy).</summary>
+    public byte[] HeadHash
+    {
+        get => _headHash.ToArray();
+        private set => _headHash = value;
+    }
 
     /// <summary>Now, in Unix milliseconds, from the store's clock.</summary>
     public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -53,11 +58,12 @@ public sealed class WriteContext : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         var seq = HeadSeq + 1;
         var time = Now;
-        var hash = EventChain.Hash(HeadHash, seq, time, kind, payload);
+        var hash = EventChain.Hash(_headHash, seq, time, kind, payload);
         var payloadBytes = payload.ToArray();
-        Set(_appendEvent, seq, time, kind, payloadBytes, HeadHash, hash);
+        Set(_appendEvent, seq, time, kind, payloadBytes, _headHash, hash);
         _appendEvent.ExecuteNonQuery();
-        var entry = new EventEntry(seq, time, kind, payloadBytes, HeadHash, hash);
+        // The caller gets copies: the writer's head must not change if they do.
+        var entry = new EventEntry(seq, time, kind, payloadBytes, _headHash, hash.ToArray());
         HeadSeq = seq;
         HeadHash = hash;
         return entry;
@@ -116,10 +122,12 @@ public sealed class WriteContext : IDisposable
         return command;
     }
 
+    internal byte[] HeadHashUnsafe => _headHash;
+
     internal void ResetHead(long seq, byte[] hash)
     {
         HeadSeq = seq;
-        HeadHash = hash;
+        _headHash = hash;
     }
 
     /// <inheritdoc />

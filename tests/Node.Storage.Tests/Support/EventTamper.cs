@@ -58,8 +58,16 @@ public static class EventTamper
         TestStore.Execute(connection, "COMMIT");
     }
 
+    /// <summary>
+    /// Drops the append-only triggers, as anyone editing the file by hand can: they guard against
+    /// the node's own mistakes, and the hash chain is what must catch this.
+    /// </summary>
+    public static void Unguard(SqliteConnection connection) => TestStore.Execute(connection,
+        "DROP TRIGGER IF EXISTS events_append_only_update; DROP TRIGGER IF EXISTS events_append_only_delete;");
+
     private static void Changed(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
+        Unguard(connection);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)

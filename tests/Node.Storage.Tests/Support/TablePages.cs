@@ -16,11 +16,15 @@ public static class TablePages
     public static long MiddleLeaf(string databasePath, string table, out int pageSize)
     {
         long page;
+        // A read-only connection to a WAL database leaves a -shm file behind; this one must leave nothing.
+        var made = new[] { databasePath + "-wal", databasePath + "-shm" }.Where(f => !File.Exists(f)).ToList();
         using (var connection = TestStore.Connect(databasePath, SqliteOpenMode.ReadOnly))
         {
             pageSize = (int)TestStore.Scalar<long>(connection, "PRAGMA page_size");
             page = TestStore.Scalar<long>(connection, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = $name", ("$name", table));
         }
+
+        made.ForEach(File.Delete);
 
         var bytes = new byte[pageSize];
         using var file = new FileStream(databasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
