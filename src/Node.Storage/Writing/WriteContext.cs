@@ -104,6 +104,77 @@ public sealed class WriteContext : IDisposable
         return new PacketInsert(true, seq);
     }
 
+    /// <summary>Whether a packet with <paramref name="id"/> is stored (not held).</summary>
+    public bool HasPacket(byte[] id)
+    {
+        _findPacket.Parameters[0].Value = id;
+        return _findPacket.ExecuteScalar() is long;
+    }
+
+    /// <summary>
+    /// Holds a verified packet whose dependencies are not all stored yet; it is released by
+    /// <see cref="ReleaseWaitingFor"/> once the last of <paramref name="missing"/> arrives.
+    /// </summary>
+    public void HoldPacket(byte[] id, byte[] envelope, string? fromPeer, IReadOnlyCollection<byte[]> missing)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(missing);
+        var hold = Command("INSERT INTO held_packets (id, envelope, from_peer, received_at) VALUES ($id, $envelope, $from, $at) ON CONFLICT (id) DO NOTHING");
+        hold.Parameters.AddWithValue("$id", id);
+        hold.Parameters.AddWithValue("$envelope", envelope);
+        hold.Parameters.AddWithValue("$from", (object?)fromPeer ?? DBNull.Value);
+        hold.Parameters.AddWithValue("$at", Now);
+        hold.ExecuteNonQuery();
+        foreach (var dependency in missing)
+        {
+            var wait = Command("INSERT OR IGNORE INTO held_missing (missing, id) VALUES ($missing, $id)");
+            wait.Parameters.AddWithValue("$missing", dependency);
+            wait.Parameters.AddWithValue("$id", id);
+            wait.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="arrived"/> is stored, and takes out of the hold every packet
+    /// that waited for nothing else.
+    /// </summary>
+    /// <returns>The released packets' ids and envelopes, to store now.</returns>
+    public IReadOnlyList<(byte[] Id, byte[] Envelope)> ReleaseWaitingFor(byte[] arrived)
+    {
+        ArgumentNullException.ThrowIfNull(arrived);
+        var waiting = new List<byte[]>();
+        var clear = Command("DELETE FROM held_missing WHERE missing = $arrived RETURNING id");
+        clear.Parameters.AddWithValue("$arrived", arrived);
+        using (var rows = clear.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                waiting.Add((byte[])rows[0]);
+            }
+        }
+
+        var released = new List<(byte[], byte[])>();
+        foreach (var id in waiting)
+        {
+            var still = Command("SELECT 1 FROM held_missing WHERE id = $id LIMIT 1");
+            still.Parameters.AddWithValue("$id", id);
+            if (still.ExecuteScalar() is not null)
+            {
+                continue;
+            }
+
+            var take = Command("DELETE FROM held_packets WHERE id = $id RETURNING envelope");
+            take.Parameters.AddWithValue("$id", id);
+            if (take.ExecuteScalar() is byte[] envelope)
+            {
+                released.Add((id, envelope));
+            }
+        }
+
+        return released;
+    }
+
     /// <summary>
     /// A prepared command for <paramref name="sql"/>, made once and reused (for the tables that
     /// have no typed operation yet). Its parameters are cleared before it is returned.

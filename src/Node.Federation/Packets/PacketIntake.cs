@@ -1,0 +1,100 @@
+using Node.Protocol.Packets;
+using Node.Storage.Packets;
+using Node.Storage.Writing;
+
+namespace Node.Federation.Packets;
+
+/// <summary>What happened to a packet offered to the store.</summary>
+public enum IntakeOutcome
+{
+    /// <summary>Stored (with the held packets it completed).</summary>
+    Stored,
+
+    /// <summary>Already stored; nothing changed.</summary>
+    Duplicate,
+
+    /// <summary>Held until its missing dependencies arrive.</summary>
+    Held,
+
+    /// <summary>Refused by the checks (see the packet check's outcome).</summary>
+    Refused,
+}
+
+/// <summary>The result of <see cref="PacketIntake.AcceptAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Check">The packet check.</param>
+/// <param name="Seq">The local receive sequence, when stored or a duplicate.</param>
+/// <param name="Released">Ids of held packets stored because this one arrived.</param>
+/// <param name="Missing">The dependencies it waits for, when held.</param>
+public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long? Seq, IReadOnlyList<byte[]> Released, IReadOnlyList<byte[]> Missing);
+
+/// <summary>
+/// Takes packets into the store: checks each (<see cref="PacketVerifier"/>), stores a valid one
+/// through the single writer — or holds it while a dependency is missing — and releases every
+/// held packet its arrival completes, all in one transaction. Acknowledged only once durable.
+/// </summary>
+public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys)
+{
+    /// <summary>Checks and stores (or holds) one envelope.</summary>
+    /// <param name="envelope">The envelope bytes as received.</param>
+    /// <param name="fromPeer">The peer it came from (node id), or null for a local packet.</param>
+    /// <param name="expectedId">The id it was offered under, when there was one.</param>
+    /// <param name="cancellationToken">Cancels the write while it waits in the queue.</param>
+    public async Task<IntakeResult> AcceptAsync(byte[] envelope, string? fromPeer = null, byte[]? expectedId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var check = PacketVerifier.Verify(envelope, keys, expectedId);
+        if (check.Packet is not { } packet)
+        {
+            return new IntakeResult(IntakeOutcome.Refused, check, null, [], []);
+        }
+
+        return await writer.WriteAsync(context =>
+        {
+            if (context.HasPacket(packet.Id))
+            {
+                return new IntakeResult(IntakeOutcome.Duplicate, check, context.InsertPacket(Record(packet.Id, envelope, packet.Body)).Seq, [], []);
+            }
+
+            var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();
+            if (missing.Count > 0)
+            {
+                context.HoldPacket(packet.Id, envelope, fromPeer, missing);
+                return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
+            }
+
+            var seq = context.InsertPacket(Record(packet.Id, envelope, packet.Body)).Seq;
+            var released = new List<byte[]>();
+            var arrived = new Queue<byte[]>([packet.Id]);
+            while (arrived.TryDequeue(out var id))
+            {
+                foreach (var (heldId, heldEnvelope) in context.ReleaseWaitingFor(id))
+                {
+                    // Checked when it was held; its body is decoded again only to index it.
+                    var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(heldEnvelope).Payload);
+                    context.InsertPacket(Record(heldId, heldEnvelope, body));
+                    released.Add(heldId);
+                    arrived.Enqueue(heldId);
+                }
+            }
+
+            return new IntakeResult(IntakeOutcome.Stored, check, seq, released, []);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static PacketRecord Record(byte[] id, byte[] envelope, PacketBody body) =>
+        new(id, envelope, body.Topic, body.Key, body.Author, KindName(body.Kind), (long)body.Hlc,
+            [.. body.Dependencies.Select(d => d.ToByteArray())]);
+
+    private static string KindName(PacketKind kind) => kind switch
+    {
+        PacketKind.Observation => "observation",
+        PacketKind.Insight => "insight",
+        PacketKind.Summary => "summary",
+        PacketKind.Decision => "decision",
+        PacketKind.Manifest => "manifest",
+        PacketKind.Note => "note",
+        PacketKind.Retraction => "retraction",
+        _ => "unspecified",
+    };
+}
