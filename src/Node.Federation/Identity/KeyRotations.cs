@@ -1,0 +1,104 @@
+using Google.Protobuf;
+using Node.Federation.Packets;
+using Node.Protocol.Packets;
+
+namespace Node.Federation.Identity;
+
+/// <summary>The result of <see cref="KeyRotations.Verify"/>: the old and new node ids when the statement holds.</summary>
+/// <param name="IsValid">Whether both keys signed it and the old id is the old key's.</param>
+/// <param name="OldId">The node id rotated from.</param>
+/// <param name="NewId">The node id rotated to.</param>
+/// <param name="NewPublicKey">The new key.</param>
+/// <param name="Detail">Why it was refused.</param>
+public readonly record struct RotationCheck(bool IsValid, NodeId OldId, NodeId NewId, byte[]? NewPublicKey, string? Detail);
+
+/// <summary>Key rotation statements (docs/protocol.md, "Key rotation"): a new key vouched for by the old one.</summary>
+public static class KeyRotations
+{
+    /// <summary>The payload type of a v1 rotation statement.</summary>
+    public const string PayloadType = "application/vnd.sovereign.rotation.v1+protobuf";
+
+    /// <summary>Largest statement accepted: 4 KiB.</summary>
+    public const int MaxEnvelopeBytes = 4096;
+
+    /// <summary>The statement that <paramref name="current"/> moves to <paramref name="next"/>, signed by both.</summary>
+    public static byte[] Sign(NodeIdentity current, NodeIdentity next, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(time);
+        var payload = new KeyRotation
+        {
+            OldNodeId = current.Id.ToString(),
+            OldPublicKey = ByteString.CopyFrom(current.PublicKey),
+            NewPublicKey = ByteString.CopyFrom(next.PublicKey),
+            IssuedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        }.ToByteArray();
+        var pae = Dsse.Pae(PayloadType, payload);
+        return new Envelope
+        {
+            PayloadType = PayloadType,
+            Payload = ByteString.CopyFrom(payload),
+            Signatures =
+            {
+                new Signature { Keyid = current.Id.ToString(), Sig = ByteString.CopyFrom(current.Sign(pae)) },
+                new Signature { Keyid = next.Id.ToString(), Sig = ByteString.CopyFrom(next.Sign(pae)) },
+            },
+        }.ToByteArray();
+    }
+
+    /// <summary>Checks a rotation statement; never throws on bad input.</summary>
+    public static RotationCheck Verify(ReadOnlySpan<byte> envelope)
+    {
+        if (envelope.Length > MaxEnvelopeBytes)
+        {
+            return Refuse($"statement is {envelope.Length} bytes; the limit is {MaxEnvelopeBytes}");
+        }
+
+        Envelope parsed;
+        KeyRotation rotation;
+        try
+        {
+            parsed = Envelope.Parser.ParseFrom(envelope);
+            if (parsed.PayloadType != PayloadType)
+            {
+                return Refuse("not a key rotation statement");
+            }
+
+            rotation = KeyRotation.Parser.ParseFrom(parsed.Payload);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return Refuse($"not a key rotation statement: {ex.Message}");
+        }
+
+        if (rotation.OldPublicKey.Length != 32 || rotation.NewPublicKey.Length != 32 || rotation.OldPublicKey.Equals(rotation.NewPublicKey))
+        {
+            return Refuse("the old and new keys must be two different 32-byte keys");
+        }
+
+        if (!NodeId.TryParse(rotation.OldNodeId, out var oldId, out var idError) || !oldId.Matches(rotation.OldPublicKey.Span))
+        {
+            return Refuse($"the old node id is not the old key's ({idError ?? "mismatch"})");
+        }
+
+        var newId = NodeId.FromPublicKey(rotation.NewPublicKey.Span);
+        var pae = Dsse.Pae(parsed.PayloadType, parsed.Payload.Span);
+        bool SignedBy(NodeId id, ByteString key) =>
+            parsed.Signatures.Any(s => s.Keyid == id.ToString() && NodeIdentity.Verify(key.Span, pae, s.Sig.Span));
+
+        if (!SignedBy(oldId, rotation.OldPublicKey))
+        {
+            return Refuse($"not signed by the old key of {oldId}");
+        }
+
+        if (!SignedBy(newId, rotation.NewPublicKey))
+        {
+            return Refuse($"not signed by the new key {newId}: possession of it is not proven");
+        }
+
+        return new RotationCheck(true, oldId, newId, rotation.NewPublicKey.ToByteArray(), null);
+    }
+
+    private static RotationCheck Refuse(string detail) => new(false, default, default, null, detail);
+}
