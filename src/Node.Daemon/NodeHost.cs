@@ -10,6 +10,7 @@ using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
 using Node.Daemon.Systemd;
 using Node.Federation;
+using Node.Federation.Clock;
 using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
@@ -82,6 +83,14 @@ public static class NodeHost
             () => sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
             identity => sp.GetRequiredService<StoreHost>().Store.Writer
                 .WriteAsync(c => c.AppendEvent(EventKinds.IdentityCreated, $$"""{"node":"{{identity.Id}}"}""")).GetAwaiter().GetResult()));
+        // The clock of every packet this node authors: its ceiling persists in the store, so its
+        // timestamps keep growing across restarts (resolve it only once the host has started).
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<StoreHost>().Store;
+            return new HybridClock(sp.GetRequiredService<TimeProvider>(), StoreInfo.ReadInt64(store, StoreInfo.ClockCeiling),
+                ceiling => StoreInfo.WriteInt64Async(store, StoreInfo.ClockCeiling, ceiling).GetAwaiter().GetResult());
+        });
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
