@@ -90,7 +90,11 @@ public sealed class HybridClockTests
         for (var i = 0; i < HybridTimestamp.MaxCounter + 10; i++)
         {
             var next = clock.Now();
-            Assert.True(next > previous, $"{next} after {previous}");
+            if (next <= previous)
+            {
+                Assert.Fail($"{next} after {previous}");
+            }
+
             previous = next;
         }
 
@@ -301,7 +305,10 @@ public sealed class HybridClockTests
     {
         for (var i = 1; i < timestamps.Count; i++)
         {
-            Assert.True(timestamps[i] > timestamps[i - 1], $"{timestamps[i]} at {i} is not after {timestamps[i - 1]}");
+            if (timestamps[i] <= timestamps[i - 1])
+            {
+                Assert.Fail($"{timestamps[i]} at {i} is not after {timestamps[i - 1]}");
+            }
         }
     }
 }
