@@ -35,6 +35,9 @@ public sealed class HybridClock
         _persistCeiling = persistCeiling;
         MaxDrift = maxDrift ?? TimeSpan.FromMinutes(5);
         Lease = lease ?? TimeSpan.FromSeconds(10);
+        // A ceiling no higher than what was issued would let a restart reissue old timestamps.
+        ArgumentOutOfRangeException.ThrowIfLessThan(Lease, TimeSpan.FromMilliseconds(1), nameof(lease));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDrift, TimeSpan.Zero, nameof(maxDrift));
         _physical = Math.Max(0, persistedCeiling);
         _ceiling = _physical;
         _counter = 0;

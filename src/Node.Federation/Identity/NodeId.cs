@@ -7,7 +7,7 @@ namespace Node.Federation.Identity;
 /// <summary>
 /// A node's id: the first 16 bytes of the SHA-256 of its Ed25519 public key, written as 26
 /// base32 characters (RFC 4648 alphabet) with a Luhn mod 32 check character after each half,
-/// in four groups of seven: <c>MFRGGZD-FMZTGQN-BVGY3TQ-OJ2GS3G</c>. Short enough to read aloud;
+/// in four groups of seven: <c>MW3AM46-W5WEEXI-4A4FQRC-3AVNUAV</c>. Short enough to read aloud;
 /// a mistyped character, or most swaps of two neighbours, fail the check rather than name
 /// another node.
 /// </summary>
@@ -153,14 +153,16 @@ public readonly struct NodeId : IEquatable<NodeId>
         return new string(chars);
     }
 
-    // Luhn mod N over the base32 alphabet (N = 32), the doubling starting at the first character.
+    // Luhn mod N over the base32 alphabet (N = 32), doubling from the rightmost character (the
+    // one beside the check character), as Luhn's algorithm does: so a swap of the last data
+    // character with the check character is caught too.
     private static char LuhnChar(ReadOnlySpan<char> text)
     {
         const int n = 32;
-        int factor = 1, sum = 0;
-        foreach (var c in text)
+        int factor = 2, sum = 0;
+        for (var i = text.Length - 1; i >= 0; i--)
         {
-            var addend = factor * Alphabet.IndexOf(c, StringComparison.Ordinal);
+            var addend = factor * Alphabet.IndexOf(text[i], StringComparison.Ordinal);
             factor = factor == 2 ? 1 : 2;
             sum += (addend / n) + (addend % n);
         }

@@ -75,7 +75,11 @@ public sealed class NodeIdentity : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             identity.Dispose();
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
             throw new IdentityException($"Cannot create the identity key {path}: {ex.Message}", ex);
         }
     }

@@ -40,9 +40,10 @@ public static class PacketVerifier
 
         if (parsed.PayloadType != PayloadType)
         {
-            return parsed.PayloadType.Length == 0 || Encoding.UTF8.GetByteCount(parsed.PayloadType) > PacketLimits.MaxTypeBytes
-                ? Refuse(PacketOutcome.Malformed, "payload type missing or too long")
-                : Refuse(PacketOutcome.UnknownVersion, $"payload type '{parsed.PayloadType}' is not one this node reads ({PayloadType})");
+            return parsed.PayloadType.Length == 0 ? Refuse(PacketOutcome.Malformed, "payload type missing")
+                : Encoding.UTF8.GetByteCount(parsed.PayloadType) > PacketLimits.MaxTypeBytes
+                    ? Refuse(PacketOutcome.Oversize, $"payload type is over {PacketLimits.MaxTypeBytes} bytes")
+                    : Refuse(PacketOutcome.UnknownVersion, $"payload type '{parsed.PayloadType}' is not one this node reads ({PayloadType})");
         }
 
         var payload = parsed.Payload.Span;
@@ -54,6 +55,11 @@ public static class PacketVerifier
         if (parsed.Signatures.Count > PacketLimits.MaxSignatures)
         {
             return Refuse(PacketOutcome.Oversize, $"{parsed.Signatures.Count} signatures; the limit is {PacketLimits.MaxSignatures}");
+        }
+
+        if (parsed.Signatures.Any(s => Encoding.UTF8.GetByteCount(s.Keyid) > PacketLimits.MaxNodeIdBytes))
+        {
+            return Refuse(PacketOutcome.Oversize, $"a signature's key id is over {PacketLimits.MaxNodeIdBytes} bytes");
         }
 
         var id = SHA256.HashData(payload);

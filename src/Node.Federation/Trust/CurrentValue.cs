@@ -4,11 +4,14 @@ namespace Node.Federation.Trust;
 /// The current value of a (topic, key) slot, chosen the same way on every node whatever order the
 /// packets arrived in (ARCHITECTURE.md, "Knowledge packets"):
 /// <list type="number">
-/// <item>a packet superseded by another packet of the slot is out (so is anything a retraction supersedes);</item>
-/// <item>of the rest, the higher trust tier of the author wins, then the later HLC timestamp, then the larger id (bytewise);</item>
-/// <item>when the winner is a retraction, the slot has no current value.</item>
+/// <item>a packet is out when another packet of the slot supersedes it — a retraction included —
+/// provided the superseding author's tier is at least the superseded author's (a sandbox peer
+/// cannot retract what a core peer said);</item>
+/// <item>retractions only remove what they supersede: they are never a value themselves;</item>
+/// <item>of the packets left, the higher trust tier of the author wins, then the later HLC
+/// timestamp, then the larger id (bytewise).</item>
 /// </list>
-/// Packets left out are kept — nothing is lost — and more than one remaining is a contradiction
+/// Packets left out are kept — nothing is lost — and more than one left is a contradiction
 /// (<see cref="SlotResolution.Contenders"/>) for Aletheia to report.
 /// </summary>
 public static class CurrentValue
@@ -18,16 +21,24 @@ public static class CurrentValue
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var all = candidates.ToList();
-        var superseded = new HashSet<string>(all.SelectMany(c => c.Supersedes).Select(Convert.ToHexString), StringComparer.Ordinal);
-        var standing = all.Where(c => !superseded.Contains(Convert.ToHexString(c.Id))).ToList();
-        standing.Sort(Compare);
-        if (standing.Count == 0)
+        var byId = all.GroupBy(c => Convert.ToHexString(c.Id), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var superseded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var candidate in all)
         {
-            return new SlotResolution(null, false, []);
+            foreach (var target in candidate.Supersedes.Select(Convert.ToHexString))
+            {
+                if (byId.TryGetValue(target, out var replaced) && candidate.AuthorTier >= replaced.AuthorTier)
+                {
+                    superseded.Add(target);
+                }
+            }
         }
 
-        var winner = standing[0];
-        return new SlotResolution(winner.IsRetraction ? null : winner, winner.IsRetraction, standing);
+        var standing = all.Where(c => !superseded.Contains(Convert.ToHexString(c.Id))).ToList();
+        var contenders = standing.Where(c => !c.IsRetraction).ToList();
+        contenders.Sort(Compare);
+        var retracted = contenders.Count == 0 && all.Any(c => c.IsRetraction);
+        return new SlotResolution(contenders.Count > 0 ? contenders[0] : null, retracted, contenders);
     }
 
     // Best first: higher tier, later HLC, larger id.
@@ -46,8 +57,8 @@ public static class CurrentValue
 
 /// <summary>A resolved slot.</summary>
 /// <param name="Current">The current value, or null when the slot is empty or retracted.</param>
-/// <param name="Retracted">Whether the winning packet is a retraction.</param>
-/// <param name="Contenders">Every packet not superseded, best first; two or more is a contradiction.</param>
+/// <param name="Retracted">Whether the slot is empty because retractions removed what it held.</param>
+/// <param name="Contenders">Every value packet not superseded, best first; two or more is a contradiction.</param>
 public sealed record SlotResolution(SlotCandidate? Current, bool Retracted, IReadOnlyList<SlotCandidate> Contenders)
 {
     /// <summary>Whether packets not superseding one another disagree over the slot.</summary>

@@ -168,9 +168,7 @@ public sealed class IdentityFileTests : IDisposable
         }
     }
 
-    [Fact(Skip = "BUG: src/Node.Federation/Identity/NodeIdentity.cs:78 calls File.Delete(temporary) inside the catch; when the " +
-        "state directory is missing File.Delete itself throws DirectoryNotFoundException, which escapes instead of the documented " +
-        "IdentityException (and hides the original error). Delete the temporary only if it exists, or catch around the cleanup.")]
+    [Fact]
     public void A_state_directory_that_does_not_exist_is_reported_as_an_identity_error()
     {
         var missing = _state.Combine("missing");

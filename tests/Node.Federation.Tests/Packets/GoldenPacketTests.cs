@@ -14,13 +14,13 @@ namespace Node.Federation.Tests.Packets;
 /// </summary>
 public sealed class GoldenPacketTests
 {
-    private const string GoldenNodeId = "MW3AM46-W5WEEXP-4A4FQRC-3AVNUAR";
-    private const string GoldenPacketId = "6e9fc8297f3716824b8f2e85e5f11d5f739e3ab881f5a9cf7f0a16636772b7e0";
+    private const string GoldenNodeId = "MW3AM46-W5WEEXI-4A4FQRC-3AVNUAV";
+    private const string GoldenPacketId = "dfa94c02f2df789ead0e0b702a35f7ba3f631529f23f623e03eb28ea4815f6e2";
 
     private const string GoldenEnvelope =
         "0a2c6170706c69636174696f6e2f766e642e736f7665726569676e2e7061636b65742e76312b70726f746f627566" + // 1: payload type
         "12f101" + // 2: payload, 241 bytes
-        "0a1f4d5733414d34362d573557454558502d344134465152432d3341564e554152" + // 1: author
+        "0a1f4d5733414d34362d573557454558492d344134465152432d3341564e554156" + // 1: author
         "120d6d61726b6574732f7370353030" + // 2: topic
         "1a05636c6f7365" + // 3: key
         "2001" + // 4: kind observation
@@ -30,13 +30,13 @@ public sealed class GoldenPacketTests
         "4220f26350dafe3f19aabfd69ac463fb5daf76015c9a2763e76e2ad32fc0fcfedf31" + // 8: dependency
         "4a202a51d3547c23a8de50f3e23285a0df356627ef64c300087d3b27173f08ded2a0" + // 9: supersedes
         "5243" + // 10: source
-        "0a1f4d5733414d34362d573557454558502d344134465152432d3341564e554152" + // 10.1: origin
+        "0a1f4d5733414d34362d573557454558492d344134465152432d3341564e554156" + // 10.1: origin
         "122041cf6794ba4200b839c53531555f0f3998df4cbb01a4d5cb0b94e3ca5e23947d" + // 10.2: derived from
         "5803" + // 11: scope shareable
         "1a63" + // 3: signature
-        "0a1f4d5733414d34362d573557454558502d344134465152432d3341564e554152" + // 3.1: key id
-        "12409b46a34060716fad5684651b5cd0d4d3a6a762a5153de7c448e7109708f99db1" + // 3.2: Ed25519 signature
-        "683e10b073b85cee9e553def9713f410a2db852412ff858f1fcabb5fed0d4d03";
+        "0a1f4d5733414d34362d573557454558492d344134465152432d3341564e554156" + // 3.1: key id
+        "1240baaf380ef8c26db4d5b8e4afe1e74911527d5542a1f04c01209e4dde926863dd" + // 3.2: Ed25519 signature
+        "b47379eb03dd683c6e9fe690d197e69b619ebf7ea86c9826645044d7b2db4901";
 
     private static PacketBody GoldenBody() => new()
     {

@@ -252,9 +252,7 @@ public sealed class PacketVerifierOutcomeTests : IDisposable
         Assert.False(Verify(TestPackets.Envelope(type, payload, TestPackets.SignatureBy(_author, payload))).IsValid);
     }
 
-    [Fact(Skip = "BUG: PacketLimits (src/Node.Federation/Packets/PacketLimits.cs:5 and :27-28) says a payload type over MaxTypeBytes " +
-        "is refused as Oversize, but PacketVerifier.Verify (src/Node.Federation/Packets/PacketVerifier.cs:43-44) returns Malformed " +
-        "(\"payload type missing or too long\"). Either the doc or the outcome is wrong; counters by outcome will disagree with the doc.")]
+    [Fact]
     public void A_payload_type_over_128_bytes_is_oversize()
     {
         var payload = TestPackets.Body(_author).ToByteArray();
@@ -263,9 +261,7 @@ public sealed class PacketVerifierOutcomeTests : IDisposable
         Assert.Equal(PacketOutcome.Oversize, Verify(TestPackets.Envelope(type, payload, TestPackets.SignatureBy(_author, payload))).Outcome);
     }
 
-    [Fact(Skip = "BUG: PacketLimits.MaxNodeIdBytes (src/Node.Federation/Packets/PacketLimits.cs:30-31) covers \"author, origin, key id\", " +
-        "but PacketVerifier never checks a signature's key id (src/Node.Federation/Packets/PacketVerifier.cs:116-117 check only author and origin): " +
-        "an envelope whose extra signature has a key id of any length up to the envelope limit is Valid and stored as received.")]
+    [Fact]
     public void A_signature_key_id_over_64_bytes_is_oversize()
     {
         var payload = TestPackets.Body(_author).ToByteArray();

@@ -135,7 +135,7 @@ public sealed class CurrentValueTests
     }
 
     [Fact]
-    public void A_retraction_that_wins_empties_the_slot()
+    public void A_retraction_of_the_only_value_empties_the_slot()
     {
         var value = Packet(1, hlc: 100);
         var retraction = Retraction(2, TrustTier.Core, hlc: 200, supersedes: 1);
@@ -144,22 +144,49 @@ public sealed class CurrentValueTests
 
         Assert.Null(slot.Current);
         Assert.True(slot.Retracted);
-        Assert.Equal([retraction], slot.Contenders);
+        Assert.Empty(slot.Contenders);
         Assert.False(slot.IsContradiction);
+    }
+
+    [Fact]
+    public void A_retraction_removes_only_what_it_supersedes()
+    {
+        var kept = Packet(1, TrustTier.Core, hlc: 100);
+        var target = Packet(2, TrustTier.Core, hlc: 50);
+        var retraction = Retraction(3, TrustTier.Core, hlc: 200, supersedes: 2);
+
+        var slot = CurrentValue.Resolve([kept, target, retraction]);
+
+        Assert.Same(kept, slot.Current);
+        Assert.False(slot.Retracted);
+    }
+
+    [Fact]
+    public void A_lower_tier_cannot_supersede_or_retract_a_higher_tiers_packet()
+    {
+        var core = Packet(1, TrustTier.Core, hlc: 100);
+        var retraction = Retraction(2, TrustTier.Sandbox, hlc: 200, supersedes: 1);
+        var replacement = Packet(3, TrustTier.External, hlc: 300, supersedes: 1);
+
+        var slot = CurrentValue.Resolve([core, retraction, replacement]);
+
+        Assert.Same(core, slot.Current);
+        Assert.Equal([core, replacement], slot.Contenders);
+        Assert.True(slot.IsContradiction);
     }
 
     [Fact]
     public void A_retracted_packet_stays_out_even_when_the_retraction_loses_to_another_value()
     {
         var retracted = Packet(1, TrustTier.Core, hlc: 100);
-        var retraction = Retraction(2, TrustTier.Sandbox, hlc: 200, supersedes: 1);
-        var other = Packet(3, TrustTier.Core, hlc: 150);
+        var retraction = Retraction(2, TrustTier.Core, hlc: 200, supersedes: 1);
+        var other = Packet(3, TrustTier.Sandbox, hlc: 150);
 
         var slot = CurrentValue.Resolve([retracted, retraction, other]);
 
         Assert.Same(other, slot.Current);
         Assert.False(slot.Retracted);
-        Assert.Equal([other, retraction], slot.Contenders);
+        Assert.Equal([other], slot.Contenders);
     }
 
     [Fact]
@@ -235,11 +262,14 @@ public sealed class CurrentValueTests
     public void The_contenders_are_exactly_the_unsuperseded_candidates_best_first() =>
         Candidates.Sample(candidates =>
         {
-            var superseded = candidates.SelectMany(c => c.Supersedes).Select(Convert.ToHexString).ToHashSet();
+            // Superseded: named by a packet whose author's tier is at least the target's.
+            var superseded = candidates.Where(target => candidates.Any(c => c.AuthorTier >= target.AuthorTier &&
+                    c.Supersedes.Any(s => s.AsSpan().SequenceEqual(target.Id))))
+                .Select(c => Convert.ToHexString(c.Id)).ToHashSet();
             var slot = CurrentValue.Resolve(candidates);
 
             Assert.Equal(
-                candidates.Where(c => !superseded.Contains(Convert.ToHexString(c.Id))).Select(c => Convert.ToHexString(c.Id)).Order(),
+                candidates.Where(c => !c.IsRetraction && !superseded.Contains(Convert.ToHexString(c.Id))).Select(c => Convert.ToHexString(c.Id)).Order(),
                 slot.Contenders.Select(c => Convert.ToHexString(c.Id)).Order());
             for (var i = 1; i < slot.Contenders.Count; i++)
             {
@@ -250,7 +280,7 @@ public sealed class CurrentValueTests
                 Assert.True(better, $"{Describe(slot)} is not best first at {i}");
             }
 
-            Assert.Equal(slot.Contenders.Count > 0 && slot.Contenders[0].IsRetraction, slot.Retracted);
-            Assert.Equal(slot.Contenders.Count > 0 && !slot.Contenders[0].IsRetraction ? slot.Contenders[0] : null, slot.Current);
+            Assert.Equal(slot.Contenders.Count == 0 && candidates.Any(c => c.IsRetraction), slot.Retracted);
+            Assert.Equal(slot.Contenders.Count > 0 ? slot.Contenders[0] : null, slot.Current);
         }, iter: 5_000);
 }
