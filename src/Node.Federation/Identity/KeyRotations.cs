@@ -34,17 +34,7 @@ public static class KeyRotations
             NewPublicKey = ByteString.CopyFrom(next.PublicKey),
             IssuedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         }.ToByteArray();
-        var pae = Dsse.Pae(PayloadType, payload);
-        return new Envelope
-        {
-            PayloadType = PayloadType,
-            Payload = ByteString.CopyFrom(payload),
-            Signatures =
-            {
-                new Signature { Keyid = current.Id.ToString(), Sig = ByteString.CopyFrom(current.Sign(pae)) },
-                new Signature { Keyid = next.Id.ToString(), Sig = ByteString.CopyFrom(next.Sign(pae)) },
-            },
-        }.ToByteArray();
+        return Dsse.Seal(PayloadType, payload, current, next).ToByteArray();
     }
 
     /// <summary>Checks a rotation statement; never throws on bad input.</summary>
@@ -83,16 +73,12 @@ public static class KeyRotations
         }
 
         var newId = NodeId.FromPublicKey(rotation.NewPublicKey.Span);
-        var pae = Dsse.Pae(parsed.PayloadType, parsed.Payload.Span);
-        bool SignedBy(NodeId id, ByteString key) =>
-            parsed.Signatures.Any(s => s.Keyid == id.ToString() && NodeIdentity.Verify(key.Span, pae, s.Sig.Span));
-
-        if (!SignedBy(oldId, rotation.OldPublicKey))
+        if (!Dsse.IsSignedBy(parsed, oldId.ToString(), rotation.OldPublicKey.Span))
         {
             return Refuse($"not signed by the old key of {oldId}");
         }
 
-        if (!SignedBy(newId, rotation.NewPublicKey))
+        if (!Dsse.IsSignedBy(parsed, newId.ToString(), rotation.NewPublicKey.Span))
         {
             return Refuse($"not signed by the new key {newId}: possession of it is not proven");
         }

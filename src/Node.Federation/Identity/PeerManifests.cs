@@ -84,13 +84,7 @@ public static class PeerManifests
             IssuedAt = now.ToUnixTimeMilliseconds(),
             ExpiresAt = (now + lifetime).ToUnixTimeMilliseconds(),
         };
-        var payload = manifest.ToByteArray();
-        return new Envelope
-        {
-            PayloadType = PayloadType,
-            Payload = ByteString.CopyFrom(payload),
-            Signatures = { new Signature { Keyid = identity.Id.ToString(), Sig = ByteString.CopyFrom(identity.Sign(Dsse.Pae(PayloadType, payload))) } },
-        }.ToByteArray();
+        return Dsse.Seal(PayloadType, manifest.ToByteArray(), identity).ToByteArray();
     }
 
     /// <summary>Checks a manifest envelope from the network; never throws on bad input.</summary>
@@ -141,8 +135,7 @@ public static class PeerManifests
             return Refuse(ManifestOutcome.IdMismatch, $"node id {id} is not the id of the manifest's public key");
         }
 
-        var signature = parsed.Signatures.FirstOrDefault(s => s.Keyid == manifest.NodeId);
-        if (signature is null || !NodeIdentity.Verify(manifest.PublicKey.Span, Dsse.Pae(parsed.PayloadType, parsed.Payload.Span), signature.Sig.Span))
+        if (!Dsse.IsSignedBy(parsed, manifest.NodeId, manifest.PublicKey.Span))
         {
             return Refuse(ManifestOutcome.BadSignature, $"the manifest of {id} is not signed by its key");
         }

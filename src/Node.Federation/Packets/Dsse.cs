@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Google.Protobuf;
+using Node.Federation.Identity;
+using Node.Protocol.Packets;
 
 namespace Node.Federation.Packets;
 
@@ -24,5 +27,36 @@ public static class Dsse
         middle.CopyTo(span[(header.Length + type.Length)..]);
         payload.CopyTo(span[(header.Length + type.Length + middle.Length)..]);
         return pae;
+    }
+
+    /// <summary>An envelope of <paramref name="payload"/>, signed by each of <paramref name="signers"/> (key id: its node id).</summary>
+    public static Envelope Seal(string payloadType, byte[] payload, params NodeIdentity[] signers)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(signers);
+        var pae = Pae(payloadType, payload);
+        var envelope = new Envelope { PayloadType = payloadType, Payload = ByteString.CopyFrom(payload) };
+        foreach (var signer in signers)
+        {
+            envelope.Signatures.Add(new Signature { Keyid = signer.Id.ToString(), Sig = ByteString.CopyFrom(signer.Sign(pae)) });
+        }
+
+        return envelope;
+    }
+
+    /// <summary>Whether <paramref name="envelope"/> carries a signature under <paramref name="keyid"/> that verifies with <paramref name="publicKey"/>.</summary>
+    public static bool IsSignedBy(Envelope envelope, string keyid, ReadOnlySpan<byte> publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        byte[]? pae = null;
+        foreach (var signature in envelope.Signatures)
+        {
+            if (signature.Keyid == keyid && NodeIdentity.Verify(publicKey, pae ??= Pae(envelope.PayloadType, envelope.Payload.Span), signature.Sig.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

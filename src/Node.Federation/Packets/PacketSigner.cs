@@ -22,12 +22,6 @@ public static class PacketSigner
         }
 
         var payload = body.ToByteArray();
-        var envelope = new Envelope
-        {
-            PayloadType = PacketVerifier.PayloadType,
-            Payload = ByteString.CopyFrom(payload),
-            Signatures = { new Signature { Keyid = author.Id.ToString(), Sig = ByteString.CopyFrom(author.Sign(Dsse.Pae(PacketVerifier.PayloadType, payload))) } },
-        };
-        return (SHA256.HashData(payload), envelope.ToByteArray());
+        return (SHA256.HashData(payload), Dsse.Seal(PacketVerifier.PayloadType, payload, author).ToByteArray());
     }
 }

@@ -88,8 +88,7 @@ public static class PacketVerifier
             return Refuse(PacketOutcome.Malformed, $"author: {authorError}");
         }
 
-        var signature = parsed.Signatures.FirstOrDefault(s => s.Keyid == body.Author);
-        if (signature is null)
+        if (!parsed.Signatures.Any(s => s.Keyid == body.Author))
         {
             return Refuse(PacketOutcome.NotSignedByAuthor, $"no signature by its author {author}");
         }
@@ -99,7 +98,7 @@ public static class PacketVerifier
             return Refuse(PacketOutcome.UnknownKey, $"the key of author {author} is not known here");
         }
 
-        if (!NodeIdentity.Verify(publicKey.Span, Dsse.Pae(parsed.PayloadType, payload), signature.Sig.Span))
+        if (!Dsse.IsSignedBy(parsed, body.Author, publicKey.Span))
         {
             return Refuse(PacketOutcome.BadSignature, $"the signature of author {author} does not verify");
         }
