@@ -1,3 +1,3 @@
 using Node.Cli;
 
-return NodeCtl.Run(args, Console.Out, Console.Error);
+return await NodeCtl.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

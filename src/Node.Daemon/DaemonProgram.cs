@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Node.Daemon.Api;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Logging;
@@ -26,7 +27,7 @@ public static class DaemonProgram
     /// <param name="stoppingToken">Stops the node when cancelled, as SIGTERM does.</param>
     /// <returns>One of <see cref="ExitCodes"/>.</returns>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<DaemonCommandLine, DaemonLaunch> describeLaunch,
-        TextWriter output, TextWriter error, Action<HostApplicationBuilder>? customize = null, CancellationToken stoppingToken = default)
+        TextWriter output, TextWriter error, Action<IHostApplicationBuilder>? customize = null, CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(describeLaunch);
         ArgumentNullException.ThrowIfNull(output);
@@ -87,13 +88,13 @@ public static class DaemonProgram
         using var root = new ConfigurationBuilder().Add(live).Build() as ConfigurationRoot;
         var level = NodeLogging.LevelSwitch(settings.Log.Level);
         await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
-        return await RunHostAsync(launch, root!, live, logger, level, notify, error, customize, stoppingToken).ConfigureAwait(false);
+        return await RunHostAsync(launch, root!, live, settings.Api.Socket, logger, level, notify, error, customize, stoppingToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, Logger logger,
-        LoggingLevelSwitch level, NotifySocket notify, TextWriter error, Action<HostApplicationBuilder>? customize, CancellationToken stoppingToken)
+    private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, string apiSocket, Logger logger,
+        LoggingLevelSwitch level, NotifySocket notify, TextWriter error, Action<IHostApplicationBuilder>? customize, CancellationToken stoppingToken)
     {
-        using var host = NodeHost.Build(launch, root, live, logger, level, customize);
+        using var host = NodeHost.Build(launch, root, live, logger, level, apiSocket, customize);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {
@@ -101,7 +102,7 @@ public static class DaemonProgram
             await host.StartAsync(stoppingToken).ConfigureAwait(false);
             await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Unwrap(ex) is StoreOpenException or IdentityException)
+        catch (Exception ex) when (Unwrap(ex) is StoreOpenException or IdentityException or ApiSocketException)
         {
             var reason = Unwrap(ex).Message;
             logger.Fatal("Node cannot start: {Reason}", reason);

@@ -1,3 +1,7 @@
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Node.Daemon.Api;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
@@ -31,7 +36,7 @@ public static class NodeHost
     /// swap the clock or add services (a loop that hangs) before the host is built.
     /// </summary>
     public static IHost Build(DaemonLaunch launch, IConfigurationRoot configuration, LiveConfiguration live, Logger logger, LoggingLevelSwitch level,
-        Action<HostApplicationBuilder>? customize = null)
+        string apiSocket, Action<IHostApplicationBuilder>? customize = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -39,14 +44,26 @@ public static class NodeHost
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(level);
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiSocket);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             ApplicationName = "sovereign-node",
             ContentRootPath = launch.WorkingDirectory,
             EnvironmentName = Environments.Production,
-            DisableDefaults = true,
         });
         builder.Configuration.AddConfiguration(configuration, shouldDisposeConfiguration: false);
+
+        // The local API: gRPC over HTTP/2 on a Unix socket, nothing on TCP.
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenUnixSocket(apiSocket, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 4 * 1024 * 1024);
+        builder.Services.AddSingleton<HealthServiceImpl>();
+        builder.Services.AddSingleton<NodeClock>();
 
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddSerilog(logger);
 
@@ -95,7 +112,14 @@ public static class NodeHost
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
 
+        services.AddHostedService(sp => new ApiSocketLifecycle(apiSocket, sp.GetRequiredService<HealthServiceImpl>(),
+            sp.GetRequiredService<IHostApplicationLifetime>()));
+
         customize?.Invoke(builder);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapGrpcService<NodeApi>();
+        app.MapGrpcService<LogApi>();
+        app.MapGrpcService<HealthServiceImpl>();
+        return app;
     }
 }

@@ -4,37 +4,53 @@ namespace Node.Cli.Tests;
 
 public sealed class NodeCtlTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = NodeCtl.Run(args, output, error);
+        var code = await NodeCtl.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 
     [Fact]
-    public void Version_prints_the_version() => Assert.Equal((0, "nodectl 0.1.0\n", ""), Run("--version"));
+    public async Task Version_prints_the_version() => Assert.Equal((0, "nodectl 0.1.0\n", ""), await Run("--version"));
 
     [Theory]
     [InlineData]
     [InlineData("--help")]
     [InlineData("help")]
-    public void Help_prints_usage(params string[] args)
+    public async Task Help_prints_usage_with_the_exit_codes(params string[] args)
     {
-        var (code, output, _) = Run(args);
+        var (code, output, _) = await Run(args);
 
         Assert.Equal(0, code);
-        Assert.Contains("Usage: nodectl", output, StringComparison.Ordinal);
+        Assert.Contains("Usage: nodectl COMMAND [--json] [--socket PATH]", output, StringComparison.Ordinal);
+        Assert.Contains("3 cannot reach the node", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_unknown_command_is_a_usage_error_that_names_it()
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    [InlineData(new[] { "status", "--colour" }, "unknown option '--colour'")]
+    [InlineData(new[] { "status", "--socket" }, "option '--socket' needs a path")]
+    public async Task Bad_usage_exits_2_and_names_the_problem(string[] args, string expected)
     {
-        var (code, output, error) = Run("status");
+        var (code, output, error) = await Run(args);
 
         Assert.Equal(NodeCtl.UsageError, code);
         Assert.Equal("", output);
-        Assert.Contains("unknown command 'status'", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_that_is_not_there_exits_3_naming_the_socket_and_how_to_start_it()
+    {
+        var socket = Path.Combine(Path.GetTempPath(), $"sovereign-absent-{Guid.NewGuid():N}.sock");
+
+        var (code, _, error) = await Run("status", "--socket", socket);
+
+        Assert.Equal(NodeCtl.Unreachable, code);
+        Assert.Contains($"no node socket at {socket}", error, StringComparison.Ordinal);
+        Assert.Contains("systemctl start sovereign-node", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Node.Daemon.Api;
 using Node.Federation;
 using Node.Storage;
 
@@ -35,6 +36,14 @@ public static class NodeOptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LogOptions>, LogOptionsValidator>();
 
+        services.AddOptions<ApiOptions>()
+            .Bind(configuration.GetSection(ApiOptions.SectionName))
+            .PostConfigure(o => o.Socket = string.IsNullOrWhiteSpace(o.Socket)
+                ? launch.Systemd.RuntimeDirectory is { } runtime
+                    ? Path.Combine(runtime, "api.sock")
+                    : Path.Combine(FullPath(configuration["Node:DataDirectory"] ?? "", launch.WorkingDirectory), "api.sock")
+                : FullPath(o.Socket, launch.WorkingDirectory));
+
         services.AddOptions<StoreOptions>()
             .Bind(configuration.GetSection(StoreOptions.SectionName))
             .ValidateOnStart();
@@ -48,6 +57,7 @@ public static class NodeOptionsRegistration
         services.AddSingleton(new ConfigurationSchema()
             .Add<NodeOptions>(NodeOptions.SectionName)
             .Add<LogOptions>(LogOptions.SectionName)
+            .Add<ApiOptions>(ApiOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName));
         return services;
@@ -72,7 +82,8 @@ public static class NodeOptionsRegistration
         return new ResolvedSettings(
             provider.GetRequiredService<IOptions<NodeOptions>>().Value,
             provider.GetRequiredService<IOptions<LogOptions>>().Value,
-            provider.GetRequiredService<IOptions<FederationOptions>>().Value);
+            provider.GetRequiredService<IOptions<FederationOptions>>().Value,
+            provider.GetRequiredService<IOptions<ApiOptions>>().Value);
     }
 
     private static string FullPath(string path, string workingDirectory) =>

@@ -6,4 +6,5 @@ namespace Node.Daemon.Configuration;
 /// <param name="Node">Identity and state directory.</param>
 /// <param name="Log">Logging.</param>
 /// <param name="Federation">Federation.</param>
-public sealed record ResolvedSettings(NodeOptions Node, LogOptions Log, FederationOptions Federation);
+/// <param name="Api">The local API.</param>
+public sealed record ResolvedSettings(NodeOptions Node, LogOptions Log, FederationOptions Federation, Api.ApiOptions Api);

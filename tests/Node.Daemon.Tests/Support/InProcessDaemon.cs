@@ -6,7 +6,7 @@ namespace Node.Daemon.Tests.Support;
 public static class InProcessDaemon
 {
     public static Task<int> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args,
-        Action<HostApplicationBuilder>? customize = null, TextWriter? error = null, CancellationToken stoppingToken = default) =>
+        Action<IHostApplicationBuilder>? customize = null, TextWriter? error = null, CancellationToken stoppingToken = default) =>
         Task.Run(() => DaemonProgram.RunAsync(args,
             commandLine => new DaemonLaunch(commandLine, environment, workingDirectory, Environment.ProcessId),
             TextWriter.Null, error ?? TextWriter.Null, customize, stoppingToken), stoppingToken);

@@ -1,0 +1,86 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Node.Daemon.CommandLine;
+using Node.Daemon.Configuration;
+using Node.Daemon.Health;
+using Node.Federation.Identity;
+using Node.Protocol.Api;
+using Node.Storage;
+using Node.Storage.Events;
+
+namespace Node.Daemon.Api;
+
+/// <summary><c>sovereign.api.v1.NodeService</c>: who the node is and how it is doing.</summary>
+internal sealed class NodeApi(
+    IdentityHost identity,
+    StoreHost store,
+    CriticalLoops loops,
+    IOptionsMonitor<NodeOptions> node,
+    DaemonLaunch launch,
+    TimeProvider time,
+    NodeClock clock) : NodeService.NodeServiceBase
+{
+    public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        var status = new NodeStatus
+        {
+            NodeId = identity.Identity.Id.ToString(),
+            Name = node.CurrentValue.Name,
+            Version = HelpText.Version,
+            UptimeSeconds = time.GetElapsedTime(clock.Started).TotalSeconds,
+            Pid = launch.ProcessId,
+            Store = Stats(store.Store),
+        };
+        var stalled = loops.FindStalled(TimeSpan.FromMinutes(1));
+        status.Subsystems.Add(new Subsystem { Name = "store", State = store.Fault is null ? "ok" : "failed", Detail = store.Fault?.Message ?? store.Store.Path });
+        status.Subsystems.Add(new Subsystem { Name = "identity", State = "ok", Detail = status.NodeId });
+        status.Subsystems.Add(new Subsystem
+        {
+            Name = "critical-loops",
+            State = stalled.Count == 0 ? "ok" : "degraded",
+            Detail = stalled.Count == 0 ? $"{loops.Registered.Count} registered" : $"stalled: {string.Join(", ", stalled.Select(s => s.Name))}",
+        });
+        return Task.FromResult(status);
+    }
+
+    private static StoreStats Stats(NodeStore store)
+    {
+        using var reader = store.OpenReader();
+        using var command = reader.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM packets), (SELECT count(*) FROM held_packets), (SELECT coalesce(max(seq), 0) FROM events)";
+        using var row = command.ExecuteReader();
+        row.Read();
+        long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+        return new StoreStats
+        {
+            Packets = row.GetInt64(0),
+            HeldPackets = row.GetInt64(1),
+            Events = row.GetInt64(2),
+            DatabaseBytes = Size(store.Path) + Size(store.Path + "-wal"),
+        };
+    }
+}
+
+/// <summary><c>sovereign.api.v1.LogService</c>: the event log.</summary>
+internal sealed class LogApi(StoreHost store) : LogService.LogServiceBase
+{
+    public override Task<VerifyLogReply> Verify(VerifyLogRequest request, ServerCallContext context)
+    {
+        ChainVerification result = store.Store.VerifyEventLog();
+        return Task.FromResult(new VerifyLogReply
+        {
+            Intact = result.IsIntact,
+            Verified = result.Verified,
+            HeadSeq = result.HeadSeq,
+            HeadHash = Google.Protobuf.ByteString.CopyFrom(result.HeadHash),
+            FirstBadSeq = result.FirstBadSeq ?? 0,
+            Problem = result.Problem ?? "",
+        });
+    }
+}
+
+/// <summary>When the node started, on its clock (for uptime).</summary>
+internal sealed class NodeClock(TimeProvider time)
+{
+    public long Started { get; } = time.GetTimestamp();
+}
