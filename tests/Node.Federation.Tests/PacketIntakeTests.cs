@@ -120,3 +120,76 @@ public sealed class PacketIntakeTests : IAsyncDisposable
         Assert.Equal(PacketOutcome.BadHash, result.Check.Outcome);
     }
 }
+
+/// <summary>What a relay cannot do to a packet, and how far a peer can fill the hold.</summary>
+public sealed class PacketIntakeLimitTests : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-limit-test-").FullName;
+    private readonly NodeIdentity _author = NodeIdentity.FromSeed(Enumerable.Repeat((byte)8, 32).ToArray());
+    private readonly NodeStore _store;
+    private readonly KeyDirectory _keys = new();
+
+    public PacketIntakeLimitTests()
+    {
+        _store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
+        _keys.Add(_author.PublicKey);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _author.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private (byte[] Id, byte[] Envelope) Packet(string key, byte[]? dependency = null)
+    {
+        var body = new PacketBody
+        {
+            Author = _author.Id.ToString(),
+            Topic = "notes",
+            Key = key,
+            Kind = PacketKind.Note,
+            Content = ByteString.CopyFromUtf8(key),
+        };
+        if (dependency is not null)
+        {
+            body.Dependencies.Add(ByteString.CopyFrom(dependency));
+        }
+
+        return PacketSigner.Sign(body, _author);
+    }
+
+    [Fact]
+    public async Task A_relays_extra_fields_and_unchecked_cosignatures_are_not_kept()
+    {
+        var (id, original) = Packet("a");
+        var tampered = Envelope.Parser.ParseFrom(original);
+        tampered.Signatures.Add(new Signature { Keyid = "AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA", Sig = ByteString.CopyFrom(new byte[64]) });
+        var withJunk = tampered.ToByteArray().Concat(new byte[] { 0x7A, 0x03, 1, 2, 3 }).ToArray(); // field 15, unknown
+
+        var result = await new PacketIntake(_store.Writer, _keys).AcceptAsync(withJunk, "relay", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(IntakeOutcome.Stored, result.Outcome);
+        Assert.Equal(original, result.Check.Packet!.Envelope);
+        using var reader = _store.OpenReader();
+        using var stored = reader.CreateCommand();
+        stored.CommandText = "SELECT envelope FROM packets WHERE id = $id";
+        stored.Parameters.AddWithValue("$id", id);
+        Assert.Equal(original, (byte[])stored.ExecuteScalar()!);
+    }
+
+    [Fact]
+    public async Task When_the_hold_is_full_a_packet_waiting_for_others_is_refused_not_held()
+    {
+        var intake = new PacketIntake(_store.Writer, _keys, maxHeldPackets: 2);
+        var missing = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+        var first = await intake.AcceptAsync(Packet("a", missing).Envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var second = await intake.AcceptAsync(Packet("b", missing).Envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var third = await intake.AcceptAsync(Packet("c", missing).Envelope, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal([IntakeOutcome.Held, IntakeOutcome.Held, IntakeOutcome.HoldFull], [first.Outcome, second.Outcome, third.Outcome]);
+    }
+}

@@ -79,3 +79,40 @@ public sealed class PeerManifestTests : IDisposable
         Assert.Equal(ManifestOutcome.Oversize, PeerManifests.Verify(new byte[PeerManifests.MaxEnvelopeBytes + 1], new At(Now)).Outcome);
     }
 }
+
+public sealed class PeerManifestEdgeTests : IDisposable
+{
+    private readonly NodeIdentity _node = NodeIdentity.FromSeed(Enumerable.Repeat((byte)12, 32).ToArray());
+
+    public void Dispose() => _node.Dispose();
+
+    private sealed class At(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private byte[] Signed(long issuedAt, long expiresAt)
+    {
+        var manifest = new PeerManifest
+        {
+            NodeId = _node.Id.ToString(),
+            PublicKey = ByteString.CopyFrom(_node.PublicKey),
+            Name = "edge",
+            TlsCertificateSha256 = ByteString.CopyFrom(new byte[32]),
+            IssuedAt = issuedAt,
+            ExpiresAt = expiresAt,
+        };
+        return Node.Federation.Packets.Dsse.Seal(PeerManifests.PayloadType, manifest.ToByteArray(), _node).ToByteArray();
+    }
+
+    [Theory]
+    [InlineData(long.MinValue, long.MaxValue)] // would overflow into "valid forever"
+    [InlineData(1_000, 500)]                   // expires before it was issued
+    [InlineData(-5, 1_000)]                    // issued before 1970
+    public void Crafted_validity_periods_are_refused(long issuedAt, long expiresAt)
+    {
+        var check = PeerManifests.Verify(Signed(issuedAt, expiresAt), new At(DateTimeOffset.FromUnixTimeMilliseconds(600)));
+
+        Assert.False(check.IsValid);
+    }
+}

@@ -69,7 +69,8 @@ public sealed class NodeIdentity : IDisposable
             }
 
             File.SetUnixFileMode(temporary, OwnerOnly); // in case the file existed from an earlier, interrupted start
-            File.Move(temporary, path);
+            // Durable, or a power cut could silently give the node a new identity at the next start.
+            Node.Storage.Durable.Rename(temporary, path);
             return (identity, true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -146,7 +146,9 @@ public static class PeerManifests
             return Refuse(ManifestOutcome.NotYetValid, $"the manifest of {id} was issued in the future (clock skew beyond {MaxSkew})");
         }
 
-        if (manifest.ExpiresAt <= now || manifest.ExpiresAt - manifest.IssuedAt > (long)MaxLifetime.TotalMilliseconds)
+        // Compared without subtracting: crafted extremes must not overflow into "valid forever".
+        if (manifest.IssuedAt < 0 || manifest.ExpiresAt <= manifest.IssuedAt || manifest.ExpiresAt <= now ||
+            manifest.ExpiresAt > manifest.IssuedAt + (long)MaxLifetime.TotalMilliseconds)
         {
             return Refuse(ManifestOutcome.Expired, $"the manifest of {id} has expired or claims more than {MaxLifetime.TotalDays} days");
         }

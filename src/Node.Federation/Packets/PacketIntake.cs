@@ -16,6 +16,9 @@ public enum IntakeOutcome
     /// <summary>Held until its missing dependencies arrive.</summary>
     Held,
 
+    /// <summary>Its dependencies are missing and the hold is full (<see cref="PacketIntake.MaxHeldPackets"/>, <see cref="PacketIntake.MaxHeldBytes"/>): refused, to be offered again later.</summary>
+    HoldFull,
+
     /// <summary>Refused by the checks (see the packet check's outcome).</summary>
     Refused,
 }
@@ -33,8 +36,15 @@ public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long
 /// through the single writer — or holds it while a dependency is missing — and releases every
 /// held packet its arrival completes, all in one transaction. Acknowledged only once durable.
 /// </summary>
-public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys)
+public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int maxHeldPackets = PacketIntake.MaxHeldPackets,
+    long maxHeldBytes = PacketIntake.MaxHeldBytes)
 {
+    /// <summary>Most packets held at once: a peer cannot fill the disk with packets whose dependencies never come.</summary>
+    public const int MaxHeldPackets = 10_000;
+
+    /// <summary>Most envelope bytes held at once: 64 MiB.</summary>
+    public const long MaxHeldBytes = 64L * 1024 * 1024;
+
     /// <summary>Checks and stores (or holds) one envelope.</summary>
     /// <param name="envelope">The envelope bytes as received.</param>
     /// <param name="fromPeer">The peer it came from (node id), or null for a local packet.</param>
@@ -53,17 +63,25 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys)
         {
             if (context.HasPacket(packet.Id))
             {
-                return new IntakeResult(IntakeOutcome.Duplicate, check, context.InsertPacket(Record(packet.Id, envelope, packet.Body)).Seq, [], []);
+                return new IntakeResult(IntakeOutcome.Duplicate, check, context.InsertPacket(Record(packet.Id, packet.Envelope, packet.Body)).Seq, [], []);
             }
 
             var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();
             if (missing.Count > 0)
             {
-                context.HoldPacket(packet.Id, envelope, fromPeer, missing);
+                using var held = context.Command("SELECT count(*), coalesce(sum(length(envelope)), 0) FROM held_packets").ExecuteReader();
+                held.Read();
+                if (held.GetInt64(0) >= maxHeldPackets || held.GetInt64(1) + packet.Envelope.Length > maxHeldBytes)
+                {
+                    return new IntakeResult(IntakeOutcome.HoldFull, check, null, [], missing);
+                }
+
+                held.Close();
+                context.HoldPacket(packet.Id, packet.Envelope, fromPeer, missing);
                 return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
             }
 
-            var seq = context.InsertPacket(Record(packet.Id, envelope, packet.Body)).Seq;
+            var seq = context.InsertPacket(Record(packet.Id, packet.Envelope, packet.Body)).Seq;
             var released = new List<byte[]>();
             var arrived = new Queue<byte[]>([packet.Id]);
             while (arrived.TryDequeue(out var id))

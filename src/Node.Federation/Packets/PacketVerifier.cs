@@ -43,7 +43,7 @@ public static class PacketVerifier
             return parsed.PayloadType.Length == 0 ? Refuse(PacketOutcome.Malformed, "payload type missing")
                 : Encoding.UTF8.GetByteCount(parsed.PayloadType) > PacketLimits.MaxTypeBytes
                     ? Refuse(PacketOutcome.Oversize, $"payload type is over {PacketLimits.MaxTypeBytes} bytes")
-                    : Refuse(PacketOutcome.UnknownVersion, $"payload type '{parsed.PayloadType}' is not one this node reads ({PayloadType})");
+                    : Refuse(PacketOutcome.UnknownVersion, $"payload type '{Printable(parsed.PayloadType)}' is not one this node reads ({PayloadType})");
         }
 
         var payload = parsed.Payload.Span;
@@ -88,6 +88,13 @@ public static class PacketVerifier
             return Refuse(PacketOutcome.Malformed, $"author: {authorError}");
         }
 
+        // One spelling per node: ids are compared and indexed as strings everywhere after this.
+        if (body.Author != author.ToString() || (body.Source?.Origin is { Length: > 0 } origin &&
+            (!NodeId.TryParse(origin, out var originId, out _) || origin != originId.ToString())))
+        {
+            return Refuse(PacketOutcome.Malformed, "author and origin must be node ids in their written form (four upper-case groups of seven)");
+        }
+
         if (!parsed.Signatures.Any(s => s.Keyid == body.Author))
         {
             return Refuse(PacketOutcome.NotSignedByAuthor, $"no signature by its author {author}");
@@ -103,7 +110,12 @@ public static class PacketVerifier
             return Refuse(PacketOutcome.BadSignature, $"the signature of author {author} does not verify");
         }
 
-        return new PacketCheck(PacketOutcome.Valid, new VerifiedPacket(id, author, body, envelope.ToArray()), null);
+        // Kept and forwarded: the payload exactly as signed, with the author's signature only. A
+        // relay's extra fields or unchecked co-signatures never travel on under this packet's id.
+        var canonical = new Envelope { PayloadType = parsed.PayloadType, Payload = parsed.Payload };
+        canonical.Signatures.Add(parsed.Signatures.First(s => s.Keyid == body.Author && Dsse.IsSignedBy(
+            new Envelope { PayloadType = parsed.PayloadType, Payload = parsed.Payload, Signatures = { s } }, body.Author, publicKey.Span)));
+        return new PacketCheck(PacketOutcome.Valid, new VerifiedPacket(id, author, body, canonical.ToByteArray()), null);
     }
 
     private static PacketCheck? CheckBody(PacketBody body)
@@ -146,6 +158,11 @@ public static class PacketVerifier
             return Refuse(PacketOutcome.Malformed, "a referenced packet id is not 32 bytes");
         }
 
+        if (!Enum.IsDefined(body.Scope))
+        {
+            return Refuse(PacketOutcome.Malformed, $"scope {(int)body.Scope} is not a known share scope");
+        }
+
         if (body.Kind == PacketKind.Retraction && body.Supersedes.Count == 0)
         {
             return Refuse(PacketOutcome.Malformed, "a retraction must supersede at least one packet");
@@ -155,4 +172,8 @@ public static class PacketVerifier
     }
 
     private static PacketCheck Refuse(PacketOutcome outcome, string detail) => new(outcome, null, detail);
+
+    // Text from the network goes into log lines: no control characters (a newline would forge a line), bounded.
+    private static string Printable(string text) =>
+        string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c)) + (text.Length > 64 ? "…" : "");
 }

@@ -20,7 +20,8 @@ public static class CurrentValue
     public static SlotResolution Resolve(IEnumerable<SlotCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        var all = candidates.ToList();
+        // The same packet offered twice is one packet, not a contradiction.
+        var all = candidates.DistinctBy(c => Convert.ToHexString(c.Id), StringComparer.Ordinal).ToList();
         var byId = all.GroupBy(c => Convert.ToHexString(c.Id), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var superseded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var candidate in all)

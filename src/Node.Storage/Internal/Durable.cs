@@ -6,9 +6,10 @@ namespace Node.Storage;
 /// Makes file-system changes survive a power cut: a file's bytes (fsync of the file) and its
 /// name — a create, rename or delete is durable only once its directory is fsynced too.
 /// </summary>
-internal static partial class Durable
+public static partial class Durable
 {
     /// <summary>fsyncs a file's content.</summary>
+    /// <param name="path">The file.</param>
     public static void FlushFile(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);

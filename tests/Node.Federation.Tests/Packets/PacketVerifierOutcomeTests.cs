@@ -219,7 +219,22 @@ public sealed class PacketVerifierOutcomeTests : IDisposable
     {
         Assert.Equal(PacketOutcome.Oversize, Outcome(body => body.Author = new string(' ', PacketLimits.MaxNodeIdBytes) + body.Author));
         Assert.Equal(PacketOutcome.Oversize, Outcome(body => body.Source = new Attribution { Origin = new string('o', PacketLimits.MaxNodeIdBytes + 1) }));
-        Assert.Equal(PacketOutcome.Valid, Outcome(body => body.Source = new Attribution { Origin = new string('o', PacketLimits.MaxNodeIdBytes) }));
+        // Within the limit, an origin must still be a node id in its written form.
+        Assert.Equal(PacketOutcome.Malformed, Outcome(body => body.Source = new Attribution { Origin = new string('o', PacketLimits.MaxNodeIdBytes) }));
+    }
+
+    [Fact]
+    public void An_author_or_origin_not_in_the_written_form_is_malformed()
+    {
+        Assert.Equal(PacketOutcome.Malformed, Outcome(body => body.Author = body.Author.ToLowerInvariant()));
+        Assert.Equal(PacketOutcome.Malformed, Outcome(body => body.Source = new Attribution { Origin = body.Author.Replace("-", "", StringComparison.Ordinal) }));
+        Assert.Equal(PacketOutcome.Valid, Outcome(body => body.Source = new Attribution { Origin = body.Author }));
+    }
+
+    [Fact]
+    public void A_share_scope_this_node_does_not_know_is_malformed()
+    {
+        Assert.Equal(PacketOutcome.Malformed, Outcome(body => body.Scope = (Node.Protocol.Packets.ShareScope)99));
     }
 
     [Theory]

@@ -162,6 +162,17 @@ public sealed class CurrentValueTests
     }
 
     [Fact]
+    public void The_same_packet_offered_twice_is_no_contradiction()
+    {
+        var value = Packet(1, hlc: 100);
+
+        var slot = CurrentValue.Resolve([value, value]);
+
+        Assert.Same(value, slot.Current);
+        Assert.False(slot.IsContradiction);
+    }
+
+    [Fact]
     public void A_lower_tier_cannot_supersede_or_retract_a_higher_tiers_packet()
     {
         var core = Packet(1, TrustTier.Core, hlc: 100);
