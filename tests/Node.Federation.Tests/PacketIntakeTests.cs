@@ -193,3 +193,54 @@ public sealed class PacketIntakeLimitTests : IAsyncDisposable
         Assert.Equal([IntakeOutcome.Held, IntakeOutcome.Held, IntakeOutcome.HoldFull], [first.Outcome, second.Outcome, third.Outcome]);
     }
 }
+
+public sealed class PacketIntakeClockTests : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-clock-test-").FullName;
+    private readonly NodeIdentity _author = NodeIdentity.FromSeed(Enumerable.Repeat((byte)13, 32).ToArray());
+    private readonly NodeStore _store;
+    private readonly KeyDirectory _keys = new();
+
+    public PacketIntakeClockTests()
+    {
+        _store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
+        _keys.Add(_author.PublicKey);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _author.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private sealed class At(long unixMilliseconds) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+    }
+
+    private byte[] PacketAt(string key, long unixMilliseconds) => PacketSigner.Sign(new PacketBody
+    {
+        Author = _author.Id.ToString(),
+        Topic = "notes",
+        Key = key,
+        Kind = PacketKind.Note,
+        Hlc = Node.Federation.Clock.HybridTimestamp.From(unixMilliseconds, 0).Value,
+    }, _author).Envelope;
+
+    [Fact]
+    public async Task A_packet_from_far_in_the_future_is_refused_and_a_near_one_moves_our_clock()
+    {
+        const long now = 1_800_000_000_000;
+        var clock = new Node.Federation.Clock.HybridClock(new At(now), 0, _ => { });
+        var intake = new PacketIntake(_store.Writer, _keys, clock: clock);
+
+        var far = await intake.AcceptAsync(PacketAt("far", now + (long)TimeSpan.FromHours(1).TotalMilliseconds), cancellationToken: TestContext.Current.CancellationToken);
+        var near = await intake.AcceptAsync(PacketAt("near", now + 60_000), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(IntakeOutcome.ClockAhead, far.Outcome);
+        Assert.Equal(IntakeOutcome.Stored, near.Outcome);
+        Assert.True(clock.Now().UnixMilliseconds >= now + 60_000);
+    }
+}

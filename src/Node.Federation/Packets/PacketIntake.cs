@@ -1,3 +1,4 @@
+using Node.Federation.Clock;
 using Node.Protocol.Packets;
 using Node.Storage.Packets;
 using Node.Storage.Writing;
@@ -21,6 +22,9 @@ public enum IntakeOutcome
 
     /// <summary>Refused by the checks (see the packet check's outcome).</summary>
     Refused,
+
+    /// <summary>Its clock is further ahead of ours than the clock allows (<see cref="HybridClock.MaxDrift"/>): refused, so a broken or hostile clock cannot win a slot for ever.</summary>
+    ClockAhead,
 }
 
 /// <summary>The result of <see cref="PacketIntake.AcceptAsync"/>.</summary>
@@ -37,7 +41,7 @@ public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long
 /// held packet its arrival completes, all in one transaction. Acknowledged only once durable.
 /// </summary>
 public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int maxHeldPackets = PacketIntake.MaxHeldPackets,
-    long maxHeldBytes = PacketIntake.MaxHeldBytes)
+    long maxHeldBytes = PacketIntake.MaxHeldBytes, HybridClock? clock = null)
 {
     /// <summary>Most packets held at once: a peer cannot fill the disk with packets whose dependencies never come.</summary>
     public const int MaxHeldPackets = 10_000;
@@ -57,6 +61,12 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
         if (check.Packet is not { } packet)
         {
             return new IntakeResult(IntakeOutcome.Refused, check, null, [], []);
+        }
+
+        // Merged before the write (the clock may persist its ceiling through the writer).
+        if (clock is not null && !clock.TryObserve(new HybridTimestamp(packet.Body.Hlc), out _))
+        {
+            return new IntakeResult(IntakeOutcome.ClockAhead, check, null, [], []);
         }
 
         return await writer.WriteAsync(context =>
