@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, and only those that are missing.
-# Native AOT links with clang and zlib. Later suites add their packages to the list below.
+# Native AOT links with clang and zlib; the API tests call the node from Debian's python3-grpcio
+# (a client nobody here wrote). Later suites add their packages to the list below.
 set -euo pipefail
 
-packages=(clang zlib1g-dev)
+packages=(clang zlib1g-dev python3-grpcio)
 
 missing=()
 for package in "${packages[@]}"; do
