@@ -60,13 +60,13 @@ public static class DaemonProgram
         ResolvedSettings settings;
         using (configuration as IDisposable)
         {
-            var problems = NodeOptionsRegistration.Check(configuration, launch);
+            var problems = NodeOptionsRegistration.Check(configuration, launch, out var resolved);
             if (problems.Count > 0)
             {
                 return await ConfigurationFailed(error, notify, problems).ConfigureAwait(false);
             }
 
-            settings = NodeOptionsRegistration.Resolve(configuration, launch);
+            settings = resolved!;
             live = new LiveConfiguration(configuration);
         }
 

@@ -77,8 +77,7 @@ public sealed partial class NodeStore : IAsyncDisposable
         {
             StoreRestoreRecovery.Complete(directory);
             var tail = Check(path, options);
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-            connection.Open();
+            connection = Sql.Open(path, SqliteOpenMode.ReadWriteCreate);
             if (Migrator.ReadVersion(connection) == 0)
             {
                 // Must precede the first table; lets maintenance return free pages to the disk.
@@ -172,10 +171,10 @@ public sealed partial class NodeStore : IAsyncDisposable
         // A read-only connection to a WAL database makes the -shm (and -wal) files when they are
         // missing; those it made go again, so a refused store is left as it was found.
         var made = ((string[])[path + "-wal", path + "-shm"]).Where(f => !File.Exists(f)).ToList();
-        using var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        SqliteConnection? reader = null;
         try
         {
-            reader.Open();
+            reader = Sql.Open(path, SqliteOpenMode.ReadOnly);
             if (options.QuickCheckAtStart)
             {
                 QuickCheck(reader, path);
@@ -206,7 +205,7 @@ public sealed partial class NodeStore : IAsyncDisposable
         }
         finally
         {
-            reader.Dispose();
+            reader?.Dispose();
             foreach (var file in made)
             {
                 File.Delete(file);

@@ -21,6 +21,10 @@ public static class NodeOptionsRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(launch);
 
+        // Defaults under the data directory follow Node:DataDirectory, read raw so a bad Node
+        // section is reported once, under Node.
+        string DataDirectory() => FullPath(configuration["Node:DataDirectory"] ?? "", launch.WorkingDirectory);
+
         services.AddOptions<NodeOptions>()
             .Bind(configuration.GetSection(NodeOptions.SectionName))
             .PostConfigure(o => o.DataDirectory = FullPath(o.DataDirectory, launch.WorkingDirectory))
@@ -29,9 +33,8 @@ public static class NodeOptionsRegistration
 
         services.AddOptions<LogOptions>()
             .Bind(configuration.GetSection(LogOptions.SectionName))
-            // The default follows Node:DataDirectory, read raw so a bad Node section is reported once, under Node.
             .PostConfigure(o => o.Directory = string.IsNullOrWhiteSpace(o.Directory)
-                ? Path.Combine(FullPath(configuration["Node:DataDirectory"] ?? "", launch.WorkingDirectory), "logs")
+                ? Path.Combine(DataDirectory(), "logs")
                 : FullPath(o.Directory, launch.WorkingDirectory))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<LogOptions>, LogOptionsValidator>();
@@ -41,7 +44,7 @@ public static class NodeOptionsRegistration
             .PostConfigure(o => o.Socket = string.IsNullOrWhiteSpace(o.Socket)
                 ? launch.Systemd.RuntimeDirectory is { } runtime
                     ? Path.Combine(runtime, "api.sock")
-                    : Path.Combine(FullPath(configuration["Node:DataDirectory"] ?? "", launch.WorkingDirectory), "api.sock")
+                    : Path.Combine(DataDirectory(), "api.sock")
                 : FullPath(o.Socket, launch.WorkingDirectory));
 
         services.AddOptions<StoreOptions>()
@@ -67,24 +70,31 @@ public static class NodeOptionsRegistration
     /// Checks a configuration the way the host will use it, without starting anything.
     /// </summary>
     /// <returns>One message per problem; empty when the configuration is valid.</returns>
-    public static IReadOnlyList<string> Check(IConfigurationRoot configuration, DaemonLaunch launch)
-    {
-        var services = new ServiceCollection().AddNodeOptions(configuration, launch);
-        using var provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<ConfigurationSchema>().Check(configuration, provider);
-    }
+    public static IReadOnlyList<string> Check(IConfigurationRoot configuration, DaemonLaunch launch) => Check(configuration, launch, out _);
 
-    /// <summary>The bound options of a configuration that passed <see cref="Check"/>.</summary>
-    public static ResolvedSettings Resolve(IConfigurationRoot configuration, DaemonLaunch launch)
+    /// <summary>Checks a configuration and, when it is valid, gives its bound options, binding it once.</summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="launch">The launch it belongs to.</param>
+    /// <param name="settings">The bound options, when there is no problem.</param>
+    /// <returns>One message per problem; empty when the configuration is valid.</returns>
+    public static IReadOnlyList<string> Check(IConfigurationRoot configuration, DaemonLaunch launch, out ResolvedSettings? settings)
     {
         var services = new ServiceCollection().AddNodeOptions(configuration, launch);
         using var provider = services.BuildServiceProvider();
-        return new ResolvedSettings(
+        var problems = provider.GetRequiredService<ConfigurationSchema>().Check(configuration, provider);
+        settings = problems.Count > 0 ? null : new ResolvedSettings(
             provider.GetRequiredService<IOptions<NodeOptions>>().Value,
             provider.GetRequiredService<IOptions<LogOptions>>().Value,
             provider.GetRequiredService<IOptions<FederationOptions>>().Value,
             provider.GetRequiredService<IOptions<ApiOptions>>().Value);
+        return problems;
     }
+
+    /// <summary>The bound options of a configuration that passed <see cref="Check(IConfigurationRoot, DaemonLaunch)"/>.</summary>
+    public static ResolvedSettings Resolve(IConfigurationRoot configuration, DaemonLaunch launch) =>
+        Check(configuration, launch, out var settings) is { Count: > 0 } problems
+            ? throw new InvalidOperationException($"The configuration is not valid: {problems[0]}")
+            : settings!;
 
     private static string FullPath(string path, string workingDirectory) =>
         string.IsNullOrWhiteSpace(path) ? path : Path.GetFullPath(path, workingDirectory);

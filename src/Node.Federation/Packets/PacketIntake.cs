@@ -71,9 +71,9 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
 
         return await writer.WriteAsync(context =>
         {
-            if (context.HasPacket(packet.Id))
+            if (context.FindPacket(packet.Id) is { } existing)
             {
-                return new IntakeResult(IntakeOutcome.Duplicate, check, context.InsertPacket(Record(packet.Id, packet.Envelope, packet.Body)).Seq, [], []);
+                return new IntakeResult(IntakeOutcome.Duplicate, check, existing, [], []);
             }
 
             var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();

@@ -33,7 +33,7 @@ public static class StoreBackup
         {
             var createdAt = await store.Writer.WriteAsync(c => c.Now, cancellationToken).ConfigureAwait(false);
             using (var source = store.OpenReader())
-            using (var copy = Open(temporary, SqliteOpenMode.ReadWriteCreate))
+            using (var copy = Sql.Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
                 source.BackupDatabase(copy);
                 NodeStore.QuickCheck(copy, temporary);
@@ -81,7 +81,7 @@ public static class StoreBackup
 
         try
         {
-            using var connection = Open(backup, SqliteOpenMode.ReadOnly);
+            using var connection = Sql.Open(backup, SqliteOpenMode.ReadOnly);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT created_at, schema_version, head_seq, head_hash, (SELECT count(*) FROM packets) FROM backup_info";
             using var row = command.ExecuteReader();
@@ -123,7 +123,7 @@ public static class StoreBackup
         var target = Path.Combine(directory, NodeStore.FileName);
         var staging = StoreRestoreRecovery.Staging(directory);
         File.Copy(info.Path, staging, overwrite: true);
-        using (var connection = Open(staging, SqliteOpenMode.ReadWrite))
+        using (var connection = Sql.Open(staging, SqliteOpenMode.ReadWrite))
         {
             NodeStore.RenewEpoch(connection);
             using var pending = connection.CreateCommand();
@@ -166,7 +166,7 @@ public static class StoreBackup
     // against what the backup recorded: quick_check, schema, the whole chain, and its head.
     private static void Check(BackupInfo info, string file)
     {
-        using var connection = Open(file, SqliteOpenMode.ReadOnly);
+        using var connection = Sql.Open(file, SqliteOpenMode.ReadOnly);
         try
         {
             NodeStore.QuickCheck(connection, file);
@@ -193,12 +193,5 @@ public static class StoreBackup
                 $"Backup {info.Path} does not end where it says: its log ends at entry {chain.HeadSeq}, its record says {info.EventHeadSeq} " +
                 $"{Convert.ToHexStringLower(info.EventHeadHash)}. It was changed after it was made.");
         }
-    }
-
-    private static SqliteConnection Open(string path, SqliteOpenMode mode)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
     }
 }

@@ -88,8 +88,7 @@ public sealed class WriteContext : IDisposable
         // Not RETURNING: through Microsoft.Data.Sqlite it costs six times the insert itself.
         if (_insertPacket.ExecuteNonQuery() == 0)
         {
-            _findPacket.Parameters[0].Value = packet.Id;
-            return new PacketInsert(false, (long)_findPacket.ExecuteScalar()!);
+            return new PacketInsert(false, FindPacket(packet.Id)!.Value);
         }
 
         var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle);
@@ -104,12 +103,15 @@ public sealed class WriteContext : IDisposable
         return new PacketInsert(true, seq);
     }
 
-    /// <summary>Whether a packet with <paramref name="id"/> is stored (not held).</summary>
-    public bool HasPacket(byte[] id)
+    /// <summary>The local receive sequence of the stored (not held) packet <paramref name="id"/>, or null.</summary>
+    public long? FindPacket(byte[] id)
     {
         _findPacket.Parameters[0].Value = id;
-        return _findPacket.ExecuteScalar() is long;
+        return _findPacket.ExecuteScalar() as long?;
     }
+
+    /// <summary>Whether a packet with <paramref name="id"/> is stored (not held).</summary>
+    public bool HasPacket(byte[] id) => FindPacket(id) is not null;
 
     /// <summary>
     /// Holds a verified packet whose dependencies are not all stored yet; it is released by
