@@ -9,34 +9,15 @@ using Node.Storage;
 namespace Node.Federation.Tests;
 
 /// <summary>Packets into a real store: checked, stored or held, and released when what they wait for arrives.</summary>
-public sealed class PacketIntakeTests : IAsyncDisposable
+public sealed class PacketIntakeTests() : IntakeStore(7)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-test-").FullName;
-    private readonly NodeIdentity _author = NodeIdentity.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
-    private readonly NodeStore _store;
-    private readonly PacketIntake _intake;
-
-    public PacketIntakeTests()
-    {
-        _store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
-        var keys = new KeyDirectory();
-        keys.Add(_author.PublicKey);
-        _intake = new PacketIntake(_store.Writer, keys);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _author.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private PacketIntake Intake => new(Store.Writer, Keys);
 
     private (byte[] Id, byte[] Envelope) Packet(string key, params byte[][] dependencies)
     {
         var body = new PacketBody
         {
-            Author = _author.Id.ToString(),
+            Author = Author.Id.ToString(),
             Topic = "notes",
             Key = key,
             Kind = PacketKind.Note,
@@ -45,12 +26,12 @@ public sealed class PacketIntakeTests : IAsyncDisposable
             Hlc = 1UL << 16,
         };
         body.Dependencies.AddRange(dependencies.Select(ByteString.CopyFrom));
-        return PacketSigner.Sign(body, _author);
+        return PacketSigner.Sign(body, Author);
     }
 
     private long StoredCount()
     {
-        using var reader = _store.OpenReader();
+        using var reader = Store.OpenReader();
         using var count = reader.CreateCommand();
         count.CommandText = "SELECT count(*) FROM packets";
         return (long)count.ExecuteScalar()!;
@@ -61,15 +42,15 @@ public sealed class PacketIntakeTests : IAsyncDisposable
     {
         var (id, envelope) = Packet("a");
 
-        var first = await _intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
-        var again = await _intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var first = await Intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var again = await Intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(IntakeOutcome.Stored, first.Outcome);
         Assert.Equal(IntakeOutcome.Duplicate, again.Outcome);
         Assert.Equal(first.Seq, again.Seq);
         Assert.Equal(id, first.Check.Packet!.Id);
         Assert.Equal(1, StoredCount());
-        Assert.True(_store.VerifyEventLog().IsIntact);
+        Assert.True(Store.VerifyEventLog().IsIntact);
     }
 
     [Fact]
@@ -79,18 +60,18 @@ public sealed class PacketIntakeTests : IAsyncDisposable
         var b = Packet("b", a.Id);
         var c = Packet("c", b.Id, a.Id);
 
-        var heldC = await _intake.AcceptAsync(c.Envelope, "peer", cancellationToken: TestContext.Current.CancellationToken);
-        var heldB = await _intake.AcceptAsync(b.Envelope, "peer", cancellationToken: TestContext.Current.CancellationToken);
+        var heldC = await Intake.AcceptAsync(c.Envelope, "peer", cancellationToken: TestContext.Current.CancellationToken);
+        var heldB = await Intake.AcceptAsync(b.Envelope, "peer", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal((IntakeOutcome.Held, 2), (heldC.Outcome, heldC.Missing.Count));
         Assert.Equal((IntakeOutcome.Held, 1), (heldB.Outcome, heldB.Missing.Count));
         Assert.Equal(0, StoredCount());
 
-        var stored = await _intake.AcceptAsync(a.Envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var stored = await Intake.AcceptAsync(a.Envelope, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(IntakeOutcome.Stored, stored.Outcome);
         Assert.Equal([Convert.ToHexString(b.Id), Convert.ToHexString(c.Id)], stored.Released.Select(Convert.ToHexString));
         Assert.Equal(3, StoredCount());
-        using var reader = _store.OpenReader();
+        using var reader = Store.OpenReader();
         using var held = reader.CreateCommand();
         held.CommandText = "SELECT (SELECT count(*) FROM held_packets) + (SELECT count(*) FROM held_missing)";
         Assert.Equal(0L, (long)held.ExecuteScalar()!);
@@ -102,7 +83,7 @@ public sealed class PacketIntakeTests : IAsyncDisposable
         var (_, envelope) = Packet("a");
         envelope[^1] ^= 0x01; // inside the signature
 
-        var result = await _intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
+        var result = await Intake.AcceptAsync(envelope, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(IntakeOutcome.Refused, result.Outcome);
         Assert.Equal(PacketOutcome.BadSignature, result.Check.Outcome);
@@ -115,39 +96,21 @@ public sealed class PacketIntakeTests : IAsyncDisposable
         var (id, envelope) = Packet("a");
         id[0] ^= 0xFF;
 
-        var result = await _intake.AcceptAsync(envelope, expectedId: id, cancellationToken: TestContext.Current.CancellationToken);
+        var result = await Intake.AcceptAsync(envelope, expectedId: id, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(PacketOutcome.BadHash, result.Check.Outcome);
     }
 }
 
 /// <summary>What a relay cannot do to a packet, and how far a peer can fill the hold.</summary>
-public sealed class PacketIntakeLimitTests : IAsyncDisposable
+public sealed class PacketIntakeLimitTests() : IntakeStore(8)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-limit-test-").FullName;
-    private readonly NodeIdentity _author = NodeIdentity.FromSeed(Enumerable.Repeat((byte)8, 32).ToArray());
-    private readonly NodeStore _store;
-    private readonly KeyDirectory _keys = new();
-
-    public PacketIntakeLimitTests()
-    {
-        _store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
-        _keys.Add(_author.PublicKey);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _author.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private (byte[] Id, byte[] Envelope) Packet(string key, byte[]? dependency = null)
     {
         var body = new PacketBody
         {
-            Author = _author.Id.ToString(),
+            Author = Author.Id.ToString(),
             Topic = "notes",
             Key = key,
             Kind = PacketKind.Note,
@@ -158,7 +121,7 @@ public sealed class PacketIntakeLimitTests : IAsyncDisposable
             body.Dependencies.Add(ByteString.CopyFrom(dependency));
         }
 
-        return PacketSigner.Sign(body, _author);
+        return PacketSigner.Sign(body, Author);
     }
 
     [Fact]
@@ -169,11 +132,11 @@ public sealed class PacketIntakeLimitTests : IAsyncDisposable
         tampered.Signatures.Add(new Signature { Keyid = "AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA", Sig = ByteString.CopyFrom(new byte[64]) });
         var withJunk = tampered.ToByteArray().Concat(new byte[] { 0x7A, 0x03, 1, 2, 3 }).ToArray(); // field 15, unknown
 
-        var result = await new PacketIntake(_store.Writer, _keys).AcceptAsync(withJunk, "relay", cancellationToken: TestContext.Current.CancellationToken);
+        var result = await new PacketIntake(Store.Writer, Keys).AcceptAsync(withJunk, "relay", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(IntakeOutcome.Stored, result.Outcome);
         Assert.Equal(original, result.Check.Packet!.Envelope);
-        using var reader = _store.OpenReader();
+        using var reader = Store.OpenReader();
         using var stored = reader.CreateCommand();
         stored.CommandText = "SELECT envelope FROM packets WHERE id = $id";
         stored.Parameters.AddWithValue("$id", id);
@@ -183,7 +146,7 @@ public sealed class PacketIntakeLimitTests : IAsyncDisposable
     [Fact]
     public async Task When_the_hold_is_full_a_packet_waiting_for_others_is_refused_not_held()
     {
-        var intake = new PacketIntake(_store.Writer, _keys, maxHeldPackets: 2);
+        var intake = new PacketIntake(Store.Writer, Keys, maxHeldPackets: 2);
         var missing = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
         var first = await intake.AcceptAsync(Packet("a", missing).Envelope, cancellationToken: TestContext.Current.CancellationToken);
@@ -194,26 +157,8 @@ public sealed class PacketIntakeLimitTests : IAsyncDisposable
     }
 }
 
-public sealed class PacketIntakeClockTests : IAsyncDisposable
+public sealed class PacketIntakeClockTests() : IntakeStore(13)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-clock-test-").FullName;
-    private readonly NodeIdentity _author = NodeIdentity.FromSeed(Enumerable.Repeat((byte)13, 32).ToArray());
-    private readonly NodeStore _store;
-    private readonly KeyDirectory _keys = new();
-
-    public PacketIntakeClockTests()
-    {
-        _store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
-        _keys.Add(_author.PublicKey);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _author.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private sealed class At(long unixMilliseconds) : TimeProvider
     {
@@ -222,19 +167,19 @@ public sealed class PacketIntakeClockTests : IAsyncDisposable
 
     private byte[] PacketAt(string key, long unixMilliseconds) => PacketSigner.Sign(new PacketBody
     {
-        Author = _author.Id.ToString(),
+        Author = Author.Id.ToString(),
         Topic = "notes",
         Key = key,
         Kind = PacketKind.Note,
         Hlc = Node.Federation.Clock.HybridTimestamp.From(unixMilliseconds, 0).Value,
-    }, _author).Envelope;
+    }, Author).Envelope;
 
     [Fact]
     public async Task A_packet_from_far_in_the_future_is_refused_and_a_near_one_moves_our_clock()
     {
         const long now = 1_800_000_000_000;
         var clock = new Node.Federation.Clock.HybridClock(new At(now), 0, _ => { });
-        var intake = new PacketIntake(_store.Writer, _keys, clock: clock);
+        var intake = new PacketIntake(Store.Writer, Keys, clock: clock);
 
         var far = await intake.AcceptAsync(PacketAt("far", now + (long)TimeSpan.FromHours(1).TotalMilliseconds), cancellationToken: TestContext.Current.CancellationToken);
         var near = await intake.AcceptAsync(PacketAt("near", now + 60_000), cancellationToken: TestContext.Current.CancellationToken);
@@ -242,5 +187,33 @@ public sealed class PacketIntakeClockTests : IAsyncDisposable
         Assert.Equal(IntakeOutcome.ClockAhead, far.Outcome);
         Assert.Equal(IntakeOutcome.Stored, near.Outcome);
         Assert.True(clock.Now().UnixMilliseconds >= now + 60_000);
+    }
+}
+
+/// <summary>A real store in a temp folder, an author, and a key directory that knows it; removed after each test.</summary>
+public abstract class IntakeStore : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-intake-test-").FullName;
+
+    protected NodeIdentity Author { get; }
+
+    protected NodeStore Store { get; }
+
+    protected KeyDirectory Keys { get; } = new();
+
+    protected IntakeStore(byte seed)
+    {
+        Author = NodeIdentity.FromSeed(Enumerable.Repeat(seed, 32).ToArray());
+        Store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
+        Keys.Add(Author.PublicKey);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        Author.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
     }
 }
