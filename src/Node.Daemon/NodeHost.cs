@@ -17,6 +17,8 @@ using Node.Daemon.Systemd;
 using Node.Federation;
 using Node.Federation.Clock;
 using Node.Federation.Identity;
+using Node.Federation.Packets;
+using Node.Federation.Peers;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
@@ -61,7 +63,15 @@ public static class NodeHost
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 4 * 1024 * 1024);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = ApiLimits.MaxRequestBytes;
+            grpc.Interceptors.Add<ApiErrorInterceptor>();
+        });
+        // Server reflection over the descriptors we serve, named here: the package that finds them
+        // by reflecting over service types is not trim-safe.
+        builder.Services.AddSingleton(_ => new Grpc.Reflection.ReflectionServiceImpl(
+            [.. Node.Protocol.Api.ApiReflection.Descriptor.Services, Grpc.Health.V1.Health.Descriptor]));
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton<NodeClock>();
 
@@ -108,6 +118,9 @@ public static class NodeHost
             return new HybridClock(sp.GetRequiredService<TimeProvider>(), StoreInfo.ReadInt64(store, StoreInfo.ClockCeiling),
                 ceiling => StoreInfo.WriteInt64Async(store, StoreInfo.ClockCeiling, ceiling).GetAwaiter().GetResult());
         });
+        services.AddSingleton<LocalPackets>();
+        services.AddSingleton<BackupApi>();
+        services.AddSingleton(sp => new PeerRegistry(sp.GetRequiredService<StoreHost>().Store));
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
@@ -119,7 +132,12 @@ public static class NodeHost
         var app = builder.Build();
         app.MapGrpcService<NodeApi>();
         app.MapGrpcService<LogApi>();
+        app.MapGrpcService<KnowledgeApi>();
+        app.MapGrpcService<PeerApi>();
+        app.MapGrpcService<DecisionApi>();
+        app.MapGrpcService<BackupApi>();
         app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();
         return app;
     }
 }

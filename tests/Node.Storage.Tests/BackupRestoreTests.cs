@@ -58,7 +58,7 @@ public sealed class BackupRestoreTests : IDisposable
         {
             await warmedUp.Task.WaitAsync(TestContext.Current.CancellationToken);
             beforeBackup = [.. acknowledged];
-            info = await StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken);
+            info = await StoreBackup.CreateAsync(store, BackupPath, cancellationToken: TestContext.Current.CancellationToken);
         }
         finally
         {
@@ -103,7 +103,7 @@ public sealed class BackupRestoreTests : IDisposable
         File.WriteAllText(BackupPath, "keep me");
         await using var store = TestStore.Open(StoreDirectory);
 
-        await Assert.ThrowsAsync<IOException>(() => StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<IOException>(() => StoreBackup.CreateAsync(store, BackupPath, cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal("keep me", File.ReadAllText(BackupPath));
     }
@@ -229,7 +229,7 @@ public sealed class BackupRestoreTests : IDisposable
         var lost = Enumerable.Range(0, 10).Select(_ => TestPackets.Create(_random)).ToList();
         await using var store = TestStore.Open(StoreDirectory);
         await Task.WhenAll(kept.Select(p => TestPackets.InsertAsync(store, p)));
-        await StoreBackup.CreateAsync(store, BackupPath, TestContext.Current.CancellationToken);
+        await StoreBackup.CreateAsync(store, BackupPath, cancellationToken: TestContext.Current.CancellationToken);
         await Task.WhenAll(lost.Select(p => TestPackets.InsertAsync(store, p)));
         return (kept, lost, store.Epoch);
     }

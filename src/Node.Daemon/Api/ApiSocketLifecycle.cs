@@ -11,7 +11,10 @@ namespace Node.Daemon.Api;
 /// </summary>
 internal sealed class ApiSocketLifecycle(string socket, HealthServiceImpl health, IHostApplicationLifetime lifetime) : IHostedService
 {
-    private static readonly string[] Services = ["", "sovereign.api.v1.NodeService", "sovereign.api.v1.LogService"];
+    private static readonly string[] Services =
+    [
+        "", .. Node.Protocol.Api.ApiReflection.Descriptor.Services.Select(s => s.FullName),
+    ];
 
     // Runs after the store is open and locked (so a second node on the same state is refused
     // by the lock first), and before the server binds the socket (it starts last).

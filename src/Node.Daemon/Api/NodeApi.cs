@@ -57,25 +57,8 @@ internal sealed class NodeApi(
             HeldPackets = row.GetInt64(1),
             Events = row.GetInt64(2),
             DatabaseBytes = Size(store.Path) + Size(store.Path + "-wal"),
+            Epoch = Convert.ToHexStringLower(store.Epoch),
         };
-    }
-}
-
-/// <summary><c>sovereign.api.v1.LogService</c>: the event log.</summary>
-internal sealed class LogApi(StoreHost store) : LogService.LogServiceBase
-{
-    public override Task<VerifyLogReply> Verify(VerifyLogRequest request, ServerCallContext context)
-    {
-        ChainVerification result = store.Store.VerifyEventLog();
-        return Task.FromResult(new VerifyLogReply
-        {
-            Intact = result.IsIntact,
-            Verified = result.Verified,
-            HeadSeq = result.HeadSeq,
-            HeadHash = Google.Protobuf.ByteString.CopyFrom(result.HeadHash),
-            FirstBadSeq = result.FirstBadSeq ?? 0,
-            Problem = result.Problem ?? "",
-        });
     }
 }
 

@@ -111,18 +111,6 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
     }
 
     private static PacketRecord Record(byte[] id, byte[] envelope, PacketBody body) =>
-        new(id, envelope, body.Topic, body.Key, body.Author, KindName(body.Kind), (long)body.Hlc,
+        new(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc,
             [.. body.Dependencies.Select(d => d.ToByteArray())]);
-
-    private static string KindName(PacketKind kind) => kind switch
-    {
-        PacketKind.Observation => "observation",
-        PacketKind.Insight => "insight",
-        PacketKind.Summary => "summary",
-        PacketKind.Decision => "decision",
-        PacketKind.Manifest => "manifest",
-        PacketKind.Note => "note",
-        PacketKind.Retraction => "retraction",
-        _ => "unspecified",
-    };
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Node.Storage.Events;
 using Node.Storage.Schema;
 
@@ -12,13 +13,21 @@ namespace Node.Storage.Backup;
 /// </summary>
 public static class StoreBackup
 {
+    // 4 MiB of 4 KiB pages per step.
+    private const int StepPages = 1024;
+
     /// <summary>
     /// Writes a backup of <paramref name="store"/> to <paramref name="destination"/> (through a
     /// temporary file, so a half-written backup never carries the final name), checks it, and
     /// appends <see cref="EventKinds.BackupCreated"/> to the store's log.
     /// </summary>
     /// <exception cref="IOException">The destination exists, or cannot be written.</exception>
-    public static async Task<BackupInfo> CreateAsync(NodeStore store, string destination, CancellationToken cancellationToken = default)
+    /// <param name="store">The open store.</param>
+    /// <param name="destination">The new backup file.</param>
+    /// <param name="progress">Told pages copied and pages in all, as the copy goes.</param>
+    /// <param name="cancellationToken">Stops the copy between steps (the partial file is removed).</param>
+    public static async Task<BackupInfo> CreateAsync(NodeStore store, string destination, IProgress<BackupProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
@@ -35,7 +44,7 @@ public static class StoreBackup
             using (var source = store.OpenReader())
             using (var copy = Sql.Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
-                source.BackupDatabase(copy);
+                Copy(source, copy, progress, cancellationToken);
                 NodeStore.QuickCheck(copy, temporary);
                 var chain = EventLog.Verify(copy);
                 if (!chain.IsIntact)
@@ -65,6 +74,50 @@ public static class StoreBackup
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    // SQLite's online backup, a step at a time so progress can be told and the copy cancelled.
+    // The read transaction held on the source pins one snapshot: the node's writes go on in the
+    // WAL meanwhile and do not restart the copy.
+    private static void Copy(SqliteConnection source, SqliteConnection destination, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        Sql.Execute(source, "BEGIN");
+        try
+        {
+            Sql.Scalar<long>(source, "SELECT count(*) FROM store_info");
+            Step(source, destination, progress, cancellationToken);
+        }
+        finally
+        {
+            Sql.Execute(source, "COMMIT");
+        }
+    }
+
+    private static void Step(SqliteConnection source, SqliteConnection destination, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var backup = raw.sqlite3_backup_init(destination.Handle, "main", source.Handle, "main");
+        if (backup is null || backup.IsInvalid)
+        {
+            throw new IOException($"SQLite could not start the backup: {raw.sqlite3_errmsg(destination.Handle).utf8_to_string()}.");
+        }
+
+        using (backup)
+        {
+            int result;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result = raw.sqlite3_backup_step(backup, StepPages);
+                var total = raw.sqlite3_backup_pagecount(backup);
+                progress?.Report(new BackupProgress(total - raw.sqlite3_backup_remaining(backup), total));
+            }
+            while (result is raw.SQLITE_OK or raw.SQLITE_BUSY or raw.SQLITE_LOCKED);
+
+            if (result != raw.SQLITE_DONE)
+            {
+                throw new IOException($"The backup failed: SQLite error {result} ({raw.sqlite3_errstr(result).utf8_to_string()}).");
+            }
         }
     }
 

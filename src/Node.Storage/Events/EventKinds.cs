@@ -35,4 +35,16 @@ public static class EventKinds
 
     /// <summary>Something went wrong that an operator should know of.</summary>
     public const string Incident = "incident";
+
+    /// <summary>A peer was added by hand (payload: address, node id when known).</summary>
+    public const string PeerAdded = "peer.added";
+
+    /// <summary>A peer's trust tier changed (payload: node, from, to, reason).</summary>
+    public const string PeerTrustChanged = "peer.trust_changed";
+
+    /// <summary>A peer was forgotten (payload: node or address).</summary>
+    public const string PeerForgotten = "peer.forgotten";
+
+    /// <summary>A guardian approved or rejected a pending decision (payload: id, verdict, guardian, reason).</summary>
+    public const string DecisionDecided = "decision.decided";
 }

@@ -110,6 +110,17 @@ public static class EventLog
         return entries;
     }
 
+    /// <summary>The newest entry of <paramref name="kind"/>, or null.</summary>
+    public static EventEntry? LastOfKind(SqliteConnection connection, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE kind = $kind ORDER BY seq DESC LIMIT 1";
+        command.Parameters.AddWithValue("$kind", kind);
+        using var rows = command.ExecuteReader();
+        return rows.Read() ? Read(rows) : null;
+    }
+
     /// <summary>Entries after <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public static IReadOnlyList<EventEntry> After(SqliteConnection connection, long afterSeq, int limit)
     {

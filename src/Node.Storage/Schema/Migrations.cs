@@ -120,6 +120,15 @@ public static class Migrations
                 revoked_at INTEGER
             ) WITHOUT ROWID;
             """),
+        new(3, "static peers", """
+            -- Peers added by hand by address; node_id is learnt on first contact (or given).
+            CREATE TABLE static_peers (
+                address  TEXT    PRIMARY KEY,
+                node_id  TEXT,
+                name     TEXT,
+                added_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -56,6 +56,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// <summary>Why the writer stopped on its own, or null while it runs (or after a clean stop).</summary>
     public StoreWriteException? Fault => _fault;
 
+    /// <summary>Raised after every commit (for readers that follow new packets or events).</summary>
+    public CommitSignal Committed { get; } = new();
+
     /// <summary>Batches committed since the store opened.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
@@ -233,6 +236,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
         {
             request.Complete();
         }
+
+        Committed.Raise();
     }
 
     private void TryRollback()

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Grpc.Core;
+using Node.Protocol.Api;
+using Node.Storage;
+using Node.Storage.Backup;
+using Node.Storage.Events;
+
+namespace Node.Daemon.Api;
+
+/// <summary><c>sovereign.api.v1.BackupService</c>: online backups, one at a time, with progress.</summary>
+// A singleton (gRPC services are per call by default): one backup at a time on the node.
+internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBase, IDisposable
+{
+    private readonly SemaphoreSlim _one = new(1, 1);
+
+    public override async Task Create(CreateBackupRequest request, IServerStreamWriter<Protocol.Api.BackupProgress> responseStream, ServerCallContext context)
+    {
+        var path = ApiArguments.Text("path", request.Path, 4096);
+        if (!Path.IsPathFullyQualified(path))
+        {
+            throw ApiErrors.InvalidArgument("path", "must be absolute (it is a path on the node's machine)");
+        }
+
+        if (Path.GetDirectoryName(path) is not { } directory || !Directory.Exists(directory))
+        {
+            throw ApiErrors.FailedPrecondition($"The directory of {path} does not exist.");
+        }
+
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            throw ApiErrors.AlreadyExists($"{path} already exists; a backup is always a new file.");
+        }
+
+        if (!await _one.WaitAsync(TimeSpan.Zero, context.CancellationToken).ConfigureAwait(false))
+        {
+            throw ApiErrors.FailedPrecondition("A backup is already being made; wait for it to finish.");
+        }
+
+        try
+        {
+            // The copy reports from its own thread; only the newest progress is kept for the stream.
+            var updates = Channel.CreateBounded<Storage.Backup.BackupProgress>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+            var copy = Task.Run(async () =>
+            {
+                try
+                {
+                    return await StoreBackup.CreateAsync(store.Store, path, new Reporter(updates.Writer), context.CancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    updates.Writer.TryComplete();
+                }
+            }, context.CancellationToken);
+            await foreach (var update in updates.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(new Protocol.Api.BackupProgress { PagesDone = update.PagesDone, PagesTotal = update.PagesTotal })
+                    .ConfigureAwait(false);
+            }
+
+            BackupInfo info;
+            try
+            {
+                info = await copy.ConfigureAwait(false);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw ApiErrors.FailedPrecondition($"The node's user may not write {path}; choose a directory it can write.");
+            }
+            catch (IOException ex)
+            {
+                throw ApiErrors.FailedPrecondition($"The backup to {path} failed: {ex.Message}");
+            }
+
+            await responseStream.WriteAsync(new Protocol.Api.BackupProgress { PagesDone = 1, PagesTotal = 1, Result = ToApi(info) }).ConfigureAwait(false);
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    public void Dispose() => _one.Dispose();
+
+    public override Task<BackupStatus> GetStatus(GetBackupStatusRequest request, ServerCallContext context)
+    {
+        using var reader = store.Store.OpenReader();
+        if (EventLog.LastOfKind(reader, EventKinds.BackupCreated) is not { } made)
+        {
+            return Task.FromResult(new BackupStatus());
+        }
+
+        using var payload = JsonDocument.Parse(made.Payload);
+        var path = payload.RootElement.GetProperty("path").GetString() ?? "";
+        try
+        {
+            return Task.FromResult(new BackupStatus { Last = ToApi(StoreBackup.Read(path)) });
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Moved or removed since: what the log recorded is all there is.
+            return Task.FromResult(new BackupStatus
+            {
+                Last = new BackupResult { Path = path, CreatedAt = made.Time, EventHeadSeq = payload.RootElement.GetProperty("head").GetInt64() },
+            });
+        }
+    }
+
+    private static BackupResult ToApi(BackupInfo info) => new()
+    {
+        Path = info.Path,
+        CreatedAt = info.CreatedAt,
+        SchemaVersion = info.SchemaVersion,
+        EventHeadSeq = info.EventHeadSeq,
+        EventHeadHash = Convert.ToHexStringLower(info.EventHeadHash),
+        Packets = info.Packets,
+        Bytes = info.Bytes,
+    };
+
+    private sealed class Reporter(ChannelWriter<Storage.Backup.BackupProgress> writer) : IProgress<Storage.Backup.BackupProgress>
+    {
+        public void Report(Storage.Backup.BackupProgress value) => writer.TryWrite(value);
+    }
+}

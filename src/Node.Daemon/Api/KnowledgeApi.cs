@@ -1,0 +1,247 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Node.Federation.Clock;
+using Node.Federation.Identity;
+using Node.Federation.Packets;
+using Node.Federation.Peers;
+using Node.Federation.Trust;
+using TrustTier = Node.Federation.Trust.TrustTier;
+using Node.Protocol.Api;
+using Node.Protocol.Packets;
+using Node.Storage;
+using Node.Storage.Packets;
+
+namespace Node.Daemon.Api;
+
+/// <summary><c>sovereign.api.v1.KnowledgeService</c>: put, get, list and watch knowledge packets.</summary>
+internal sealed class KnowledgeApi(
+    StoreHost store,
+    IdentityHost identity,
+    HybridClock clock,
+    LocalPackets local,
+    PeerRegistry peers,
+    IHostApplicationLifetime lifetime) : KnowledgeService.KnowledgeServiceBase
+{
+    private const string TextMediaType = "text/plain; charset=utf-8";
+
+    public override async Task<PutKnowledgeReply> Put(PutKnowledgeRequest request, ServerCallContext context)
+    {
+        var kind = request.Kind switch
+        {
+            PacketKind.Unspecified => PacketKind.Note,
+            PacketKind.Manifest => throw ApiErrors.InvalidArgument("kind", "manifests are made by the node itself"),
+            var k when !Enum.IsDefined(k) => throw ApiErrors.InvalidArgument("kind", $"{(int)k} is not a packet kind"),
+            var k => k,
+        };
+        var scope = request.Scope switch
+        {
+            ShareScope.Unspecified => ShareScope.Local,
+            var s when !Enum.IsDefined(s) => throw ApiErrors.InvalidArgument("scope", $"{(int)s} is not a share scope"),
+            var s => s,
+        };
+        if (request.Content.Length > PacketLimits.MaxContentBytes)
+        {
+            throw ApiErrors.InvalidArgument("content", $"is {request.Content.Length} bytes; a packet holds at most {PacketLimits.MaxContentBytes}");
+        }
+
+        var dependencies = References("dependencies", request.Dependencies);
+        var supersedes = References("supersedes", request.Supersedes);
+        if (kind == PacketKind.Retraction && supersedes.Count == 0)
+        {
+            throw ApiErrors.InvalidArgument("supersedes", "a retraction must name the packets it retracts");
+        }
+
+        var body = new PacketBody
+        {
+            Author = identity.Identity.Id.ToString(),
+            Topic = ApiArguments.Text("topic", request.Topic, PacketLimits.MaxSlotBytes),
+            Key = ApiArguments.Text("key", request.Key, PacketLimits.MaxSlotBytes),
+            Kind = kind,
+            MediaType = request.MediaType.Length == 0 ? TextMediaType : ApiArguments.Text("media_type", request.MediaType, PacketLimits.MaxTypeBytes),
+            Content = request.Content,
+            Scope = scope,
+            Dependencies = { dependencies.Select(ByteString.CopyFrom) },
+            Supersedes = { supersedes.Select(ByteString.CopyFrom) },
+        };
+        using (var reader = store.Store.OpenReader())
+        {
+            foreach (var dependency in dependencies)
+            {
+                if (PacketQueries.ById(reader, dependency) is null)
+                {
+                    throw ApiErrors.FailedPrecondition($"dependencies: packet {Convert.ToHexStringLower(dependency)} is not stored here; put it first");
+                }
+            }
+        }
+
+        // The clock is read outside the write: it may persist its ceiling through the writer.
+        body.Hlc = clock.Now().Value;
+        var result = await local.PutAsync(body, context.CancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            IntakeOutcome.Stored or IntakeOutcome.Duplicate => new PutKnowledgeReply
+            {
+                Id = Convert.ToHexStringLower(result.Check.Packet!.Id),
+                Seq = result.Seq ?? 0,
+                Created = result.Outcome == IntakeOutcome.Stored,
+            },
+            // Checked above; a dependency removed in between (retention) lands here.
+            IntakeOutcome.Held or IntakeOutcome.HoldFull => throw ApiErrors.FailedPrecondition("dependencies: a packet it depends on is no longer stored"),
+            _ => throw ApiErrors.InvalidArgument("packet", result.Check.Detail ?? result.Outcome.ToString()),
+        };
+    }
+
+    public override Task<KnowledgePacket> Get(GetKnowledgeRequest request, ServerCallContext context)
+    {
+        using var reader = store.Store.OpenReader();
+        switch (request.SelectorCase)
+        {
+            case GetKnowledgeRequest.SelectorOneofCase.Id:
+                var id = ApiArguments.PacketId("id", request.Id);
+                return Task.FromResult(PacketQueries.ById(reader, id) is { } stored
+                    ? ToApi(stored)
+                    : throw ApiErrors.NotFound($"No packet {request.Id} is stored here."));
+            case GetKnowledgeRequest.SelectorOneofCase.Slot:
+                var topic = ApiArguments.Text("slot.topic", request.Slot.Topic, PacketLimits.MaxSlotBytes);
+                var key = ApiArguments.Text("slot.key", request.Slot.Key, PacketLimits.MaxSlotBytes);
+                return Task.FromResult(CurrentOf(reader, topic, key));
+            default:
+                throw ApiErrors.InvalidArgument("selector", "give an id or a slot (topic and key)");
+        }
+    }
+
+    public override Task<ListKnowledgeReply> List(ListKnowledgeRequest request, ServerCallContext context)
+    {
+        var size = ApiArguments.PageSize("page_size", request.PageSize);
+        var after = ApiArguments.NumberPosition("page_token", request.PageToken);
+        using var reader = store.Store.OpenReader();
+        var rows = PacketQueries.After(reader, Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
+        var reply = new ListKnowledgeReply();
+        reply.Packets.Add(rows.Take(size).Select(ToApi));
+        if (rows.Count > size)
+        {
+            reply.NextPageToken = ApiArguments.Token(rows[size - 1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Task.FromResult(reply);
+    }
+
+    public override async Task Watch(WatchKnowledgeRequest request, IServerStreamWriter<KnowledgePacket> responseStream, ServerCallContext context)
+    {
+        var filter = Filter(request.Topic, "", request.Kind, request.Author);
+        if (request.AfterSeq < 0)
+        {
+            throw ApiErrors.InvalidArgument("after_seq", "must not be negative");
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var last = request.AfterSeq;
+        if (!request.Replay)
+        {
+            using var reader = store.Store.OpenReader();
+            last = PacketQueries.LastSeq(reader);
+        }
+
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                // Taken before the read: a commit in between wakes the wait below.
+                var committed = store.Store.Writer.Committed.Next;
+                IReadOnlyList<StoredPacket> rows;
+                using (var reader = store.Store.OpenReader())
+                {
+                    rows = PacketQueries.After(reader, filter, last, 256);
+                }
+
+                foreach (var row in rows)
+                {
+                    await responseStream.WriteAsync(ToApi(row), stop.Token).ConfigureAwait(false);
+                    last = row.Seq;
+                }
+
+                if (rows.Count == 0)
+                {
+                    await committed.WaitAsync(stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client went away or the node is stopping: the stream simply ends.
+        }
+    }
+
+    private KnowledgePacket CurrentOf(Microsoft.Data.Sqlite.SqliteConnection reader, string topic, string key)
+    {
+        var packets = PacketQueries.BySlot(reader, topic, key);
+        if (packets.Count == 0)
+        {
+            throw ApiErrors.NotFound($"Nothing is stored for topic '{topic}' key '{key}'.");
+        }
+
+        var self = identity.Identity.Id.ToString();
+        var tiers = peers.List().Where(p => p.NodeId.Length > 0).ToDictionary(p => p.NodeId, p => p.Tier, StringComparer.Ordinal);
+        var bodies = packets.ToDictionary(p => Convert.ToHexString(p.Packet.Id), p => Body(p.Packet.Envelope), StringComparer.Ordinal);
+        var candidates = packets.Select(p =>
+        {
+            var body = bodies[Convert.ToHexString(p.Packet.Id)];
+            var tier = body.Author == self ? TrustTier.Core : tiers.GetValueOrDefault(body.Author, TrustTier.Unknown);
+            return new SlotCandidate(p.Packet.Id, tier, body.Hlc, body.Kind == PacketKind.Retraction, [.. body.Supersedes.Select(s => s.ToByteArray())]);
+        });
+        var resolution = CurrentValue.Resolve(candidates);
+        if (resolution.Current is not { } current)
+        {
+            throw ApiErrors.NotFound($"Topic '{topic}' key '{key}' was retracted.");
+        }
+
+        var packet = ToApi(packets.First(p => p.Packet.Id.AsSpan().SequenceEqual(current.Id)));
+        packet.Contenders.Add(resolution.Contenders.Skip(1).Select(c => Convert.ToHexStringLower(c.Id)));
+        return packet;
+    }
+
+    private static PacketFilter Filter(string topic, string key, PacketKind kind, string author) => new(
+        topic.Length == 0 ? null : ApiArguments.Text("topic", topic, PacketLimits.MaxSlotBytes),
+        key.Length == 0 ? null : ApiArguments.Text("key", key, PacketLimits.MaxSlotBytes),
+        kind == PacketKind.Unspecified ? null
+            : Enum.IsDefined(kind) ? PacketKinds.Name(kind) : throw ApiErrors.InvalidArgument("kind", $"{(int)kind} is not a packet kind"),
+        author.Length == 0 ? null : ApiArguments.NodeId("author", author).ToString());
+
+    private static List<byte[]> References(string field, Google.Protobuf.Collections.RepeatedField<string> ids)
+    {
+        if (ids.Count > PacketLimits.MaxReferences)
+        {
+            throw ApiErrors.InvalidArgument(field, $"at most {PacketLimits.MaxReferences} ids; got {ids.Count}");
+        }
+
+        return [.. ids.Select((id, i) => ApiArguments.PacketId($"{field}[{i}]", id))];
+    }
+
+    // Stored envelopes were verified on the way in.
+    private static PacketBody Body(byte[] envelope) => PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload);
+
+    private static KnowledgePacket ToApi(StoredPacket stored)
+    {
+        var body = Body(stored.Packet.Envelope);
+        return new KnowledgePacket
+        {
+            Id = Convert.ToHexStringLower(stored.Packet.Id),
+            Seq = stored.Seq,
+            Author = body.Author,
+            Topic = body.Topic,
+            Key = body.Key,
+            Kind = body.Kind,
+            MediaType = body.MediaType,
+            Content = body.Content,
+            Hlc = body.Hlc,
+            Time = new HybridTimestamp(body.Hlc).UnixMilliseconds,
+            ReceivedAt = stored.ReceivedAt,
+            Dependencies = { body.Dependencies.Select(d => Convert.ToHexStringLower(d.Span)) },
+            Supersedes = { body.Supersedes.Select(d => Convert.ToHexStringLower(d.Span)) },
+            Scope = body.Scope,
+            Origin = body.Source?.Origin is { Length: > 0 } origin ? origin : body.Author,
+            Envelope = ByteString.CopyFrom(stored.Packet.Envelope),
+        };
+    }
+}

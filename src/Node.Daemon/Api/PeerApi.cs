@@ -1,0 +1,92 @@
+using Grpc.Core;
+using Node.Federation.Identity;
+using Node.Federation.Peers;
+using Node.Protocol.Api;
+using TrustTier = Node.Federation.Trust.TrustTier;
+
+namespace Node.Daemon.Api;
+
+/// <summary><c>sovereign.api.v1.PeerService</c>: the peers the node knows and how far it trusts them.</summary>
+internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity) : PeerService.PeerServiceBase
+{
+    public override Task<ListPeersReply> List(ListPeersRequest request, ServerCallContext context)
+    {
+        var reply = new ListPeersReply();
+        reply.Peers.Add(peers.List().Select(ToApi));
+        return Task.FromResult(reply);
+    }
+
+    public override async Task<Peer> Add(AddPeerRequest request, ServerCallContext context)
+    {
+        if (!PeerAddress.TryParse(request.Address, out var address, out var problem))
+        {
+            throw ApiErrors.InvalidArgument("address", problem);
+        }
+
+        NodeId? id = request.NodeId.Length == 0 ? null : ApiArguments.NodeId("node_id", request.NodeId);
+        if (id == identity.Identity.Id)
+        {
+            throw ApiErrors.InvalidArgument("node_id", "is this node's own id");
+        }
+
+        var name = request.Name.Length == 0 ? null : ApiArguments.Text("name", request.Name, 64);
+        return ToApi(await peers.AddStaticAsync(address, id, name, context.CancellationToken).ConfigureAwait(false));
+    }
+
+    public override async Task<Peer> SetTrust(SetTrustRequest request, ServerCallContext context)
+    {
+        var id = ApiArguments.NodeId("node_id", request.NodeId);
+        var tier = request.Tier switch
+        {
+            Protocol.Api.TrustTier.Core => TrustTier.Core,
+            Protocol.Api.TrustTier.Sandbox => TrustTier.Sandbox,
+            Protocol.Api.TrustTier.External => TrustTier.External,
+            Protocol.Api.TrustTier.Unknown => TrustTier.Unknown,
+            _ => throw ApiErrors.InvalidArgument("tier", "must be core, sandbox, external or unknown"),
+        };
+        var reason = ApiArguments.Text("reason", request.Reason, 512, required: false);
+        var peer = await peers.SetTrustAsync(id, tier, reason, ApiCaller.Describe(context), context.CancellationToken).ConfigureAwait(false);
+        return peer is null
+            ? throw ApiErrors.NotFound($"No peer {id} is known here; add it first ('nodectl peers add HOST:PORT --id {id}') or wait for discovery.")
+            : ToApi(peer);
+    }
+
+    public override async Task<ForgetPeerReply> Forget(ForgetPeerRequest request, ServerCallContext context)
+    {
+        int forgotten;
+        switch (request.SelectorCase)
+        {
+            case ForgetPeerRequest.SelectorOneofCase.NodeId:
+                var id = ApiArguments.NodeId("node_id", request.NodeId);
+                forgotten = await peers.ForgetAsync(id, null, context.CancellationToken).ConfigureAwait(false);
+                return forgotten > 0 ? new ForgetPeerReply { Forgotten = forgotten } : throw ApiErrors.NotFound($"No peer {id} is known here.");
+            case ForgetPeerRequest.SelectorOneofCase.Address:
+                if (!PeerAddress.TryParse(request.Address, out var address, out var problem))
+                {
+                    throw ApiErrors.InvalidArgument("address", problem);
+                }
+
+                forgotten = await peers.ForgetAsync(null, address, context.CancellationToken).ConfigureAwait(false);
+                return forgotten > 0 ? new ForgetPeerReply { Forgotten = forgotten } : throw ApiErrors.NotFound($"No static peer at {address}.");
+            default:
+                throw ApiErrors.InvalidArgument("selector", "give a node id or an address");
+        }
+    }
+
+    private static Peer ToApi(PeerEntry peer) => new()
+    {
+        NodeId = peer.NodeId,
+        Name = peer.Name,
+        Tier = peer.Tier switch
+        {
+            TrustTier.Core => Protocol.Api.TrustTier.Core,
+            TrustTier.Sandbox => Protocol.Api.TrustTier.Sandbox,
+            TrustTier.External => Protocol.Api.TrustTier.External,
+            _ => Protocol.Api.TrustTier.Unknown,
+        },
+        Addresses = { peer.Addresses },
+        Source = peer.Source,
+        FirstSeenAt = peer.FirstSeenAt,
+        LastSeenAt = peer.LastSeenAt,
+    };
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace Node.Federation.Internal;
+
+/// <summary>Compact JSON payloads for event-log entries, written without reflection.</summary>
+internal static class EventPayload
+{
+    public static byte[] Of(params (string Name, object? Value)[] fields)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in fields)
+            {
+                switch (value)
+                {
+                    case null:
+                        break;
+                    case long number:
+                        writer.WriteNumber(name, number);
+                        break;
+                    case int number:
+                        writer.WriteNumber(name, number);
+                        break;
+                    default:
+                        writer.WriteString(name, value.ToString());
+                        break;
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
