@@ -97,8 +97,8 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
         Assert.Equal($"API key {key.Id} is not known to this node, or the secret does not match it.", wrongSecret.Status.Detail);
         var everything = string.Join("\n", [.. new[] { notBearer, truncated, wrongSecret }.Select(e => e.Status.Detail),
             .. _log.Collector.GetSnapshot().Select(r => r.Message)]);
-        Assert.DoesNotContain(secret[16..^1], everything, StringComparison.Ordinal);
-        Assert.DoesNotContain(forged[16..], everything, StringComparison.Ordinal);
+        SecretAssert.NotIn(secret, everything, "an error or the log");
+        SecretAssert.NotIn(forged, everything, "an error or the log");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Node.Daemon.Api.Access;
+using Node.Daemon.Tests.Support;
 
 namespace Node.Daemon.Tests.ApiAccess;
 
@@ -13,7 +14,7 @@ public sealed class ApiKeySecretsTests
         var secret = ApiKeySecrets.NewSecret(id);
 
         Assert.Matches("^k[a-z2-7]{10}$", id);
-        Assert.Matches($"^snk_{id}_[A-Za-z0-9_-]{{43}}$", secret);
+        SecretAssert.HasForm(secret, id);
         Assert.Equal(ApiKeySecrets.SecretLength, secret.Length);
         Assert.Equal(32, Convert.FromBase64String(secret[16..].Replace('-', '+').Replace('_', '/') + "=").Length);
     }
@@ -37,31 +38,32 @@ public sealed class ApiKeySecretsTests
         Assert.Equal(id, read);
     }
 
-    public static TheoryData<string> Malformed()
+    // By name, not by value: a theory's arguments are shown in test output, and these are secrets.
+    private static readonly Dictionary<string, Func<string, string>> Spoilers = new()
     {
-        var good = ApiKeySecrets.NewSecret("kabcdefgh23");
-        return new TheoryData<string>
-        {
-            "",
-            "snk_",
-            good[..^1],
-            good + "A",
-            "SNK" + good[3..],
-            "snk-" + good[4..],
-            good[..4] + "x" + good[5..],          // id must start with k
-            good[..5] + "1" + good[6..],          // 1 is not base32
-            good[..5] + "A" + good[6..],          // ids are lowercase
-            good[..15] + "-" + good[16..],        // the separator
-            good[..^1] + "=",                     // padding
-            good[..^2] + " " + good[^1..],        // whitespace
-            good[..^1] + "!",
-        };
-    }
+        ["empty"] = _ => "",
+        ["prefix only"] = _ => "snk_",
+        ["one character short"] = good => good[..^1],
+        ["one character long"] = good => good + "A",
+        ["prefix in capitals"] = good => "SNK" + good[3..],
+        ["prefix with a dash"] = good => "snk-" + good[4..],
+        ["id not starting with k"] = good => good[..4] + "x" + good[5..],
+        ["1 in the id (not base32)"] = good => good[..5] + "1" + good[6..],
+        ["capital in the id"] = good => good[..5] + "A" + good[6..],
+        ["dash as the separator"] = good => good[..15] + "-" + good[16..],
+        ["padding"] = good => good[..^1] + "=",
+        ["whitespace"] = good => good[..^2] + " " + good[^1..],
+        ["not base64url"] = good => good[..^1] + "!",
+    };
+
+    public static TheoryData<string> Malformed() => [.. Spoilers.Keys];
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void Malformed_secrets_are_recognised_as_such(string secret)
+    public void Malformed_secrets_are_recognised_as_such(string spoiled)
     {
+        var secret = Spoilers[spoiled](ApiKeySecrets.NewSecret("kabcdefgh23"));
+
         Assert.False(ApiKeySecrets.TryReadId(secret, out var id));
         Assert.Null(id);
     }
@@ -74,7 +76,7 @@ public sealed class ApiKeySecretsTests
         var hash = ApiKeySecrets.Hash(secret);
 
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), hash);
-        Assert.DoesNotContain(secret[16..], Encoding.Latin1.GetString(hash), StringComparison.Ordinal);
+        SecretAssert.NotIn(secret, Encoding.Latin1.GetString(hash), "its hash");
     }
 
     [Fact]
