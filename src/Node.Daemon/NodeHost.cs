@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
+using Node.Daemon.Api.Access;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
@@ -56,9 +57,10 @@ public static class NodeHost
         });
         builder.Configuration.AddConfiguration(configuration, shouldDisposeConfiguration: false);
 
-        // The local API: gRPC over HTTP/2 on a Unix socket, nothing on TCP.
+        // The local API: gRPC over HTTP/2 on a Unix socket; on TCP (127.0.0.1, API keys) only when enabled.
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
+            kestrel.UseApiAccess(); // first: it marks the connections of the listeners after it
             kestrel.ListenUnixSocket(apiSocket, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.AddServerHeader = false;
         });
@@ -127,6 +129,7 @@ public static class NodeHost
 
         services.AddHostedService(sp => new ApiSocketLifecycle(apiSocket, sp.GetRequiredService<HealthServiceImpl>(),
             sp.GetRequiredService<IHostApplicationLifetime>()));
+        services.AddApiAccess();
 
         customize?.Invoke(builder);
         var app = builder.Build();
@@ -138,6 +141,7 @@ public static class NodeHost
         app.MapGrpcService<BackupApi>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();
+        app.MapApiAccess();
         return app;
     }
 }

@@ -50,7 +50,7 @@ internal sealed class DecisionApi(StoreHost store) : DecisionService.DecisionSer
     {
         var id = ApiArguments.Text("id", request.Id, 128);
         var reason = ApiArguments.Text("reason", request.Reason, 1024);
-        var guardian = request.Guardian.Length == 0 ? ApiCaller.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
+        var guardian = request.Guardian.Length == 0 ? CallerName.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
         var outcome = await DecisionLedger.DecideAsync(store.Store, id, approve, guardian, reason, context.CancellationToken).ConfigureAwait(false);
         using var reader = store.Store.OpenReader();
         var decision = DecisionLedger.Find(reader, id);

@@ -45,7 +45,7 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity) : PeerS
             _ => throw ApiErrors.InvalidArgument("tier", "must be core, sandbox, external or unknown"),
         };
         var reason = ApiArguments.Text("reason", request.Reason, 512, required: false);
-        var peer = await peers.SetTrustAsync(id, tier, reason, ApiCaller.Describe(context), context.CancellationToken).ConfigureAwait(false);
+        var peer = await peers.SetTrustAsync(id, tier, reason, CallerName.Describe(context), context.CancellationToken).ConfigureAwait(false);
         return peer is null
             ? throw ApiErrors.NotFound($"No peer {id} is known here; add it first ('nodectl peers add HOST:PORT --id {id}') or wait for discovery.")
             : ToApi(peer);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
+using Node.Daemon.Api.Access;
 using Node.Federation;
 using Node.Storage;
 
@@ -46,6 +47,7 @@ public static class NodeOptionsRegistration
                     ? Path.Combine(runtime, "api.sock")
                     : Path.Combine(DataDirectory(), "api.sock")
                 : FullPath(o.Socket, launch.WorkingDirectory));
+        services.AddApiAccessOptions(configuration);
 
         services.AddOptions<StoreOptions>()
             .Bind(configuration.GetSection(StoreOptions.SectionName))
@@ -61,6 +63,8 @@ public static class NodeOptionsRegistration
             .Add<NodeOptions>(NodeOptions.SectionName)
             .Add<LogOptions>(LogOptions.SectionName)
             .Add<ApiOptions>(ApiOptions.SectionName)
+            .Add<ApiTcpOptions>(ApiTcpOptions.SectionName)
+            .Add<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName));
         return services;

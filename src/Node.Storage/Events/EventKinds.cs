@@ -33,6 +33,12 @@ public static class EventKinds
     /// <summary>The configuration was reloaded (payload: the changed keys, never values).</summary>
     public const string ConfigReloaded = "config.reloaded";
 
+    /// <summary>An API key was created (payload: its id, scope and name, and who created it; never the secret).</summary>
+    public const string ApiKeyCreated = "apikey.created";
+
+    /// <summary>An API key was revoked (payload: its id, scope and name, and who revoked it).</summary>
+    public const string ApiKeyRevoked = "apikey.revoked";
+
     /// <summary>Something went wrong that an operator should know of.</summary>
     public const string Incident = "incident";
 

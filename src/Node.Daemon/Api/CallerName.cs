@@ -6,24 +6,21 @@ using Microsoft.AspNetCore.Connections.Features;
 namespace Node.Daemon.Api;
 
 /// <summary>Who is calling, for the record (a guardian's verdict, a change of trust).</summary>
-internal static class ApiCaller
+internal static class CallerName
 {
-    /// <summary>The key under which an access check leaves the caller's name in the call's items.</summary>
-    public const string ItemKey = "sovereign.caller";
-
     /// <summary>
-    /// The caller's name: what the access check recorded (an API key's name), else the Unix user
-    /// on the other end of the socket (SO_PEERCRED), else "local".
+    /// The caller's name: the API key it came with (its name, else its id), else the Unix user on
+    /// the other end of the socket (SO_PEERCRED), else "local".
     /// </summary>
     public static string Describe(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var http = context.GetHttpContext();
-        if (http.Items.TryGetValue(ItemKey, out var named) && named is string name)
+        if (Access.ApiCaller.Of(context)?.Key is { } key)
         {
-            return name;
+            return string.IsNullOrEmpty(key.Name) ? $"api key {key.Id}" : $"api key {key.Id} ({key.Name})";
         }
 
+        var http = context.GetHttpContext();
         var socket = http.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (socket is { AddressFamily: AddressFamily.Unix } && PeerUid(socket) is { } uid)
         {

@@ -1,0 +1,80 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog.Extensions.Logging;
+
+namespace Node.Daemon.Api.Access;
+
+/// <summary>
+/// Access to the local API: API keys (<c>ApiKeyService</c>), the optional TCP listener on
+/// 127.0.0.1, and the interceptor that admits every call by transport, key, rate and scope.
+/// </summary>
+public static class ApiAccessExtensions
+{
+    /// <summary>
+    /// Binds <see cref="ApiTcpOptions"/> and <see cref="ApiRateLimitOptions"/> to
+    /// <paramref name="configuration"/> with their validators (checked at start).
+    /// </summary>
+    public static IServiceCollection AddApiAccessOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ApiTcpOptions>().Bind(configuration.GetSection(ApiTcpOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiTcpOptions>, ApiTcpOptionsValidator>());
+        services.AddOptions<ApiRateLimitOptions>().Bind(configuration.GetSection(ApiRateLimitOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiRateLimitOptions>, ApiRateLimitOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds API keys and access control: the key registry (loaded at start, so register this
+    /// after the store), the rate limiter, the TCP listener and the interceptor on every gRPC service.
+    /// </summary>
+    public static IServiceCollection AddApiAccess(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRegistry>());
+        services.AddSingleton<ApiKeyRateLimiter>();
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<ApiAccessInterceptor>();
+        services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
+        services.AddSingleton<ApiTcpListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiTcpListener>());
+        // gRPC logs every call that ends in an error status at Information ("Error status code
+        // 'Unauthenticated' with detail … raised."): a line per refused call, which the
+        // interceptor's throttled lines replace. Its warnings and errors still show. (For the
+        // Serilog provider by name: its own rule for every category would win over a general one.)
+        services.Configure<LoggerFilterOptions>(filters =>
+            filters.AddFilter<SerilogLoggerProvider>("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning));
+        return services;
+    }
+
+    /// <summary>
+    /// Prepares Kestrel for API access: every listener configured after this call has its
+    /// connections marked with their transport (so call this before <c>ListenUnixSocket</c>: an
+    /// unmarked socket connection is refused like a TCP one without a key), and the TCP listener on
+    /// 127.0.0.1 is added when <c>Api:Tcp:Enabled</c> is true.
+    /// </summary>
+    public static KestrelServerOptions UseApiAccess(this KestrelServerOptions kestrel)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        kestrel.ApplicationServices.GetRequiredService<ApiTcpListener>().AddTo(kestrel);
+        return kestrel;
+    }
+
+    /// <summary>Maps <c>sovereign.api.v1.ApiKeyService</c>.</summary>
+    public static IEndpointRouteBuilder MapApiAccess(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGrpcService<ApiKeyApi>();
+        return endpoints;
+    }
+}
