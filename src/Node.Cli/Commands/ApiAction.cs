@@ -55,7 +55,7 @@ internal sealed class ApiAction(GlobalOptions globals, CliConsole console, Func<
                 or StatusCode.AlreadyExists or StatusCode.ResourceExhausted or StatusCode.Unauthenticated =>
                 (NodeCtl.Error, detail.Length > 0 ? detail : Words(ex.StatusCode)),
             StatusCode.Unimplemented =>
-                (NodeCtl.Error, $"the node does not offer this call; it may be older than nodectl {NodeCtl.Version} ({detail})"),
+                (NodeCtl.Error, $"the node does not offer this call; it may be older than nodectl {NodeCtl.Version}{(detail.Length > 0 ? $" ({detail})" : "")}"),
             _ => (NodeCtl.Error, $"the node refused: {ex.StatusCode}: {detail}"),
         };
     }
