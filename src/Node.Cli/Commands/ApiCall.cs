@@ -35,9 +35,6 @@ internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole
     /// <summary>The value of <paramref name="argument"/>, which the parser has made sure is there.</summary>
     public T Required<T>(Argument<T> argument) => parse.GetRequiredValue(argument);
 
-    /// <summary>Whether <paramref name="option"/> was on the command line.</summary>
-    public bool Has(Option option) => parse.GetResult(option) is { Implicit: false };
-
     /// <summary>Options of a request with a reply: a deadline, and Ctrl-C.</summary>
     public CallOptions Request(TimeSpan? timeout = null) =>
         new(deadline: Console.Time.GetUtcNow().UtcDateTime + (timeout ?? DefaultTimeout), cancellationToken: Cancellation);
