@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 namespace Node.Cli;
 
 /// <summary>A gRPC channel to the node's Unix socket, and how nodectl finds it.</summary>
-public static class ApiConnection
+internal static class ApiConnection
 {
     /// <summary>The installed socket.</summary>
     public const string InstalledSocket = "/run/sovereign-node/api.sock";
@@ -20,6 +20,8 @@ public static class ApiConnection
     public static GrpcChannel Open(string socket) =>
         GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
         {
+            // The node on the other end is our own: a page of large packets may pass the 4 MiB default.
+            MaxReceiveMessageSize = null,
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectCallback = async (_, cancellationToken) =>

@@ -1,8 +1,6 @@
+using System.CommandLine;
 using System.Reflection;
-using System.Text;
-using System.Text.Json;
-using Grpc.Core;
-using Node.Protocol.Api;
+using Node.Cli.Commands;
 
 namespace Node.Cli;
 
@@ -18,7 +16,7 @@ public static class NodeCtl
     /// <summary>Exit code of an error reported by the node, or of a check that failed.</summary>
     public const int Error = 1;
 
-    /// <summary>Exit code of a usage error.</summary>
+    /// <summary>Exit code of a usage error: an unknown command or option, a missing or invalid argument.</summary>
     public const int UsageError = 2;
 
     /// <summary>Exit code when the daemon cannot be reached.</summary>
@@ -28,192 +26,44 @@ public static class NodeCtl
     public static string Version { get; } =
         typeof(NodeCtl).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Runs one command; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <summary>Runs one command, writing to <paramref name="output"/> and <paramref name="error"/>; returns the exit code.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var words = new List<string>();
-        string? socket = null;
-        var json = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "-h" or "--help":
-                    await output.WriteAsync(Usage).ConfigureAwait(false);
-                    return Ok;
-                case "-V" or "--version":
-                    await output.WriteLineAsync($"nodectl {Version}").ConfigureAwait(false);
-                    return Ok;
-                case "--json":
-                    json = true;
-                    break;
-                case "--socket" when i + 1 < args.Count:
-                    socket = args[++i];
-                    break;
-                case "--socket":
-                    return await UsageAsync(error, "option '--socket' needs a path").ConfigureAwait(false);
-                case var flag when flag.StartsWith('-'):
-                    return await UsageAsync(error, $"unknown option '{flag}'").ConfigureAwait(false);
-                default:
-                    words.Add(args[i]);
-                    break;
-            }
-        }
-
-        var command = string.Join(' ', words);
-        if (command is "" or "help")
-        {
-            await output.WriteAsync(Usage).ConfigureAwait(false);
-            return Ok;
-        }
-
-        if (command is not ("status" or "log verify"))
-        {
-            return await UsageAsync(error, $"unknown command '{command}'").ConfigureAwait(false);
-        }
-
-        var path = ApiConnection.Find(socket);
-        if (!File.Exists(path))
-        {
-            await error.WriteLineAsync(
-                $"nodectl: no node socket at {path}. Is the node running? Start it with 'systemctl start sovereign-node', " +
-                "or in development 'dotnet run --project src/Node.Daemon'; or give --socket PATH.").ConfigureAwait(false);
-            return Unreachable;
-        }
-
-        using var channel = ApiConnection.Open(path);
-        try
-        {
-            return command == "status"
-                ? await StatusAsync(new NodeService.NodeServiceClient(channel), json, output).ConfigureAwait(false)
-                : await VerifyLogAsync(new LogService.LogServiceClient(channel), json, output).ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-        {
-            await error.WriteLineAsync(
-                $"nodectl: cannot reach the node at {path} ({ex.Status.Detail}). Is it running? Start it with " +
-                "'systemctl start sovereign-node', or in development 'dotnet run --project src/Node.Daemon'; or give --socket PATH.").ConfigureAwait(false);
-            return Unreachable;
-        }
-        catch (RpcException ex)
-        {
-            await error.WriteLineAsync($"nodectl: the node refused: {ex.Status.StatusCode}: {ex.Status.Detail}").ConfigureAwait(false);
-            return Error;
-        }
+        return RunAsync(args, new CliConsole { Output = output, Error = error }, CancellationToken.None);
     }
 
-    private static async Task<int> StatusAsync(NodeService.NodeServiceClient client, bool json, TextWriter output)
+    /// <summary>
+    /// Runs one command on <paramref name="console"/>; <paramref name="cancellationToken"/> is
+    /// Ctrl-C (a command that follows a stream ends with <see cref="Ok"/>). Returns the exit code.
+    /// </summary>
+    internal static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
     {
-        var status = await client.GetStatusAsync(new GetStatusRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ConfigureAwait(false);
-        if (json)
-        {
-            await output.WriteLineAsync(Json(writer =>
-            {
-                writer.WriteString("nodeId", status.NodeId);
-                writer.WriteString("name", status.Name);
-                writer.WriteString("version", status.Version);
-                writer.WriteNumber("uptimeSeconds", Math.Round(status.UptimeSeconds, 3));
-                writer.WriteNumber("pid", status.Pid);
-                writer.WriteStartObject("store");
-                writer.WriteNumber("packets", status.Store.Packets);
-                writer.WriteNumber("heldPackets", status.Store.HeldPackets);
-                writer.WriteNumber("events", status.Store.Events);
-                writer.WriteNumber("databaseBytes", status.Store.DatabaseBytes);
-                writer.WriteEndObject();
-                writer.WriteStartArray("subsystems");
-                foreach (var subsystem in status.Subsystems)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("name", subsystem.Name);
-                    writer.WriteString("state", subsystem.State);
-                    writer.WriteString("detail", subsystem.Detail);
-                    writer.WriteEndObject();
-                }
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
 
-                writer.WriteEndArray();
-            })).ConfigureAwait(false);
-            return Ok;
+        var root = CommandTree.Create(console);
+        var parse = root.Parse(WithHelpWord(args));
+        if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
+        {
+            await UsageErrors.WriteAsync(parse, console.Error).ConfigureAwait(false);
+            return UsageError;
         }
 
-        var text = new StringBuilder()
-            .AppendLine($"node       {status.Name} ({status.NodeId})")
-            .AppendLine($"version    {status.Version}, pid {status.Pid}, up {TimeSpan.FromSeconds(Math.Floor(status.UptimeSeconds))}")
-            .AppendLine($"store      {status.Store.Packets} packets, {status.Store.HeldPackets} held, {status.Store.Events} events, {status.Store.DatabaseBytes / 1024} KiB");
-        foreach (var subsystem in status.Subsystems)
+        return await parse.InvokeAsync(new InvocationConfiguration
         {
-            text.AppendLine($"  {subsystem.Name,-16} {subsystem.State,-9} {subsystem.Detail}");
-        }
-
-        await output.WriteAsync(text.ToString()).ConfigureAwait(false);
-        return Ok;
+            Output = console.Output,
+            Error = console.Error,
+            // Ctrl-C is the caller's (Program.cs): it cancels the token instead of killing the process.
+            ProcessTerminationTimeout = null,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> VerifyLogAsync(LogService.LogServiceClient client, bool json, TextWriter output)
-    {
-        var reply = await client.VerifyAsync(new VerifyLogRequest(), deadline: DateTime.UtcNow.AddMinutes(10)).ConfigureAwait(false);
-        if (json)
-        {
-            await output.WriteLineAsync(Json(writer =>
-            {
-                writer.WriteBoolean("intact", reply.Intact);
-                writer.WriteNumber("verified", reply.Verified);
-                writer.WriteNumber("headSeq", reply.HeadSeq);
-                writer.WriteString("headHash", Convert.ToHexStringLower(reply.HeadHash.Span));
-                if (!reply.Intact)
-                {
-                    writer.WriteNumber("firstBadSeq", reply.FirstBadSeq);
-                    writer.WriteString("problem", reply.Problem);
-                }
-            })).ConfigureAwait(false);
-        }
-        else
-        {
-            await output.WriteLineAsync(reply.Intact
-                ? $"event log intact: {reply.Verified} entries verified, head {reply.HeadSeq} {Convert.ToHexStringLower(reply.HeadHash.Span)}"
-                : $"event log broken at entry {reply.FirstBadSeq}: {reply.Problem}").ConfigureAwait(false);
-        }
-
-        return reply.Intact ? Ok : Error;
-    }
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static async Task<int> UsageAsync(TextWriter error, string problem)
-    {
-        await error.WriteLineAsync($"nodectl: {problem}\nTry 'nodectl --help'.").ConfigureAwait(false);
-        return UsageError;
-    }
-
-    private static string Usage =>
-        $"""
-        nodectl {Version} - control a Sovereign Node over its local API socket
-
-        Usage: nodectl COMMAND [--json] [--socket PATH]
-
-        Commands:
-          status        who the node is, its store, its subsystems
-          log verify    walk the event log's hash chain; exit 1 if it is broken
-
-        Options:
-          --json        machine-readable output
-          --socket PATH the node's API socket; default {ApiConnection.InstalledSocket} when it
-                        exists, else ./{ApiConnection.DevelopmentSocket}
-
-        Exit codes: 0 ok, 1 error or failed check, 2 usage, 3 cannot reach the node.
-
-        """;
+    // "nodectl" alone and "nodectl help [COMMAND…]" read as "--help".
+    private static string[] WithHelpWord(IReadOnlyList<string> args) =>
+        args.Count == 0 ? ["--help"]
+        : args[0] == "help" ? [.. args.Skip(1), "--help"]
+        : [.. args];
 }

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json;
+using Grpc.Core;
+using Node.Cli.Output;
+
+namespace Node.Cli.Commands;
+
+/// <summary>One command's call to the node: its parsed line, the channel, where to write, and Ctrl-C.</summary>
+internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole console, bool json, CancellationToken cancellation)
+{
+    /// <summary>How long a single request may take unless the command says otherwise.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The channel to make clients on.</summary>
+    public ChannelBase Channel { get; } = channel;
+
+    /// <summary>Where the command writes.</summary>
+    public CliConsole Console { get; } = console;
+
+    /// <summary>Whether <c>--json</c> was given.</summary>
+    public bool Json { get; } = json;
+
+    /// <summary>Cancelled on Ctrl-C.</summary>
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>The value of <paramref name="option"/> on this command line.</summary>
+    public T? Value<T>(Option<T> option) => parse.GetValue(option);
+
+    /// <summary>The value of <paramref name="argument"/> on this command line.</summary>
+    public T? Value<T>(Argument<T> argument) => parse.GetValue(argument);
+
+    /// <summary>The value of <paramref name="option"/>, which the parser has made sure is there.</summary>
+    public T Required<T>(Option<T> option) => parse.GetRequiredValue(option);
+
+    /// <summary>The value of <paramref name="argument"/>, which the parser has made sure is there.</summary>
+    public T Required<T>(Argument<T> argument) => parse.GetRequiredValue(argument);
+
+    /// <summary>Options of a request with a reply: a deadline, and Ctrl-C.</summary>
+    public CallOptions Request(TimeSpan? timeout = null) =>
+        new(deadline: Console.Time.GetUtcNow().UtcDateTime + (timeout ?? DefaultTimeout), cancellationToken: Cancellation);
+
+    /// <summary>Options of a stream that lasts as long as it needs: Ctrl-C only.</summary>
+    public CallOptions Stream() => new(cancellationToken: Cancellation);
+
+    /// <summary>Writes one JSON object on a line of its own.</summary>
+    public Task WriteJsonAsync(Action<Utf8JsonWriter> members) => Console.Output.WriteLineAsync(JsonText.Object(members));
+
+    /// <summary>Writes text as it is.</summary>
+    public Task WriteAsync(string text) => Console.Output.WriteAsync(text);
+
+    /// <summary>Writes a line.</summary>
+    public Task WriteLineAsync(string line) => Console.Output.WriteLineAsync(line);
+
+    /// <summary>Says what went wrong (<c>nodectl: …</c> on standard error) and returns <see cref="NodeCtl.Error"/>.</summary>
+    public async Task<int> FailAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"nodectl: {message}").ConfigureAwait(false);
+        return NodeCtl.Error;
+    }
+}

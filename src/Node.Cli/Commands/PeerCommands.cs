@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Node.Cli.Output;
+using Node.Protocol.Api;
+
+namespace Node.Cli.Commands;
+
+/// <summary><c>nodectl peers list|add|trust|forget</c>: the peers this node knows and their trust tiers.</summary>
+internal static class PeerCommands
+{
+    public static Command Create(GlobalOptions globals, CliConsole console)
+    {
+        var peers = new Command("peers", "The peers this node knows (discovered or added by hand) and their trust tiers.");
+        peers.Subcommands.Add(List(globals, console));
+        peers.Subcommands.Add(Add(globals, console));
+        peers.Subcommands.Add(Trust(globals, console));
+        peers.Subcommands.Add(Forget(globals, console));
+        return peers;
+    }
+
+    private static Command List(GlobalOptions globals, CliConsole console)
+    {
+        var command = new Command("list", "Every known peer: node id, name, tier, where it was found, when it was last seen.");
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var reply = await new PeerService.PeerServiceClient(call.Channel).ListAsync(new ListPeersRequest(), call.Request()).ConfigureAwait(false);
+            if (call.Json)
+            {
+                await call.WriteJsonAsync(writer =>
+                {
+                    writer.WriteStartArray("peers");
+                    foreach (var peer in reply.Peers)
+                    {
+                        ApiJson.WritePeer(writer, peer);
+                    }
+
+                    writer.WriteEndArray();
+                }).ConfigureAwait(false);
+                return NodeCtl.Ok;
+            }
+
+            var table = new TextTable("NODE ID", "NAME", "TIER", "SOURCE", "LAST SEEN", "ADDRESSES");
+            foreach (var peer in reply.Peers)
+            {
+                table.Add(peer.NodeId.Length > 0 ? peer.NodeId : "(not yet contacted)", peer.Name, CliNames.Tiers.NameOf(peer.Tier), peer.Source,
+                    Display.Time(peer.LastSeenAt), string.Join(", ", peer.Addresses));
+            }
+
+            await call.WriteAsync(table.Render("no peers")).ConfigureAwait(false);
+            return NodeCtl.Ok;
+        });
+        return command;
+    }
+
+    private static Command Add(GlobalOptions globals, CliConsole console)
+    {
+        var address = new Argument<string>("HOST:PORT") { Description = "Where the peer listens (an IPv6 address as [ADDR]:PORT)." };
+        address.Validators.AddHostPortCheck("HOST:PORT");
+        var id = new Option<string>("--id") { Description = "The peer's node id, when known: it is registered at once (tier unknown).", HelpName = "NODEID" };
+        var name = new Option<string>("--name") { Description = "A name for the peer.", HelpName = "NAME" };
+        var command = new Command("add", "Add a static peer by address (no multicast needed).") { address, id, name };
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var request = new AddPeerRequest { Address = call.Required(address), NodeId = call.Value(id) ?? "", Name = call.Value(name) ?? "" };
+            var peer = await new PeerService.PeerServiceClient(call.Channel).AddAsync(request, call.Request()).ConfigureAwait(false);
+            await WritePeerAsync(call, peer, $"added peer {Describe(peer, request.Address)}").ConfigureAwait(false);
+            return NodeCtl.Ok;
+        });
+        return command;
+    }
+
+    private static Command Trust(GlobalOptions globals, CliConsole console)
+    {
+        var nodeId = new Argument<string>("NODEID") { Description = "The peer's node id." };
+        var tier = CliSymbols.ChoiceArgument("TIER", CliNames.Tiers, "The trust tier");
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in the event log).", HelpName = "TEXT" };
+        var command = new Command("trust", "Set a peer's trust tier.") { nodeId, tier, reason };
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var request = new SetTrustRequest { NodeId = call.Required(nodeId), Tier = CliNames.Tiers.Parse(call.Required(tier)), Reason = call.Value(reason) ?? "" };
+            var peer = await new PeerService.PeerServiceClient(call.Channel).SetTrustAsync(request, call.Request()).ConfigureAwait(false);
+            await WritePeerAsync(call, peer, $"peer {Describe(peer, request.NodeId)} is now {CliNames.Tiers.NameOf(peer.Tier)}").ConfigureAwait(false);
+            return NodeCtl.Ok;
+        });
+        return command;
+    }
+
+    private static Command Forget(GlobalOptions globals, CliConsole console)
+    {
+        var nodeId = new Argument<string?>("NODEID") { Description = "The peer's node id.", Arity = ArgumentArity.ZeroOrOne };
+        var address = new Option<string>("--address") { Description = "Forget the static peer at this address instead.", HelpName = "HOST:PORT" };
+        address.Validators.AddHostPortCheck("--address");
+        var command = new Command("forget", "Forget a peer, by node id or static address (its packets stay).") { nodeId, address };
+        command.Validators.Add(result =>
+        {
+            var (hasId, hasAddress) = (result.GetResult(nodeId) is { Tokens.Count: > 0 }, result.GetResult(address) is not null);
+            if (hasId == hasAddress)
+            {
+                result.AddError(hasId ? "give a NODEID or --address, not both." : "give the peer's NODEID, or --address HOST:PORT.");
+            }
+        });
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var request = call.Value(nodeId) is { } id ? new ForgetPeerRequest { NodeId = id } : new ForgetPeerRequest { Address = call.Required(address) };
+            var reply = await new PeerService.PeerServiceClient(call.Channel).ForgetAsync(request, call.Request()).ConfigureAwait(false);
+            var which = request.HasNodeId ? $"node id {request.NodeId}" : $"address {request.Address}";
+            if (call.Json)
+            {
+                await call.WriteJsonAsync(writer => writer.WriteNumber("forgotten", reply.Forgotten)).ConfigureAwait(false);
+            }
+            else if (reply.Forgotten > 0)
+            {
+                await call.WriteLineAsync($"forgot {reply.Forgotten} peer{(reply.Forgotten == 1 ? "" : "s")} ({which})").ConfigureAwait(false);
+            }
+
+            return reply.Forgotten > 0 ? NodeCtl.Ok : await call.FailAsync($"no peer with {which}; nothing forgotten").ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static string Describe(Peer peer, string fallback)
+    {
+        var who = peer.NodeId.Length > 0 ? peer.NodeId : fallback;
+        return peer.Name.Length > 0 ? $"{peer.Name} ({who})" : who;
+    }
+
+    private static Task WritePeerAsync(ApiCall call, Peer peer, string text) =>
+        call.Json ? call.WriteLineAsync(JsonText.Value(writer => ApiJson.WritePeer(writer, peer))) : call.WriteLineAsync(text);
+}

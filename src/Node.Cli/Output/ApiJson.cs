@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json;
+using Node.Protocol.Api;
+
+namespace Node.Cli.Output;
+
+/// <summary>
+/// The JSON nodectl prints for each API message: camelCase names, enums as nodectl's words,
+/// times as Unix milliseconds, ids as hex. docs/operator-manual.md lists the shapes.
+/// </summary>
+internal static class ApiJson
+{
+    /// <summary>The members of <c>status --json</c>.</summary>
+    public static void WriteStatus(Utf8JsonWriter writer, NodeStatus status)
+    {
+        writer.WriteString("nodeId", status.NodeId);
+        writer.WriteString("name", status.Name);
+        writer.WriteString("version", status.Version);
+        writer.WriteNumber("uptimeSeconds", Math.Round(status.UptimeSeconds, 3));
+        writer.WriteNumber("pid", status.Pid);
+        var store = status.Store ?? new StoreStats();
+        writer.WriteStartObject("store");
+        writer.WriteNumber("packets", store.Packets);
+        writer.WriteNumber("heldPackets", store.HeldPackets);
+        writer.WriteNumber("events", store.Events);
+        writer.WriteNumber("databaseBytes", store.DatabaseBytes);
+        writer.WriteString("epoch", store.Epoch);
+        writer.WriteEndObject();
+        writer.WriteStartArray("subsystems");
+        foreach (var subsystem in status.Subsystems)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", subsystem.Name);
+            writer.WriteString("state", subsystem.State);
+            writer.WriteString("detail", subsystem.Detail);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The members of <c>log verify --json</c>: <c>firstBadSeq</c> and <c>problem</c> only when the chain is broken.</summary>
+    public static void WriteVerification(Utf8JsonWriter writer, VerifyLogReply reply)
+    {
+        writer.WriteBoolean("intact", reply.Intact);
+        writer.WriteNumber("verified", reply.Verified);
+        writer.WriteNumber("headSeq", reply.HeadSeq);
+        writer.WriteString("headHash", Convert.ToHexStringLower(reply.HeadHash.Span));
+        if (!reply.Intact)
+        {
+            writer.WriteNumber("firstBadSeq", reply.FirstBadSeq);
+            writer.WriteString("problem", reply.Problem);
+        }
+    }
+
+    /// <summary>
+    /// A packet: every field; the content as <c>content</c> (a string) when its media type is
+    /// text and it is UTF-8, else as <c>contentBase64</c>; <c>hlc</c> as a decimal string (it
+    /// needs 64 bits, more than a JSON reader's double keeps).
+    /// </summary>
+    public static void WritePacket(Utf8JsonWriter writer, KnowledgePacket packet)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", packet.Id);
+        writer.WriteNumber("seq", packet.Seq);
+        writer.WriteString("author", packet.Author);
+        writer.WriteString("topic", packet.Topic);
+        writer.WriteString("key", packet.Key);
+        writer.WriteString("kind", CliNames.Kinds.NameOf(packet.Kind));
+        writer.WriteString("mediaType", packet.MediaType);
+        if (Display.TryText(packet.MediaType, packet.Content.Span, out var text))
+        {
+            writer.WriteString("content", text);
+        }
+        else
+        {
+            writer.WriteBase64String("contentBase64", packet.Content.Span);
+        }
+
+        writer.WriteString("hlc", packet.Hlc.ToString(CultureInfo.InvariantCulture));
+        writer.WriteNumber("time", packet.Time);
+        writer.WriteNumber("receivedAt", packet.ReceivedAt);
+        writer.WriteStrings("dependencies", packet.Dependencies);
+        writer.WriteStrings("supersedes", packet.Supersedes);
+        writer.WriteString("scope", CliNames.Scopes.NameOf(packet.Scope));
+        writer.WriteString("origin", packet.Origin);
+        writer.WriteStrings("contenders", packet.Contenders);
+        writer.WriteBase64String("envelopeBase64", packet.Envelope.Span);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A peer.</summary>
+    public static void WritePeer(Utf8JsonWriter writer, Peer peer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("nodeId", peer.NodeId);
+        writer.WriteString("name", peer.Name);
+        writer.WriteString("tier", CliNames.Tiers.NameOf(peer.Tier));
+        writer.WriteStrings("addresses", peer.Addresses);
+        writer.WriteString("source", peer.Source);
+        writer.WriteNumber("firstSeenAt", peer.FirstSeenAt);
+        writer.WriteNumber("lastSeenAt", peer.LastSeenAt);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A decision; <c>explanation</c> is the node's JSON text, as a string.</summary>
+    public static void WriteDecision(Utf8JsonWriter writer, Decision decision)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", decision.Id);
+        writer.WriteString("type", decision.Type);
+        writer.WriteString("status", CliNames.DecisionStatuses.NameOf(decision.Status));
+        writer.WriteNumber("confidence", decision.Confidence);
+        writer.WriteNumber("createdAt", decision.CreatedAt);
+        writer.WriteNumber("decidedAt", decision.DecidedAt);
+        writer.WriteString("decidedBy", decision.DecidedBy);
+        writer.WriteString("reason", decision.Reason);
+        writer.WriteString("explanation", decision.Explanation);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The members of an event-log entry; <c>payload</c> is the entry's JSON text, as a string.</summary>
+    public static void WriteLogEvent(Utf8JsonWriter writer, LogEvent entry)
+    {
+        writer.WriteNumber("seq", entry.Seq);
+        writer.WriteNumber("time", entry.Time);
+        writer.WriteString("kind", entry.Kind);
+        writer.WriteString("payload", entry.Payload);
+        writer.WriteString("hash", entry.Hash);
+    }
+
+    /// <summary>A backup's result.</summary>
+    public static void WriteBackupResult(Utf8JsonWriter writer, BackupResult result)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("path", result.Path);
+        writer.WriteNumber("createdAt", result.CreatedAt);
+        writer.WriteNumber("schemaVersion", result.SchemaVersion);
+        writer.WriteNumber("eventHeadSeq", result.EventHeadSeq);
+        writer.WriteString("eventHeadHash", result.EventHeadHash);
+        writer.WriteNumber("packets", result.Packets);
+        writer.WriteNumber("bytes", result.Bytes);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>An API key (never its secret: the node does not keep it).</summary>
+    public static void WriteApiKey(Utf8JsonWriter writer, ApiKey key)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", key.Id);
+        writer.WriteString("scope", CliNames.ApiScopes.NameOf(key.Scope));
+        writer.WriteString("name", key.Name);
+        writer.WriteNumber("createdAt", key.CreatedAt);
+        writer.WriteNumber("revokedAt", key.RevokedAt);
+        writer.WriteEndObject();
+    }
+}

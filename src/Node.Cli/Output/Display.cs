@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace Node.Cli.Output;
+
+/// <summary>How values read in text output.</summary>
+internal static class Display
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>A Unix-millisecond time as UTC (<c>2026-11-24 13:21:36Z</c>); "-" for 0 (never).</summary>
+    public static string Time(long unixMilliseconds) =>
+        unixMilliseconds <= 0
+            ? "-"
+            : DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The first <paramref name="length"/> characters of <paramref name="value"/>.</summary>
+    public static string Prefix(string value, int length) => value.Length <= length ? value : value[..length];
+
+    /// <summary>A byte count people read: 512 B, 2.0 KiB, 3.4 MiB.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB"),
+    };
+
+    /// <summary>Whether content of <paramref name="mediaType"/> is text: <c>text/*</c> or <c>application/json</c>.</summary>
+    public static bool IsText(string mediaType)
+    {
+        var type = mediaType.AsSpan();
+        var semicolon = type.IndexOf(';');
+        type = (semicolon < 0 ? type : type[..semicolon]).Trim();
+        return type.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || type.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The content as a string when its media type is text and it is valid UTF-8.</summary>
+    public static bool TryText(string mediaType, ReadOnlySpan<byte> content, out string text)
+    {
+        text = "";
+        if (!IsText(mediaType))
+        {
+            return false;
+        }
+
+        try
+        {
+            text = StrictUtf8.GetString(content);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><paramref name="value"/> on one line: control characters (a newline in a reason) become spaces.</summary>
+    public static string OneLine(string value) =>
+        value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains('\u007f', StringComparison.Ordinal)
+            ? string.Create(value.Length, value, (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+                }
+            })
+            : value;
+}

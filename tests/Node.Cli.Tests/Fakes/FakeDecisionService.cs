@@ -1,0 +1,70 @@
+using Grpc.Core;
+using Node.Protocol.Api;
+
+namespace Node.Cli.Tests.Fakes;
+
+/// <summary>DecisionService over a list, two decisions a page (so nodectl has pages to follow).</summary>
+public sealed class FakeDecisionService : DecisionService.DecisionServiceBase
+{
+    private readonly Lock _lock = new();
+
+    public List<Decision> Decisions { get; } =
+    [
+        new Decision { Id = "d-4", Type = "scaling", Status = DecisionStatus.Pending, Confidence = 0.62, CreatedAt = FakeKnowledgeService.Epoch + 4000, Explanation = """{"threshold":0.85}""" },
+        new Decision { Id = "d-3", Type = "rollback", Status = DecisionStatus.AutoApproved, Confidence = 0.91, CreatedAt = FakeKnowledgeService.Epoch + 3000, DecidedAt = FakeKnowledgeService.Epoch + 3001, DecidedBy = "auto" },
+        new Decision { Id = "d-2", Type = "deployment", Status = DecisionStatus.Pending, Confidence = 0.5, CreatedAt = FakeKnowledgeService.Epoch + 2000 },
+        new Decision { Id = "d-1", Type = "deployment", Status = DecisionStatus.Rejected, Confidence = 0.4, CreatedAt = FakeKnowledgeService.Epoch + 1000, DecidedAt = FakeKnowledgeService.Epoch + 1500, DecidedBy = "ada", Reason = "not tonight" },
+        new Decision { Id = "d-0", Type = "scaling", Status = DecisionStatus.Pending, Confidence = 0.7, CreatedAt = FakeKnowledgeService.Epoch },
+    ];
+
+    public Recorder<ListDecisionsRequest> Lists { get; } = new();
+    public Recorder<GuardianVerdict> Approvals { get; } = new();
+    public Recorder<GuardianVerdict> Rejections { get; } = new();
+
+    public override Task<ListDecisionsReply> List(ListDecisionsRequest request, ServerCallContext context)
+    {
+        Lists.Add(request);
+        lock (_lock)
+        {
+            var status = request.Status == DecisionStatus.Unspecified ? DecisionStatus.Pending : request.Status;
+            var matching = Decisions.Where(d => request.All || d.Status == status).ToList();
+            var start = request.PageToken.Length > 0 ? int.Parse(request.PageToken, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            return Task.FromResult(new ListDecisionsReply
+            {
+                Decisions = { matching.Skip(start).Take(2) },
+                NextPageToken = start + 2 < matching.Count ? (start + 2).ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+            });
+        }
+    }
+
+    public override Task<Decision> Approve(GuardianVerdict request, ServerCallContext context)
+    {
+        Approvals.Add(request);
+        return Task.FromResult(Decide(request, DecisionStatus.Approved));
+    }
+
+    public override Task<Decision> Reject(GuardianVerdict request, ServerCallContext context)
+    {
+        Rejections.Add(request);
+        return Task.FromResult(Decide(request, DecisionStatus.Rejected));
+    }
+
+    private Decision Decide(GuardianVerdict verdict, DecisionStatus status)
+    {
+        lock (_lock)
+        {
+            var decision = Decisions.FirstOrDefault(d => d.Id == verdict.Id)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"no decision {verdict.Id}"));
+            if (decision.Status != DecisionStatus.Pending)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"decision {verdict.Id} is no longer pending"));
+            }
+
+            decision.Status = status;
+            decision.Reason = verdict.Reason;
+            decision.DecidedBy = verdict.Guardian.Length > 0 ? verdict.Guardian : "operator";
+            decision.DecidedAt = FakeKnowledgeService.Epoch + 9000;
+            return decision;
+        }
+    }
+}
