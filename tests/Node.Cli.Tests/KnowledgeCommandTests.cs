@@ -84,7 +84,7 @@ public sealed class KnowledgeCommandTests
     {
         await using var node = await FakeNode.StartAsync();
         using var dir = new TempDirectory();
-        var file = dir.Write("big", new byte[1024 * 1024]);
+        var file = dir.Write("big", new byte[256 * 1024]);
 
         var run = await node.Run("knowledge", "put", "--topic", "t", "--key", "k", "--file", file);
 
@@ -97,12 +97,12 @@ public sealed class KnowledgeCommandTests
     {
         await using var node = await FakeNode.StartAsync();
         using var dir = new TempDirectory();
-        var file = dir.Write("too-big", new byte[(1024 * 1024) + 1]);
+        var file = dir.Write("too-big", new byte[(256 * 1024) + 1]);
 
         var run = await node.Run("knowledge", "put", "--topic", "t", "--key", "k", "--file", file);
 
         Assert.Equal(NodeCtl.Error, run.Code);
-        Assert.Equal($"nodectl: {file} is 1048577 bytes; packet content may be at most 1 MiB (1048576 bytes)\n", run.Error);
+        Assert.Equal($"nodectl: {file} is 262145 bytes; packet content may be at most 256 KiB (262144 bytes)\n", run.Error);
         Assert.Empty(node.Knowledge.Puts.All);
     }
 
@@ -114,7 +114,7 @@ public sealed class KnowledgeCommandTests
         var run = await node.Run(new CliRunner { Input = new byte[(2 * 1024 * 1024) + 3] }, "knowledge", "put", "--topic", "t", "--key", "k", "--file", "-");
 
         Assert.Equal(NodeCtl.Error, run.Code);
-        Assert.Equal("nodectl: standard input is more than 1048576 bytes; packet content may be at most 1 MiB (1048576 bytes)\n", run.Error);
+        Assert.Equal("nodectl: standard input is more than 262144 bytes; packet content may be at most 256 KiB (262144 bytes)\n", run.Error);
         Assert.Empty(node.Knowledge.Puts.All);
     }
 
@@ -347,7 +347,7 @@ public sealed class KnowledgeCommandTests
         Assert.Equal(0, run.Code);
         Assert.Equal("", run.Error);
         var sent = node.Knowledge.Watches.Only();
-        Assert.Equal(("weather", PacketKind.Note, FakeNode.NodeId, 1L), (sent.Topic, sent.Kind, sent.Author, sent.AfterSeq));
+        Assert.Equal(("weather", PacketKind.Note, FakeNode.NodeId, 1L, true), (sent.Topic, sent.Kind, sent.Author, sent.AfterSeq, sent.Replay));
         Assert.Equal([replayed.Id, arrived.Id], run.JsonLines().Select(p => p.GetProperty("id").GetString()));
         await node.Knowledge.WatchEnded;
     }
@@ -368,6 +368,6 @@ public sealed class KnowledgeCommandTests
 
         Assert.Equal(0, run.Code);
         Assert.Equal($"1  {packet.Id[..12]}  observation  weather  kitchen/temp  GCQTISU  2026-11-24 13:21:37Z\n", run.Output);
-        Assert.Equal(0, node.Knowledge.Watches.Only().AfterSeq);
+        Assert.Equal((0L, false), (node.Knowledge.Watches.Only().AfterSeq, node.Knowledge.Watches.Only().Replay));
     }
 }

@@ -29,6 +29,9 @@ internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole
     /// <summary>The value of <paramref name="argument"/> on this command line.</summary>
     public T? Value<T>(Argument<T> argument) => parse.GetValue(argument);
 
+    /// <summary>Whether <paramref name="option"/> was given on the command line (not just defaulted).</summary>
+    public bool Given<T>(Option<T> option) => parse.GetResult(option) is { Implicit: false };
+
     /// <summary>The value of <paramref name="option"/>, which the parser has made sure is there.</summary>
     public T Required<T>(Option<T> option) => parse.GetRequiredValue(option);
 

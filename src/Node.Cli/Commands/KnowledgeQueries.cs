@@ -88,6 +88,7 @@ internal static class KnowledgeQueries
                 Kind = CliNames.Kinds.Parse(call.Value(kind)),
                 Author = call.Value(author) ?? "",
                 AfterSeq = call.Value(afterSeq),
+                Replay = call.Given(afterSeq),
             };
             using var stream = new KnowledgeService.KnowledgeServiceClient(call.Channel).Watch(request, call.Stream());
             try

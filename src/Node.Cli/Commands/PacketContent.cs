@@ -6,7 +6,7 @@ namespace Node.Cli.Commands;
 internal static class PacketContent
 {
     /// <summary>The most content nodectl sends: 1 MiB, the limit api.proto gives for <c>PutKnowledgeRequest.content</c>.</summary>
-    public const int MaxBytes = 1024 * 1024;
+    public const int MaxBytes = 256 * 1024;
 
     /// <summary>The bytes, or why there are none.</summary>
     public static async Task<(byte[]? Content, string? Problem)> ReadAsync(string? text, string? file, CliConsole console, CancellationToken cancellationToken)
@@ -58,5 +58,5 @@ internal static class PacketContent
     }
 
     private static string TooLarge(string name, string size) =>
-        $"{name} is {size}; packet content may be at most 1 MiB ({MaxBytes} bytes)";
+        $"{name} is {size}; packet content may be at most 256 KiB ({MaxBytes} bytes)";
 }
