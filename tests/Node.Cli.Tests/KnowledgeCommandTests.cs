@@ -80,7 +80,7 @@ public sealed class KnowledgeCommandTests
     }
 
     [Fact]
-    public async Task Put_takes_content_of_exactly_1_MiB()
+    public async Task Put_takes_content_of_exactly_256_KiB()
     {
         await using var node = await FakeNode.StartAsync();
         using var dir = new TempDirectory();
@@ -89,7 +89,7 @@ public sealed class KnowledgeCommandTests
         var run = await node.Run("knowledge", "put", "--topic", "t", "--key", "k", "--file", file);
 
         Assert.Equal(0, run.Code);
-        Assert.Equal(1024 * 1024, node.Knowledge.Puts.Only().Content.Length);
+        Assert.Equal(256 * 1024, node.Knowledge.Puts.Only().Content.Length);
     }
 
     [Fact]
