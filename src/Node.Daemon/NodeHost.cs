@@ -69,6 +69,8 @@ public static class NodeHost
         {
             grpc.MaxReceiveMessageSize = ApiLimits.MaxRequestBytes;
             grpc.Interceptors.Add<ApiErrorInterceptor>();
+            // Only undecodable requests fail outside the interceptor: named, see UndecodableRequests.
+            grpc.EnableDetailedErrors = true;
         });
         // Server reflection over the descriptors we serve, named here: the package that finds them
         // by reflecting over service types is not trim-safe.
@@ -133,6 +135,7 @@ public static class NodeHost
 
         customize?.Invoke(builder);
         var app = builder.Build();
+        app.UseUndecodableRequests();
         app.MapGrpcService<NodeApi>();
         app.MapGrpcService<LogApi>();
         app.MapGrpcService<KnowledgeApi>();

@@ -181,3 +181,27 @@ public sealed class KnowledgeApiTests
         Assert.NotNull(await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Token));
     }
 }
+
+/// <summary>Bytes that are not the request message a method takes.</summary>
+public sealed class WrongTypeTests
+{
+    private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
+
+    [Theory]
+    [InlineData(new byte[] { 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f })] // a field longer than the message
+    [InlineData(new byte[] { 0x0a, 0x02, 0xc3, 0x28 })]             // topic that is not UTF-8
+    [InlineData(new byte[] { 0xff })]                               // not protobuf at all
+    public async Task A_request_that_does_not_decode_is_an_invalid_argument_and_the_node_goes_on(byte[] garbage)
+    {
+        await using var node = await ApiNode.StartAsync();
+        var put = new Method<byte[], byte[]>(MethodType.Unary, "sovereign.api.v1.KnowledgeService", "Put", Raw, Raw);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            node.Channel.CreateCallInvoker().AsyncUnaryCall(put, null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), garbage).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("request: does not decode as the method's request message: ", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.NotNull(await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken));
+    }
+}
