@@ -31,7 +31,11 @@ public sealed class DecisionApiTests
         var first = await ApiNode.StartAsync();
         try
         {
-            return await first.RestartAsync(directory => Insert(Path.Combine(directory, ".node", "node.db"), Rows));
+            return await first.RestartAsync(directory =>
+            {
+                Insert(Path.Combine(directory, ".node", "node.db"), Rows);
+                return Task.CompletedTask;
+            });
         }
         finally
         {

@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using Node.Daemon.Tests.Support;
 using Node.Protocol.Api;
+using Node.Storage;
 
 namespace Node.Daemon.Tests.ApiServices;
 
@@ -73,6 +75,61 @@ public sealed class LogApiTests
         Assert.True((await new LogService.LogServiceClient(node.Channel).VerifyAsync(new VerifyLogRequest(), cancellationToken: Token)).Intact);
         Assert.Equal(next, Assert.Single(await TailAsync(node, new TailLogRequest { Last = 1 })));
     }
+
+    // The timeout only turns a stream that stops short (waiting forever for more) into a failure.
+    [Theory(Timeout = 20_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task After_seq_sends_every_later_entry_even_past_the_tail_limit(bool follow)
+    {
+        // More entries after the sequence than a tail sends first: written while the node is stopped.
+        const int Extra = LogApiLimit + 5;
+        var first = await ApiNode.StartAsync();
+        ApiNode node;
+        try
+        {
+            node = await first.RestartAsync(async directory =>
+            {
+                await using var store = NodeStore.Open(Path.Combine(directory, ".node"), new StoreOptions(), TimeProvider.System, NullLogger.Instance);
+                await store.Writer.WriteAsync(context =>
+                {
+                    for (var i = 0; i < Extra; i++)
+                    {
+                        context.AppendEvent("test.filler", $$"""{"i":{{i}}}""");
+                    }
+                }, Token);
+            });
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        await using (node)
+        {
+            var head = (await new LogService.LogServiceClient(node.Channel).VerifyAsync(new VerifyLogRequest(), cancellationToken: Token)).HeadSeq;
+            var from = head - Extra;
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+            using var tail = new LogService.LogServiceClient(node.Channel).Tail(new TailLogRequest { AfterSeq = from, Follow = follow },
+                cancellationToken: cancel.Token);
+            var seen = new List<long>();
+            while (seen.Count < Extra && await tail.ResponseStream.MoveNext(Token))
+            {
+                seen.Add(tail.ResponseStream.Current.Seq);
+            }
+
+            Assert.Equal(Extra, seen.Count);
+            Assert.Equal(from + 1, seen[0]);
+            Assert.Equal(head, seen[^1]);
+            if (!follow)
+            {
+                Assert.False(await tail.ResponseStream.MoveNext(Token));
+            }
+        }
+    }
+
+    // LogApi.MaxTail: the most entries a tail sends first.
+    private const int LogApiLimit = 10_000;
 
     [Theory]
     [InlineData(-1, "last: ")]

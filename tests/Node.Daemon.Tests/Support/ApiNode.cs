@@ -51,13 +51,26 @@ public sealed class ApiNode : IAsyncDisposable
     /// then, so it may be written directly), and starts a node again on the same directory. The
     /// new node owns the directory; this one is left stopped, with nothing more to clean up.
     /// </summary>
-    public async Task<ApiNode> RestartAsync(Action<string>? prepare = null)
+    public async Task<ApiNode> RestartAsync(Func<string, Task>? prepare = null)
     {
         Channel.Dispose();
         await StopAsync();
         _notify.Dispose();
         _handedOver = true;
-        return await StartOnAsync(_dir, _args, _customize, prepare);
+        if (prepare is not null)
+        {
+            try
+            {
+                await prepare(_dir.Path);
+            }
+            catch
+            {
+                _dir.Dispose();
+                throw;
+            }
+        }
+
+        return await StartOnAsync(_dir, _args, _customize, prepare: null);
     }
 
     // Owns dir from here: removed if the node does not become ready.
