@@ -80,7 +80,7 @@ public sealed class PeerApiTests
     }
 
     [Fact]
-    public async Task Setting_the_trust_of_an_unknown_peer_is_not_found()
+    public async Task Setting_the_trust_of_an_unknown_peer_is_not_found_and_no_tier_is_refused()
     {
         await using var node = await ApiNode.StartAsync();
         var client = new PeerService.PeerServiceClient(node.Channel);
@@ -90,6 +90,10 @@ public sealed class PeerApiTests
 
         Assert.Equal(StatusCode.NotFound, refused.StatusCode);
         Assert.Contains(id, refused.Status.Detail, StringComparison.Ordinal);
+        await client.AddAsync(new AddPeerRequest { Address = "10.0.0.7:7400", NodeId = id }, cancellationToken: Token);
+        var noTier = await Refused(() => client.SetTrustAsync(new SetTrustRequest { NodeId = id }, cancellationToken: Token));
+        Assert.Equal(StatusCode.InvalidArgument, noTier.StatusCode);
+        Assert.StartsWith("tier: ", noTier.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
