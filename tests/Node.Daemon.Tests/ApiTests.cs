@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Node.Daemon.Tests.Support;
@@ -11,31 +10,7 @@ public sealed class ApiTests
 {
     public static TheoryData<string> Kinds => DaemonProcess.Kinds();
 
-    private static async Task<(int Code, string Output, string Error)> NodeCtl(string kind, params string[] args)
-    {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (kind == "aot")
-        {
-            start.FileName = Path.Combine(Path.GetDirectoryName(DaemonProcess.AotBinary()!)!, "nodectl");
-        }
-        else
-        {
-            start.FileName = "dotnet";
-            start.ArgumentList.Add("exec");
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nodectl.dll"));
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<NodeCtlResult> NodeCtl(string kind, params string[] args) => NodeCtlProcess.RunAsync(kind, args);
 
     [Theory]
     [MemberData(nameof(Kinds))]

@@ -10,7 +10,7 @@ namespace Node.Daemon.Api;
 /// <summary><c>sovereign.api.v1.LogService</c>: the event log.</summary>
 internal sealed class LogApi(StoreHost store, IHostApplicationLifetime lifetime) : LogService.LogServiceBase
 {
-    /// <summary>Most entries a tail sends first.</summary>
+    /// <summary>Most of the newest entries a tail sends first (<c>last</c>); <c>after_seq</c> sends every later one.</summary>
     public const int MaxTail = 10_000;
 
     public override Task<VerifyLogReply> Verify(VerifyLogRequest request, ServerCallContext context)
@@ -44,12 +44,30 @@ internal sealed class LogApi(StoreHost store, IHostApplicationLifetime lifetime)
         var committed = store.Store.Writer.Committed.Next;
         using (var reader = store.Store.OpenReader())
         {
-            var first = request.AfterSeq > 0 ? EventLog.After(reader, request.AfterSeq, MaxTail) : EventLog.Tail(reader, request.Last == 0 ? 20 : request.Last);
-            last = request.AfterSeq > 0 ? request.AfterSeq : EventLog.Head(reader)?.Seq ?? 0;
-            foreach (var entry in first)
+            if (request.AfterSeq > 0)
             {
-                await responseStream.WriteAsync(ToApi(entry), stop.Token).ConfigureAwait(false);
-                last = Math.Max(last, entry.Seq);
+                // Every entry after the sequence, however many: a page at a time.
+                last = request.AfterSeq;
+                IReadOnlyList<EventEntry> page;
+                do
+                {
+                    page = EventLog.After(reader, last, 1000);
+                    foreach (var entry in page)
+                    {
+                        await responseStream.WriteAsync(ToApi(entry), stop.Token).ConfigureAwait(false);
+                        last = entry.Seq;
+                    }
+                }
+                while (page.Count == 1000);
+            }
+            else
+            {
+                last = EventLog.Head(reader)?.Seq ?? 0;
+                foreach (var entry in EventLog.Tail(reader, request.Last == 0 ? 20 : request.Last))
+                {
+                    await responseStream.WriteAsync(ToApi(entry), stop.Token).ConfigureAwait(false);
+                    last = Math.Max(last, entry.Seq);
+                }
             }
         }
 

@@ -14,10 +14,16 @@ public sealed class ApiNode : IAsyncDisposable
     private readonly NotifyListener _notify;
     private readonly CancellationTokenSource _stop;
     private readonly Task<int> _run;
+    private readonly string[] _args;
+    private readonly Action<IHostApplicationBuilder>? _customize;
+    private bool _handedOver;
 
-    private ApiNode(TempDirectory dir, NotifyListener notify, CancellationTokenSource stop, Task<int> run)
+    private ApiNode(TempDirectory dir, NotifyListener notify, CancellationTokenSource stop, Task<int> run, string[] args,
+        Action<IHostApplicationBuilder>? customize)
     {
         _dir = dir;
+        _args = args;
+        _customize = customize;
         _notify = notify;
         _stop = stop;
         _run = run;
@@ -36,16 +42,47 @@ public sealed class ApiNode : IAsyncDisposable
     public NotifyListener Notify => _notify;
 
     /// <summary>Starts a node and waits for READY=1 (the socket accepts calls by then).</summary>
-    public static async Task<ApiNode> StartAsync(string[]? args = null, Action<IHostApplicationBuilder>? customize = null,
-        Action<string>? prepare = null)
+    public static Task<ApiNode> StartAsync(string[]? args = null, Action<IHostApplicationBuilder>? customize = null,
+        Action<string>? prepare = null) =>
+        StartOnAsync(new TempDirectory(), args ?? [], customize, prepare);
+
+    /// <summary>
+    /// Stops this node, lets <paramref name="prepare"/> change its directory (the store is closed
+    /// then, so it may be written directly), and starts a node again on the same directory. The
+    /// new node owns the directory; this one is left stopped, with nothing more to clean up.
+    /// </summary>
+    public async Task<ApiNode> RestartAsync(Func<string, Task>? prepare = null)
     {
-        var dir = new TempDirectory();
+        Channel.Dispose();
+        await StopAsync();
+        _notify.Dispose();
+        _handedOver = true;
+        if (prepare is not null)
+        {
+            try
+            {
+                await prepare(_dir.Path);
+            }
+            catch
+            {
+                _dir.Dispose();
+                throw;
+            }
+        }
+
+        return await StartOnAsync(_dir, _args, _customize, prepare: null);
+    }
+
+    // Owns dir from here: removed if the node does not become ready.
+    private static async Task<ApiNode> StartOnAsync(TempDirectory dir, string[] args, Action<IHostApplicationBuilder>? customize,
+        Action<string>? prepare)
+    {
         var notify = new NotifyListener(dir.Path);
         var stop = new CancellationTokenSource();
         try
         {
             prepare?.Invoke(dir.Path);
-            var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, args ?? [],
+            var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, args,
                 customize, stoppingToken: stop.Token);
             var ready = notify.WaitForAsync("READY=1");
             if (await Task.WhenAny(ready, run) == run)
@@ -54,7 +91,7 @@ public sealed class ApiNode : IAsyncDisposable
             }
 
             await ready;
-            return new ApiNode(dir, notify, stop, run);
+            return new ApiNode(dir, notify, stop, run, args, customize);
         }
         catch
         {
@@ -75,6 +112,12 @@ public sealed class ApiNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            _stop.Dispose();
+            return;
+        }
+
         Channel.Dispose();
         await _stop.CancelAsync();
         try

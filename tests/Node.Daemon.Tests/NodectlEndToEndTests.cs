@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Node.Daemon.Tests.Support;
+using Node.Federation.Identity;
+
+namespace Node.Daemon.Tests;
+
+/// <summary>Every nodectl command with --json, the real nodectl against a real daemon process, of each kind.</summary>
+public sealed class NodectlEndToEndTests
+{
+    public static TheoryData<string> Kinds => DaemonProcess.Kinds();
+
+    /// <summary>A daemon of one kind, ready, and nodectl of the same kind pointed at its socket.</summary>
+    private sealed class Session(string kind, TempDirectory dir, NotifyListener notify, DaemonProcess daemon) : IDisposable
+    {
+        public string Socket { get; } = dir.Combine(".node", "api.sock");
+
+        public TempDirectory Directory => dir;
+
+        public DaemonProcess Daemon => daemon;
+
+        public static async Task<Session> StartAsync(string kind)
+        {
+            var dir = new TempDirectory();
+            NotifyListener? notify = null;
+            DaemonProcess? daemon = null;
+            try
+            {
+                notify = new NotifyListener(dir.Path);
+                daemon = DaemonProcess.Start(kind, dir.Path, ["--name", "e2e"], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+                await notify.WaitForAsync("READY=1");
+                return new Session(kind, dir, notify, daemon);
+            }
+            catch
+            {
+                daemon?.Dispose();
+                notify?.Dispose();
+                dir.Dispose();
+                throw;
+            }
+        }
+
+        public Task<NodeCtlResult> RunAsync(params string[] args) => NodeCtlProcess.RunAsync(kind, [.. args, "--socket", Socket]);
+
+        /// <summary>Runs a command with --json; it must succeed, and its output is one JSON value.</summary>
+        public async Task<JsonElement> JsonAsync(params string[] args)
+        {
+            var result = await RunAsync([.. args, "--json"]);
+            Assert.True(result.Code == 0, $"nodectl {string.Join(' ', args)}: {result}");
+            using var json = JsonDocument.Parse(result.Output);
+            return json.RootElement.Clone();
+        }
+
+        public void Dispose()
+        {
+            daemon.Dispose();
+            notify.Dispose();
+            dir.Dispose();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Every_command_works_against_a_running_node_with_json_output(string kind)
+    {
+        using var node = await Session.StartAsync(kind);
+        var peer = NodeId.FromPublicKey(RandomNumberGenerator.GetBytes(32)).ToString();
+
+        // status
+        var status = await node.JsonAsync("status");
+        Assert.Equal("e2e", status.GetProperty("name").GetString());
+        Assert.Equal(node.Daemon.Id, status.GetProperty("pid").GetInt32());
+        var self = status.GetProperty("nodeId").GetString()!;
+
+        // knowledge put (text and file), get (by id, by slot, an absent slot), list
+        var put = await node.JsonAsync("knowledge", "put", "--topic", "weather", "--key", "oslo", "--content", "rain");
+        var fromFile = await node.JsonAsync("knowledge", "put", "--topic", "weather", "--key", "kitchen",
+            "--file", node.Directory.Write("reading.json", """{"celsius":21.5}"""), "--media-type", "application/json", "--kind", "observation");
+        var id = put.GetProperty("id").GetString()!;
+        var fileId = fromFile.GetProperty("id").GetString()!;
+        Assert.Matches("^[0-9a-f]{64}$", id);
+        Assert.True(put.GetProperty("created").GetBoolean());
+        Assert.Equal(put.GetProperty("seq").GetInt64() + 1, fromFile.GetProperty("seq").GetInt64());
+
+        var byId = await node.JsonAsync("knowledge", "get", id);
+        Assert.Equal(("rain", "weather", "oslo", "note", self), (byId.GetProperty("content").GetString(), byId.GetProperty("topic").GetString(),
+            byId.GetProperty("key").GetString(), byId.GetProperty("kind").GetString(), byId.GetProperty("author").GetString()));
+        var bySlot = await node.JsonAsync("knowledge", "get", "--topic", "weather", "--key", "kitchen");
+        Assert.Equal((fileId, """{"celsius":21.5}""", "observation"),
+            (bySlot.GetProperty("id").GetString(), bySlot.GetProperty("content").GetString(), bySlot.GetProperty("kind").GetString()));
+        var absent = await node.RunAsync("knowledge", "get", "--topic", "weather", "--key", "mars", "--json");
+        Assert.True(absent.Code == 1, absent.ToString());
+        Assert.Empty(absent.Output);
+        Assert.StartsWith("nodectl: ", absent.Error, StringComparison.Ordinal);
+
+        var list = await node.JsonAsync("knowledge", "list");
+        Assert.Equal([id, fileId], list.GetProperty("packets").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal("", list.GetProperty("nextPageToken").GetString());
+
+        // peers add, trust, list, forget
+        var added = await node.JsonAsync("peers", "add", "10.0.0.7:7400", "--id", peer, "--name", "shed");
+        Assert.Equal((peer, "shed", "unknown", "static"), (added.GetProperty("nodeId").GetString(), added.GetProperty("name").GetString(),
+            added.GetProperty("tier").GetString(), added.GetProperty("source").GetString()));
+        var trusted = await node.JsonAsync("peers", "trust", peer, "core", "--reason", "my own machine");
+        Assert.Equal("core", trusted.GetProperty("tier").GetString());
+        var peers = (await node.JsonAsync("peers", "list")).GetProperty("peers");
+        var listed = Assert.Single(peers.EnumerateArray());
+        Assert.Equal((peer, "core"), (listed.GetProperty("nodeId").GetString(), listed.GetProperty("tier").GetString()));
+        Assert.Equal(["10.0.0.7:7400"], listed.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        var forgotten = await node.JsonAsync("peers", "forget", peer);
+        Assert.True(forgotten.GetProperty("forgotten").GetInt32() >= 1);
+        Assert.Empty((await node.JsonAsync("peers", "list")).GetProperty("peers").EnumerateArray());
+
+        // decisions (none yet: the reasoning pipeline makes them)
+        Assert.Empty((await node.JsonAsync("decisions", "list")).GetProperty("decisions").EnumerateArray());
+
+        // log verify and tail
+        var verify = await node.JsonAsync("log", "verify");
+        Assert.True(verify.GetProperty("intact").GetBoolean());
+        var tail = await node.RunAsync("log", "tail", "-n", "5", "--json");
+        Assert.True(tail.Code == 0, tail.ToString());
+        var entries = tail.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(5, entries.Count);
+        Assert.Equal(verify.GetProperty("headSeq").GetInt64(), entries[^1].GetProperty("seq").GetInt64());
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => entries[0].GetProperty("seq").GetInt64() + i), entries.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.Equal(["peer.added", "peer.trust_changed", "peer.forgotten"], entries.TakeLast(3).Select(e => e.GetProperty("kind").GetString()));
+        using (var reason = JsonDocument.Parse(entries[^2].GetProperty("payload").GetString()!))
+        {
+            Assert.Equal("my own machine", reason.RootElement.GetProperty("reason").GetString());
+        }
+
+        // backup create and status
+        using var backups = new TempDirectory();
+        var path = backups.Combine("node.backup");
+        var backup = await node.JsonAsync("backup", "create", path);
+        Assert.Equal((path, 2L, new FileInfo(path).Length), (backup.GetProperty("path").GetString(), backup.GetProperty("packets").GetInt64(),
+            backup.GetProperty("bytes").GetInt64()));
+        var last = (await node.JsonAsync("backup", "status")).GetProperty("last");
+        Assert.Equal((path, backup.GetProperty("eventHeadHash").GetString()), (last.GetProperty("path").GetString(), last.GetProperty("eventHeadHash").GetString()));
+
+        // apikey create, list, revoke (the secret never reaches test output)
+        var created = await node.RunAsync("apikey", "create", "--scope", "read", "--name", "e2e", "--json");
+        Assert.True(created.Code == 0, $"apikey create: exit {created.Code}: {created.Error}");
+        string keyId, secret;
+        using (var json = JsonDocument.Parse(created.Output))
+        {
+            keyId = json.RootElement.GetProperty("key").GetProperty("id").GetString()!;
+            secret = json.RootElement.GetProperty("secret").GetString()!;
+            Assert.Equal(("read", "e2e"), (json.RootElement.GetProperty("key").GetProperty("scope").GetString(),
+                json.RootElement.GetProperty("key").GetProperty("name").GetString()));
+        }
+
+        SecretAssert.HasForm(secret, keyId);
+        var keys = await node.RunAsync("apikey", "list", "--json");
+        Assert.True(keys.Code == 0, keys.ToString());
+        SecretAssert.NotIn(secret, keys.Output, "apikey list");
+        var key = Assert.Single(JsonDocument.Parse(keys.Output).RootElement.GetProperty("keys").EnumerateArray());
+        Assert.Equal((keyId, 0L), (key.GetProperty("id").GetString(), key.GetProperty("revokedAt").GetInt64()));
+        var revoked = await node.JsonAsync("apikey", "revoke", keyId);
+        Assert.Equal(keyId, revoked.GetProperty("id").GetString());
+        Assert.True(revoked.GetProperty("revokedAt").GetInt64() > 0);
+
+        // and the node is still sound after all of it
+        Assert.True((await node.JsonAsync("log", "verify")).GetProperty("intact").GetBoolean());
+        node.Daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await node.Daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_socket_that_does_not_exist_is_exit_3_naming_the_socket(string kind)
+    {
+        using var dir = new TempDirectory();
+        var socket = dir.Combine("nowhere", "api.sock");
+
+        var result = await NodeCtlProcess.RunAsync(kind, "status", "--json", "--socket", socket);
+
+        Assert.True(result.Code == 3, result.ToString());
+        Assert.Empty(result.Output);
+        Assert.Contains(socket, result.Error, StringComparison.Ordinal);
+    }
+}

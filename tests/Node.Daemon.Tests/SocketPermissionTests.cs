@@ -1,0 +1,40 @@
+using Node.Daemon.Tests.Support;
+
+namespace Node.Daemon.Tests;
+
+/// <summary>The socket (mode 0660) refuses a user who is neither its owner nor in its group.</summary>
+public sealed class SocketPermissionTests
+{
+    public static TheoryData<string> Kinds => DaemonProcess.Kinds();
+
+    // nobody:nogroup, with no supplementary groups: neither the socket's owner nor in its group.
+    private static readonly string[] AsNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_user_without_permission_on_the_socket_is_refused_with_exit_3(string kind)
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess,
+            "Needs root, to run nodectl as another user (CI runs the tests as root).");
+        Assert.SkipUnless(File.Exists("/usr/bin/setpriv") || File.Exists("/bin/setpriv"), "setpriv (util-linux) is not installed.");
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        using var daemon = DaemonProcess.Start(kind, dir.Path, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        await notify.WaitForAsync("READY=1");
+        var socket = dir.Combine(".node", "api.sock");
+        // The way to the socket is open (as /run/sovereign-node is): only the socket's own mode may refuse.
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(dir.Combine(".node"), (UnixFileMode)0b111_001_001);
+
+        var refused = await NodeCtlProcess.RunAsync(kind, ["status", "--socket", socket], AsNobody);
+        var owner = await NodeCtlProcess.RunAsync(kind, "status", "--socket", socket);
+
+        Assert.True(refused.Code == 3, refused.ToString());
+        Assert.Empty(refused.Output);
+        Assert.Contains(socket, refused.Error, StringComparison.Ordinal);
+        Assert.Contains("ermission denied", refused.Error, StringComparison.Ordinal);
+        Assert.True(owner.Code == 0, owner.ToString());
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
