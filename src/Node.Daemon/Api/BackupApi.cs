@@ -22,7 +22,12 @@ internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBa
             throw ApiErrors.InvalidArgument("path", "must be absolute (it is a path on the node's machine)");
         }
 
-        if (Path.GetDirectoryName(path) is not { } directory || !Directory.Exists(directory))
+        if (Path.GetDirectoryName(path) is not { } directory)
+        {
+            throw ApiErrors.InvalidArgument("path", $"{path} is a directory, not a file name");
+        }
+
+        if (!Directory.Exists(directory))
         {
             throw ApiErrors.FailedPrecondition($"The directory of {path} does not exist.");
         }
@@ -37,11 +42,12 @@ internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBa
             throw ApiErrors.FailedPrecondition("A backup is already being made; wait for it to finish.");
         }
 
+        Task<BackupInfo>? copy = null;
         try
         {
             // The copy reports from its own thread; only the newest progress is kept for the stream.
             var updates = Channel.CreateBounded<Storage.Backup.BackupProgress>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-            var copy = Task.Run(async () =>
+            copy = Task.Run(async () =>
             {
                 try
                 {
@@ -76,6 +82,12 @@ internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBa
         }
         finally
         {
+            // A cancelled call must not let a second backup start while this copy still runs.
+            if (copy is not null)
+            {
+                await Task.WhenAny(copy).ConfigureAwait(false);
+            }
+
             _one.Release();
         }
     }
