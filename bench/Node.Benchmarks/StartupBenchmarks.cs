@@ -55,11 +55,7 @@ public partial class StartupBenchmarks
     [GlobalSetup]
     public void FindBinary()
     {
-        _binary = Environment.GetEnvironmentVariable("SOVEREIGN_NODE_BIN") is { Length: > 0 } bin ? bin : FindInRepository();
-        if (!File.Exists(_binary))
-        {
-            throw new FileNotFoundException($"No sovereign-node binary at {_binary}; run scripts/publish-aot.sh first or set SOVEREIGN_NODE_BIN.");
-        }
+        _binary = AotBinary.Find();
 
         // A store to restart on: made by one real start and stop.
         _existing = Directory.CreateTempSubdirectory("sovereign-bench-existing-").FullName;
@@ -135,19 +131,6 @@ public partial class StartupBenchmarks
         _daemon?.Dispose();
         _notify?.Dispose();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static string FindInRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SovereignNode.sln")))
-            {
-                return Path.Combine(dir.FullName, "artifacts", "aot", "sovereign-node");
-            }
-        }
-
-        return "sovereign-node";
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -22,6 +22,8 @@ internal static class ApiConnection
         {
             // The node on the other end is our own: a page of large packets may pass the 4 MiB default.
             MaxReceiveMessageSize = null,
+            // Disposing the channel closes its connection (by default the handler, and so the socket, is left open).
+            DisposeHttpClient = true,
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectCallback = async (_, cancellationToken) =>
