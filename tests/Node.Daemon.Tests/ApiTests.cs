@@ -66,3 +66,15 @@ public sealed class ApiTests
         Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
 }
+
+/// <summary>The health service's list of services is the proto's.</summary>
+public sealed class HealthServiceListTests
+{
+    [Fact]
+    public void Health_reports_on_the_node_and_every_service_of_api_proto()
+    {
+        Assert.Equal(
+            ["", .. Node.Protocol.Api.ApiReflection.Descriptor.Services.Select(s => s.FullName)],
+            Api.ApiSocketLifecycle.Services);
+    }
+}

@@ -11,9 +11,21 @@ namespace Node.Daemon.Api;
 /// </summary>
 internal sealed class ApiSocketLifecycle(string socket, HealthServiceImpl health, IHostApplicationLifetime lifetime) : IHostedService
 {
-    private static readonly string[] Services =
+    /// <summary>
+    /// The names health reports on: the node (<c>""</c>) and every service of api.proto. Written
+    /// out rather than read from the proto's descriptor, whose building would cost every start;
+    /// a test checks the list against the descriptor.
+    /// </summary>
+    internal static readonly string[] Services =
     [
-        "", .. Node.Protocol.Api.ApiReflection.Descriptor.Services.Select(s => s.FullName),
+        "",
+        "sovereign.api.v1.NodeService",
+        "sovereign.api.v1.KnowledgeService",
+        "sovereign.api.v1.PeerService",
+        "sovereign.api.v1.DecisionService",
+        "sovereign.api.v1.LogService",
+        "sovereign.api.v1.BackupService",
+        "sovereign.api.v1.ApiKeyService",
     ];
 
     // Runs after the store is open and locked (so a second node on the same state is refused
