@@ -81,7 +81,7 @@ internal static class UsageErrors
             ? command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options).Where(o => o.Recursive))
                 .SelectMany(o => o.Aliases.Append(o.Name))
             : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
-        var near = known.Select(name => (Name: name, Distance: Distance(name, token))).Where(n => n.Distance <= 2)
+        var near = known.Select(name => (Name: name, Distance: Node.Shared.EditDistance.Between(name, token))).Where(n => n.Distance <= 2)
             .OrderBy(n => n.Distance).ThenBy(n => n.Name, StringComparer.Ordinal).Select(n => n.Name).FirstOrDefault();
         return near is null ? $"unknown {what} '{token}'" : $"unknown {what} '{token}' (did you mean '{near}'?)";
     }
@@ -98,30 +98,5 @@ internal static class UsageErrors
         }
 
         return names;
-    }
-
-    // Levenshtein distance, for "did you mean".
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }
