@@ -23,30 +23,8 @@ public static class ApiLoad
     /// <summary>No call may take longer than this; one that does counts as a DeadlineExceeded error.</summary>
     public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
 
-    /// <summary>A channel of its own (its own connection) over the Unix socket <paramref name="socket"/>.</summary>
-    public static GrpcChannel Open(string socket) =>
-        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
-        {
-            // Without it, disposing the channel leaves the handler, and so the connection, open.
-            DisposeHttpClient = true,
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, cancellationToken) =>
-                {
-                    var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    try
-                    {
-                        await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken).ConfigureAwait(false);
-                        return new NetworkStream(connection, ownsSocket: true);
-                    }
-                    catch
-                    {
-                        connection.Dispose();
-                        throw;
-                    }
-                },
-            },
-        });
+    /// <summary>A channel of its own (its own connection) over the Unix socket <paramref name="socket"/>: nodectl's.</summary>
+    public static GrpcChannel Open(string socket) => Node.Cli.ApiConnection.Open(socket);
 
     /// <summary>Stores <paramref name="count"/> small notes, so that List has a page to return.</summary>
     public static async Task SeedAsync(string socket, int count, CancellationToken cancellationToken)
