@@ -196,7 +196,8 @@ internal sealed class KnowledgeApi(
             throw ApiErrors.NotFound($"Topic '{topic}' key '{key}' was retracted.");
         }
 
-        var packet = ToApi(packets.First(p => p.Packet.Id.AsSpan().SequenceEqual(current.Id)));
+        var chosen = packets.First(p => p.Packet.Id.AsSpan().SequenceEqual(current.Id));
+        var packet = ToApi(chosen, bodies[Convert.ToHexString(chosen.Packet.Id)]);
         packet.Contenders.Add(resolution.Contenders.Skip(1).Select(c => Convert.ToHexStringLower(c.Id)));
         return packet;
     }
@@ -221,10 +222,10 @@ internal sealed class KnowledgeApi(
     // Stored envelopes were verified on the way in.
     private static PacketBody Body(byte[] envelope) => PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload);
 
-    private static KnowledgePacket ToApi(StoredPacket stored)
-    {
-        var body = Body(stored.Packet.Envelope);
-        return new KnowledgePacket
+    private static KnowledgePacket ToApi(StoredPacket stored) => ToApi(stored, Body(stored.Packet.Envelope));
+
+    private static KnowledgePacket ToApi(StoredPacket stored, PacketBody body) =>
+        new()
         {
             Id = Convert.ToHexStringLower(stored.Packet.Id),
             Seq = stored.Seq,
@@ -243,5 +244,4 @@ internal sealed class KnowledgeApi(
             Origin = body.Source?.Origin is { Length: > 0 } origin ? origin : body.Author,
             Envelope = ByteString.CopyFrom(stored.Packet.Envelope),
         };
-    }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Node.Federation.Identity;
-using Node.Federation.Internal;
 using Node.Federation.Trust;
 using Node.Storage;
 using Node.Storage.Events;

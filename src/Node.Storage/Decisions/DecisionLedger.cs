@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Node.Storage.Events;
 
@@ -84,25 +83,9 @@ public static class DecisionLedger
             update.Parameters.AddWithValue("$reason", reason);
             update.Parameters.AddWithValue("$id", id);
             update.ExecuteNonQuery();
-            context.AppendEvent(EventKinds.DecisionDecided, Payload(id, verdict, guardian, reason));
+            context.AppendEvent(EventKinds.DecisionDecided, EventPayload.Of(("id", id), ("verdict", verdict), ("guardian", guardian), ("reason", reason)));
             return VerdictOutcome.Decided;
         }, cancellationToken);
-    }
-
-    private static byte[] Payload(string id, string verdict, string guardian, string reason)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", id);
-            writer.WriteString("verdict", verdict);
-            writer.WriteString("guardian", guardian);
-            writer.WriteString("reason", reason);
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
     }
 
     private static DecisionRecord Read(SqliteDataReader row) =>

@@ -1,10 +1,11 @@
 using System.Text.Json;
 
-namespace Node.Federation.Internal;
+namespace Node.Storage.Events;
 
 /// <summary>Compact JSON payloads for event-log entries, written without reflection.</summary>
-internal static class EventPayload
+public static class EventPayload
 {
+    /// <summary>A JSON object of <paramref name="fields"/>: numbers as numbers, anything else as text; null fields left out.</summary>
     public static byte[] Of(params (string Name, object? Value)[] fields)
     {
         using var buffer = new MemoryStream();
