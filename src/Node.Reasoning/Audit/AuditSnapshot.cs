@@ -7,6 +7,8 @@ namespace Node.Reasoning.Audit;
 /// <remarks>
 /// "The audited period" is whatever window the gatherer chooses for the lists of events (typically
 /// the last 24 hours); pending decisions and an active guardian stop must be included whatever their age.
+/// The ethics rules time an automatic approval by its <see cref="AuditDecision.DecidedAt"/>; one without it
+/// is left to <c>integrity.decided_fields</c>, so each broken fact fails one check.
 /// </remarks>
 public sealed record AuditSnapshot
 {
@@ -112,6 +114,10 @@ public sealed record AuditSnapshot
     /// <summary>Packets waiting in quarantine (packet store).</summary>
     public required int QuarantineCount { get; init; }
 
-    /// <summary>The physical part of the node's hybrid logical clock (its latest timestamp), to compare with <see cref="Now"/>.</summary>
+    /// <summary>
+    /// The physical part of the hybrid logical clock's current reading (what its next timestamp would carry:
+    /// the later of the wall clock and the latest timestamp it has seen, local or from a peer), read together
+    /// with <see cref="Now"/>. Far ahead of <see cref="Now"/> means a peer's clock, or ours before a jump back, pushed it.
+    /// </summary>
     public required DateTimeOffset HlcPhysicalTime { get; init; }
 }

@@ -67,7 +67,7 @@ public static partial class SelfAudit
             .Where(d => d.DecidedAt is { } at && s.GuardianStops.Any(stop => at >= stop.From && (stop.Until is null || at < stop.Until)))
             .Select(d => d.Id).ToArray();
         return bad.Length == 0
-            ? StopRule.Pass(Invariant($"No automatic approval during the {s.GuardianStops.Count} guardian stops."))
+            ? StopRule.Pass(Invariant($"No automatic approval fell within a guardian stop ({s.GuardianStops.Count} in the period)."))
             : StopRule.Fail(Invariant($"{bad.Length} decisions were approved automatically while the guardian stop was on: {Name(bad)}."),
                 "Review and, where needed, reverse these decisions; the guardian stop is not enforced — keep automatic action stopped until it is fixed.");
     }
