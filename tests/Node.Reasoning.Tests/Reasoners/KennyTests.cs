@@ -48,6 +48,32 @@ public sealed class KennyTests
         Assert.InRange(state.SecondsToExhaustion, 0, 1.1 * ((1 - Leak(449)) / slopePerSecond));
     }
 
+    [Fact]
+    public void A_steady_leak_is_forecast_once_and_again_when_it_speeds_up()
+    {
+        var random = new Random(7);
+        var memory = 0.3;
+        for (var i = 0; i < 300; i++)
+        {
+            memory += 0.0002; // 2e-5 a second: exhaustion about 10 hours away
+            Feed(memory: memory + ((random.NextDouble() - 0.5) * 0.001));
+        }
+
+        Assert.Single(Of(FindingKind.ExhaustionForecast));
+
+        for (var i = 0; i < 200; i++)
+        {
+            memory += 0.002; // ten times faster: under an hour left
+            Feed(memory: memory + ((random.NextDouble() - 0.5) * 0.001));
+        }
+
+        var forecasts = Of(FindingKind.ExhaustionForecast);
+        Assert.InRange(forecasts.Count, 2, 5);
+        var trueSeconds = (1 - memory) / 0.0002;
+        Assert.InRange(_kenny.State(Resource.Memory).SecondsToExhaustion, 0.9 * trueSeconds, 1.1 * trueSeconds);
+        Assert.True(forecasts[^1].Finding.Evidence < forecasts[0].Finding.Evidence / 5);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
