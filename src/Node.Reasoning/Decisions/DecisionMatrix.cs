@@ -19,6 +19,9 @@ public sealed class DecisionMatrix
     private readonly Dictionary<string, ApprovalWindow> _types;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private string? _stoppedBy;
+    private string? _stopReason;
+    private DateTimeOffset? _stoppedAt;
 
     /// <summary>Makes a matrix of <paramref name="policy"/>, telling time by <paramref name="time"/>.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -52,19 +55,46 @@ public sealed class DecisionMatrix
         {
             lock (_gate)
             {
-                return StoppedBy is not null;
+                return _stoppedBy is not null;
             }
         }
     }
 
     /// <summary>The guardian who stopped automatic approval; null while not stopped.</summary>
-    public string? StoppedBy { get; private set; }
+    public string? StoppedBy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stoppedBy;
+            }
+        }
+    }
 
     /// <summary>Why the guardian stopped it; null while not stopped.</summary>
-    public string? StopReason { get; private set; }
+    public string? StopReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopReason;
+            }
+        }
+    }
 
     /// <summary>When it was stopped; null while not stopped.</summary>
-    public DateTimeOffset? StoppedAt { get; private set; }
+    public DateTimeOffset? StoppedAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stoppedAt;
+            }
+        }
+    }
 
     /// <summary>
     /// Judges a decision of <paramref name="type"/> made with <paramref name="confidence"/>, and counts it toward the
@@ -89,7 +119,7 @@ public sealed class DecisionMatrix
             var count = window.CountAfter(now - WindowTicks);
             var reason =
                 !(confidence is >= 0 and <= 1) ? DecisionReason.InvalidConfidence
-                : StoppedBy is not null ? DecisionReason.GuardianStop
+                : _stoppedBy is not null ? DecisionReason.GuardianStop
                 : rule.MaxAutoPerHour == 0 ? DecisionReason.NeverAutomatic
                 : confidence < rule.Threshold ? DecisionReason.BelowThreshold
                 : count >= rule.MaxAutoPerHour ? DecisionReason.OverHourlyCap
@@ -166,14 +196,14 @@ public sealed class DecisionMatrix
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         lock (_gate)
         {
-            if (StoppedBy is not null)
+            if (_stoppedBy is not null)
             {
                 return false;
             }
 
-            StoppedBy = guardian;
-            StopReason = reason;
-            StoppedAt = at;
+            _stoppedBy = guardian;
+            _stopReason = reason;
+            _stoppedAt = at;
             return true;
         }
     }
@@ -186,14 +216,14 @@ public sealed class DecisionMatrix
         ArgumentException.ThrowIfNullOrWhiteSpace(guardian);
         lock (_gate)
         {
-            if (StoppedBy is null)
+            if (_stoppedBy is null)
             {
                 return false;
             }
 
-            StoppedBy = null;
-            StopReason = null;
-            StoppedAt = null;
+            _stoppedBy = null;
+            _stopReason = null;
+            _stoppedAt = null;
             return true;
         }
     }
