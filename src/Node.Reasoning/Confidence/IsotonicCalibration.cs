@@ -148,17 +148,17 @@ public sealed class IsotonicCalibration
 
         // Pairs with equal scores are one point, so the result does not depend on how the sort ordered them.
         var blocks = 0;
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < n;)
         {
-            if (blocks > 0 && _keys[i] == _keys[i - 1])
+            (_sumY[blocks], _count[blocks], _sumZ[blocks]) = (0, 0, 0);
+            var key = _keys[i];
+            for (; i < n && _keys[i] == key; i++)
             {
-                _sumY[blocks - 1] += _values[i];
-                _count[blocks - 1] += 1;
-                _sumZ[blocks - 1] += _keys[i];
-                continue;
+                _sumY[blocks] += _values[i];
+                _count[blocks] += 1;
+                _sumZ[blocks] += key;
             }
 
-            (_sumY[blocks], _count[blocks], _sumZ[blocks]) = (_values[i], 1, _keys[i]);
             blocks = Merge(_sumY, _count, _sumZ, blocks + 1);
         }
 
