@@ -25,7 +25,7 @@ public sealed class CalibrationState
     private static ReadOnlySpan<byte> Magic => "SNCS"u8;
     private const int HeaderSize = 4 + 2 + 1 + 1 + 4 + 3 * 8;
 
-    /// <summary>Makes a state.</summary>
+    /// <summary>Makes a state from copies of the arrays.</summary>
     /// <exception cref="ArgumentException">The values break the rules of the format (see remarks); the message names the field.</exception>
     public CalibrationState(double[] weights, double bias, double plattA, double plattB,
         double[] isotonicScores, double[] isotonicProbabilities, CalibrationMethod method, int samplesUsed)
@@ -38,8 +38,9 @@ public sealed class CalibrationState
             throw new ArgumentException(error);
         }
 
-        (Weights, Bias, PlattA, PlattB) = (weights, bias, plattA, plattB);
-        (IsotonicScores, IsotonicProbabilities, Method, SamplesUsed) = (isotonicScores, isotonicProbabilities, method, samplesUsed);
+        // Copies: a stored state must not change when the caller reuses its arrays.
+        (Weights, Bias, PlattA, PlattB) = ([.. weights], bias, plattA, plattB);
+        (IsotonicScores, IsotonicProbabilities, Method, SamplesUsed) = ([.. isotonicScores], [.. isotonicProbabilities], method, samplesUsed);
     }
 
     /// <summary>The pooling weights, one per stage.</summary>

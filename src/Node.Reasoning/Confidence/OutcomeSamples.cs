@@ -6,7 +6,11 @@ namespace Node.Reasoning.Confidence;
 /// used when the conclusion was made, the 0/1 outcome and a group id (e.g. the finding kind).
 /// A bounded ring: when full, <see cref="Add"/> drops the oldest sample.
 /// </summary>
-/// <remarks>Add is O(1) and allocation-free. Not thread-safe.</remarks>
+/// <remarks>
+/// Add is O(1) and allocation-free. The refit uses the logits and outcomes; the stored pooled score and the group id
+/// are kept for the caller (e.g. to judge the scores actually used, per finding kind, with <see cref="CalibrationMetrics"/>).
+/// Not thread-safe.
+/// </remarks>
 public sealed class OutcomeSamples
 {
     /// <summary>The default capacity, 4,096 samples.</summary>
