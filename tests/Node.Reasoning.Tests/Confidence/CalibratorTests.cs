@@ -61,11 +61,6 @@ public sealed class CalibratorTests
         }
 
         Assert.False(calibrator.Refit(samples));
-        for (var i = 0; i < 100; i++)
-        {
-            samples.Add([i % 5], 0, outcome: true);
-        }
-
         samples.Clear();
         for (var i = 0; i < 100; i++)
         {
