@@ -5,7 +5,7 @@ namespace Node.Benchmarks;
 /// <summary>The S&amp;P 500 bars of the reasoning tests' data file, tests/Node.Reasoning.Tests/Data/sp500-2000.csv, found from the repository root.</summary>
 internal static class Sp500File
 {
-    public const int BarCount = 5_104;
+    public const int BarCount = 5_105;
 
     public static Bar[] Load()
     {
