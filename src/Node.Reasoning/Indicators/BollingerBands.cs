@@ -9,7 +9,8 @@ namespace Node.Reasoning.Indicators;
 /// <remarks>
 /// TA-Lib takes the variance as E[x²] − E[x]² from running sums; this takes it from a sliding Welford
 /// update with a periodic exact recompute (<see cref="RollingMoments"/>), which agrees with the two-pass
-/// variance to rounding and does not cancel catastrophically.
+/// variance to rounding and does not cancel catastrophically. TA-Lib also takes a variance within its
+/// epsilon of 0 (TA_IS_ZERO_OR_NEG) as 0; this takes it as it is.
 /// </remarks>
 internal sealed class BollingerBands(int period, double deviations)
 {

@@ -6,6 +6,11 @@ namespace Node.Reasoning.Indicators;
 /// (previous × (period − 1) + change) / period; RSI = 100 × gain / (gain + loss), 0 when both are 0.
 /// From bar index <c>period</c>.
 /// </summary>
+/// <remarks>
+/// TA-Lib gives 0 when gain + loss is within an epsilon of 0 (TA_IS_ZERO: 1e-8 in 0.4, 1e-14 in 0.6);
+/// this only when it is exactly 0, so the value does not depend on the price scale. They differ only
+/// for a series whose mean moves are below that epsilon.
+/// </remarks>
 internal sealed class RelativeStrengthIndex(int period)
 {
     private double _previousClose;

@@ -13,6 +13,7 @@ public sealed class MarketIndicatorsTests
     [Fact]
     public void Copies_each_bar_and_counts_the_bars()
     {
+        Assert.Equal(5_105, Bars.Length);
         AssertMatches(Bars.Select(b => b.Close).ToArray(), f => f.Close);
         AssertMatches(Bars.Select(b => b.High).ToArray(), f => f.High);
         AssertMatches(Bars.Select(b => b.Low).ToArray(), f => f.Low);
