@@ -6,6 +6,38 @@ namespace Node.Reasoning.Indicators;
 /// </summary>
 public struct MarketFeatures
 {
+    /// <summary>No bar seen: a count of 0 and every value NaN.</summary>
+    internal static readonly MarketFeatures BeforeAnyBar = new()
+    {
+        Close = double.NaN,
+        High = double.NaN,
+        Low = double.NaN,
+        Volume = double.NaN,
+        LogReturn = double.NaN,
+        TrueRange = double.NaN,
+        Atr14 = double.NaN,
+        PrevAtr14 = double.NaN,
+        BbUpper = double.NaN,
+        BbMiddle = double.NaN,
+        BbLower = double.NaN,
+        Bandwidth = double.NaN,
+        BandwidthPercentile126 = double.NaN,
+        BandwidthMin126 = double.NaN,
+        Obv = double.NaN,
+        Mfi14 = double.NaN,
+        Rsi14 = double.NaN,
+        Donchian20High = double.NaN,
+        Donchian20Low = double.NaN,
+        PrevDonchian20High = double.NaN,
+        PrevDonchian20Low = double.NaN,
+        Donchian55High = double.NaN,
+        Donchian55Low = double.NaN,
+        PrevDonchian55High = double.NaN,
+        PrevDonchian55Low = double.NaN,
+        ReturnZ60 = double.NaN,
+        VolumePercentile20 = double.NaN,
+    };
+
     /// <summary>How many bars were seen, this one included.</summary>
     public long Bars { readonly get; internal set; }
 
@@ -42,16 +74,16 @@ public struct MarketFeatures
     /// <summary>Bollinger(20, 2) lower band: SMA20 − 2 population σ.</summary>
     public double BbLower { readonly get; internal set; }
 
-    /// <summary>Bollinger bandwidth: (upper − lower) / middle.</summary>
+    /// <summary>Bollinger bandwidth: (upper − lower) / middle; from bar index 19.</summary>
     public double Bandwidth { readonly get; internal set; }
 
     /// <summary>
     /// Percentile rank of this bandwidth among the last 126 bandwidths (this one included): the fraction of them
-    /// less than or equal to it, in (0, 1]; NaN until 126 bandwidths exist.
+    /// less than or equal to it, in (0, 1]; NaN until 126 bandwidths exist (from bar index 144).
     /// </summary>
     public double BandwidthPercentile126 { readonly get; internal set; }
 
-    /// <summary>The lowest bandwidth of the last 126 (this one included); NaN until 126 bandwidths exist.</summary>
+    /// <summary>The lowest bandwidth of the last 126 (this one included); NaN until 126 bandwidths exist (from bar index 144).</summary>
     public double BandwidthMin126 { readonly get; internal set; }
 
     /// <summary>On-balance volume, starting at the first bar's volume (TA-Lib OBV).</summary>
@@ -89,13 +121,14 @@ public struct MarketFeatures
 
     /// <summary>
     /// z-score of this bar's log return against the 60 log returns before it (sample mean and standard
-    /// deviation, this return excluded); NaN until 60 earlier returns exist.
+    /// deviation, this return excluded); NaN until 60 earlier returns exist (from bar index 61), and NaN when
+    /// those 60 have a standard deviation of 0 (no spread to measure against).
     /// </summary>
     public double ReturnZ60 { readonly get; internal set; }
 
     /// <summary>
     /// Percentile rank of this bar's volume among the 20 bars before it: the fraction of them with a
-    /// lower volume, in [0, 1]; NaN until 20 earlier bars exist.
+    /// lower volume (strictly), in [0, 1]; NaN until 20 earlier bars exist (from bar index 20).
     /// </summary>
     public double VolumePercentile20 { readonly get; internal set; }
 }

@@ -7,7 +7,7 @@ internal static class Sp500
 {
     private static readonly Lazy<Bar[]> Loaded = new(Load);
 
-    /// <summary>All 5,104 bars, oldest first.</summary>
+    /// <summary>All 5,105 bars, oldest first.</summary>
     public static Bar[] Bars => Loaded.Value;
 
     private static Bar[] Load()
