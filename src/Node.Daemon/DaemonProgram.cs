@@ -5,6 +5,7 @@ using Node.Daemon.Api;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Logging;
+using Node.Daemon.Replay;
 using Node.Daemon.Systemd;
 using Node.Federation.Identity;
 using Node.Storage;
@@ -32,6 +33,11 @@ public static class DaemonProgram
         ArgumentNullException.ThrowIfNull(describeLaunch);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+
+        if (args.Count > 0 && args[0] == "replay")
+        {
+            return RunReplay(args, output, error);
+        }
 
         if (!DaemonCommandLine.TryParse(args, out var commandLine, out var usageError))
         {
@@ -143,6 +149,23 @@ public static class DaemonProgram
         }
 
         return ExitCodes.Ok;
+    }
+
+    // Replay writes bytes (a JSON line per bar, fast); a test's writer gets them as text at the end.
+    private static int RunReplay(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var rest = args.Skip(1).ToArray();
+        if (ReferenceEquals(output, Console.Out))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var stdin = Console.OpenStandardInput();
+            return ReplayRunner.Run(rest, stdin, stdout, error);
+        }
+
+        using var captured = new MemoryStream();
+        var code = ReplayRunner.Run(rest, Stream.Null, captured, error);
+        output.Write(System.Text.Encoding.UTF8.GetString(captured.ToArray()));
+        return code;
     }
 
     private static async Task<int> RestoreAsync(string backup, ResolvedSettings settings, TextWriter output, TextWriter error)

@@ -22,6 +22,8 @@ public static class HelpText
             .AppendLine()
             .AppendLine("Usage: sovereign-node [options]                      run the node")
             .AppendLine("       sovereign-node restore --from BACKUP [options]  replace the store with a backup (node stopped)")
+            .AppendLine("       sovereign-node replay --csv FILE [--depth D] [--subject S] [--summary]")
+            .AppendLine("                                                     reason over a CSV of bars offline (see replay --help)")
             .AppendLine()
             .AppendLine("Options:")
             .AppendLine("  --config FILE        JSON configuration file; default /etc/sovereign-node/node.json under systemd")

@@ -3,6 +3,9 @@ namespace Node.Reasoning.Findings;
 /// <summary>What a finding says. Each kind's rule and outcome label are in docs/reasoning.md.</summary>
 public enum FindingKind : byte
 {
+    /// <summary>Kyle: the close's side of its 20-bar mean; the claim a conclusion makes when no pattern fires.</summary>
+    Trend,
+
     /// <summary>Kyle: close above the previous bar's Donchian(20) high, volume-confirmed.</summary>
     BreakoutUp,
 

@@ -1,0 +1,142 @@
+using Node.Reasoning.Confidence;
+using Node.Reasoning.Findings;
+
+namespace Node.Reasoning.Reasoners;
+
+/// <summary>
+/// Aletheia, consistency and calibration. On every observation it looks for findings that contradict each
+/// other (consolidation together with a breakout or an extreme move; two pattern findings of opposite
+/// direction) and gives the validate stage's confidence: the Laplace-smoothed rate at which claims held when
+/// made with (or without) such a conflict. It pools the stage confidences in log-odds and calibrates the
+/// result; its reflection, every <see cref="ReflectionInterval"/> cycles, refits the pooling weights and the
+/// calibrator from the realised outcomes.
+/// </summary>
+/// <remarks>Not thread-safe. No allocation after construction (the refit included).</remarks>
+public sealed class Aletheia
+{
+    /// <summary>Outcomes needed before reflection refits anything.</summary>
+    public const int MinimumOutcomes = 50;
+
+    private const int MinimumForRate = 5;
+    private readonly OutcomeSamples _samples;
+    private readonly double[] _held = new double[2];
+    private readonly double[] _total = new double[2];
+    private long _cycles;
+
+    /// <summary>Makes Aletheia with the default pooling weights.</summary>
+    public Aletheia(int reflectionInterval = 100)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(reflectionInterval, 1);
+        ReflectionInterval = reflectionInterval;
+        Pool = new LogOddsPool(StageConfidences.Count);
+        // Stages that read the same bars start below 1 (ARCHITECTURE.md, "Confidence"); reflection refits them.
+        Pool.SetWeights([0.5, 1.0, 0.5, 0.7, 0.7], 0);
+        _samples = new OutcomeSamples(StageConfidences.Count);
+        Calibrator = new Calibrator(Pool);
+    }
+
+    /// <summary>Cycles between reflections.</summary>
+    public int ReflectionInterval { get; }
+
+    /// <summary>The pooling weights (refitted by reflection).</summary>
+    public LogOddsPool Pool { get; }
+
+    /// <summary>The calibrator (refitted by reflection).</summary>
+    public Calibrator Calibrator { get; }
+
+    /// <summary>Calibration of every confidence whose outcome is known, since start.</summary>
+    public CalibrationMetrics Metrics { get; } = new();
+
+    /// <summary>How many reflections refitted the weights and calibration.</summary>
+    public int Reflections { get; private set; }
+
+    /// <summary>Conflicts found, since start.</summary>
+    public long Conflicts { get; private set; }
+
+    /// <summary>When set, reflection stops refitting (a walk-forward test's out-of-sample period).</summary>
+    public bool Frozen { get; set; }
+
+    /// <summary>The outcomes reflection learns from.</summary>
+    public OutcomeSamples Samples => _samples;
+
+    /// <summary>Adds a <see cref="FindingKind.Conflict"/> finding for each contradiction; returns whether there was one.</summary>
+    public bool CheckConsistency(FindingBuffer findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var count = findings.Count;
+        var conflict = false;
+        for (var i = 0; i < count; i++)
+        {
+            var a = findings.Items[i];
+            for (var j = i + 1; j < count; j++)
+            {
+                var b = findings.Items[j];
+                if (Contradict(a, b))
+                {
+                    findings.Add(new Finding(Reasoner.Aletheia, FindingKind.Conflict, 0, Math.Min(a.Confidence, b.Confidence),
+                        (double)a.Kind, (double)b.Kind));
+                    conflict = true;
+                    Conflicts++;
+                }
+            }
+        }
+
+        return conflict;
+    }
+
+    private static bool Contradict(in Finding a, in Finding b)
+    {
+        if (a.Reasoner != Reasoner.Kyle || b.Reasoner != Reasoner.Kyle)
+        {
+            return false;
+        }
+
+        if (a.Kind == FindingKind.Consolidation || b.Kind == FindingKind.Consolidation)
+        {
+            var other = a.Kind == FindingKind.Consolidation ? b.Kind : a.Kind;
+            return other is FindingKind.BreakoutUp or FindingKind.BreakoutDown or FindingKind.ExtremeMove;
+        }
+
+        return a.Kind != FindingKind.Trend && b.Kind != FindingKind.Trend && a.Direction * b.Direction < 0;
+    }
+
+    /// <summary>
+    /// The validate stage's confidence: (held + 1) / (total + 2) over the outcomes of claims made with the same
+    /// conflict flag; NaN (abstain) until 5 such outcomes.
+    /// </summary>
+    public double ValidateConfidence(bool conflict)
+    {
+        var i = conflict ? 1 : 0;
+        return _total[i] < MinimumForRate ? double.NaN : (_held[i] + 1) / (_total[i] + 2);
+    }
+
+    /// <summary>Pools <paramref name="stages"/> into log-odds (abstained stages left out).</summary>
+    public double Score(in StageConfidences stages) => Pool.Pool(stages);
+
+    /// <summary>The calibrated probability for the pooled log-odds <paramref name="score"/>.</summary>
+    public double Calibrate(double score) => Calibrator.Calibrate(score);
+
+    /// <summary>Learns a realised outcome of a claim made with <paramref name="stages"/> and <paramref name="confidence"/>.</summary>
+    public void Learn(in StageConfidences stages, double score, double confidence, bool conflict, bool held, int group)
+    {
+        var i = conflict ? 1 : 0;
+        _total[i]++;
+        _held[i] += held ? 1 : 0;
+        _samples.AddConfidences(stages, score, held, group);
+        Metrics.Add(confidence, held);
+    }
+
+    /// <summary>Counts one cycle; every <see cref="ReflectionInterval"/> cycles reflects. Returns whether it refitted.</summary>
+    public bool Cycle()
+    {
+        _cycles++;
+        if (_cycles % ReflectionInterval != 0 || Frozen || _samples.Count < MinimumOutcomes)
+        {
+            return false;
+        }
+
+        Calibrator.Refit(_samples);
+        Reflections++;
+        return true;
+    }
+}
