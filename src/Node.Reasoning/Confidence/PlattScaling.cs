@@ -188,6 +188,9 @@ public sealed class PlattScaling
             (a, b) = (A, B);
         }
 
+        // The gradient is a sum over the weight: stop at 1e-5 per outcome, so a few thousand decayed outcomes do not buy
+        // Newton steps that move A and B by less than 1e-7.
+        var tolerance = GradientTolerance * Math.Max(1, total);
         var f = Objective(scores, counts, positives, a, b, hi, lo);
         var iterations = 0;
         while (iterations < MaxIterations)
@@ -214,7 +217,7 @@ public sealed class PlattScaling
                 g2 += d;
             }
 
-            if (Math.Abs(g1) < GradientTolerance && Math.Abs(g2) < GradientTolerance)
+            if (Math.Abs(g1) < tolerance && Math.Abs(g2) < tolerance)
             {
                 break;
             }

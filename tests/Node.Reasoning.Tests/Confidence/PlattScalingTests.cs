@@ -90,8 +90,9 @@ public sealed class PlattScalingTests
         Assert.True(pairs.Fit(scores, outcomes));
         Assert.True(weighted.Fit(points, counts, positives));
 
-        Assert.Equal(pairs.A, weighted.A, 4);
-        Assert.Equal(pairs.B, weighted.B, 4);
+        // Equal up to the stopping rules: the weighted fit stops at a gradient of 1e-5 per outcome, not 1e-5 in all.
+        Assert.Equal(pairs.A, weighted.A, 3);
+        Assert.Equal(pairs.B, weighted.B, 3);
         Assert.False(weighted.Fit([0.5], [1], [2]));  // more positives than outcomes
         Assert.False(weighted.Fit([0.5], [0], [0]));  // no weight
     }
