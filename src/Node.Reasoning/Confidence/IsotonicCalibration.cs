@@ -252,7 +252,7 @@ public sealed class IsotonicCalibration
     }
 
     /// <summary>Pools the newest block (index <paramref name="count"/> − 1) with its predecessors while they are not below it; returns the block count.</summary>
-    private static int Merge(double[] sum, double[] weight, double[] sumZ, int count)
+    internal static int Merge(double[] sum, double[] weight, double[] sumZ, int count)
     {
         // rate(a) ≥ rate(b) as sum_a · w_b ≥ sum_b · w_a: no division, weights are positive.
         while (count > 1 && sum[count - 2] * weight[count - 1] >= sum[count - 1] * weight[count - 2])

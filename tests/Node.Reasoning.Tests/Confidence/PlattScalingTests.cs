@@ -71,4 +71,29 @@ public sealed class PlattScalingTests
         Assert.True(double.IsFinite(platt.A) && double.IsFinite(platt.B));
         Assert.InRange(platt.Calibrate(3), 0.5, 1 - 1e-6);
     }
+
+    [Fact]
+    public void A_weighted_fit_equals_the_fit_on_the_expanded_pairs()
+    {
+        // Scores rounded to 40 distinct values, so they group into weighted points exactly.
+        var (raw, outcomes) = Miscalibrated(seed: 13, count: 3000);
+        var scores = Array.ConvertAll(raw, z => Math.Round(Math.Clamp(z, -5, 4.75) * 4) / 4);
+        var (points, counts, positives) = (new double[40], new double[40], new double[40]);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var b = (int)(scores[i] * 4) + 20;
+            (points[b], counts[b], positives[b]) = (scores[i], counts[b] + 1, positives[b] + (outcomes[i] ? 1 : 0));
+        }
+
+        var pairs = new PlattScaling();
+        var weighted = new PlattScaling();
+        Assert.True(pairs.Fit(scores, outcomes));
+        Assert.True(weighted.Fit(points, counts, positives));
+
+        // Equal up to the stopping rules: the weighted fit stops at a gradient of 1e-5 per outcome, not 1e-5 in all.
+        Assert.Equal(pairs.A, weighted.A, 3);
+        Assert.Equal(pairs.B, weighted.B, 3);
+        Assert.False(weighted.Fit([0.5], [1], [2]));  // more positives than outcomes
+        Assert.False(weighted.Fit([0.5], [0], [0]));  // no weight
+    }
 }
