@@ -274,7 +274,7 @@ public sealed class ReasoningEngine
 
             (held ? _held : _failed)[(int)pending.Claim]++;
             Joey.Memory.Learn(state.Name, pending.Claim, pending.Direction, held);
-            Aletheia.Learn(pending.Stages, pending.Score, pending.Confidence, pending.Conflict, held, (int)pending.Claim);
+            Aletheia.Learn(pending.Stages, pending.Score, pending.Confidence, pending.Conflict, held);
             state.RemovePending(i);
         }
     }

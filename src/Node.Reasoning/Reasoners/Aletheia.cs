@@ -8,17 +8,15 @@ namespace Node.Reasoning.Reasoners;
 /// other (consolidation together with a breakout or an extreme move; two pattern findings of opposite
 /// direction) and gives the validate stage's confidence: the Laplace-smoothed rate at which claims held when
 /// made with (or without) such a conflict. It pools the stage confidences in log-odds and calibrates the
-/// result; its reflection, every <see cref="ReflectionInterval"/> cycles, refits the pooling weights and the
-/// calibrator from the realised outcomes.
+/// result; every realised outcome teaches its online learner (one AdaGrad step on the pooling weights, one
+/// binned count for calibration), and its reflection, every <see cref="ReflectionInterval"/> cycles, refits:
+/// the learnt weights go into the pool and the calibrator is refitted from the bins — O(bins), so reflection
+/// costs microseconds and fits in the observation it lands on.
 /// </summary>
 /// <remarks>Not thread-safe. No allocation after construction (the refit included).</remarks>
 public sealed class Aletheia
 {
-    /// <summary>Outcomes needed before reflection refits anything.</summary>
-    public const int MinimumOutcomes = 50;
-
     private const int MinimumForRate = 5;
-    private readonly OutcomeSamples _samples;
     private readonly double[] _held = new double[2];
     private readonly double[] _total = new double[2];
     private long _cycles;
@@ -31,8 +29,7 @@ public sealed class Aletheia
         Pool = new LogOddsPool(StageConfidences.Count);
         // Stages that read the same bars start below 1 (ARCHITECTURE.md, "Confidence"); reflection refits them.
         Pool.SetWeights([0.5, 1.0, 0.5, 0.7, 0.7], 0);
-        _samples = new OutcomeSamples(StageConfidences.Count);
-        Calibrator = new Calibrator(Pool);
+        Calibrator = new OnlineCalibrator(Pool);
     }
 
     /// <summary>Cycles between reflections.</summary>
@@ -42,7 +39,7 @@ public sealed class Aletheia
     public LogOddsPool Pool { get; }
 
     /// <summary>The calibrator (refitted by reflection).</summary>
-    public Calibrator Calibrator { get; }
+    public OnlineCalibrator Calibrator { get; }
 
     /// <summary>Calibration of every confidence whose outcome is known, since start.</summary>
     public CalibrationMetrics Metrics { get; } = new();
@@ -55,9 +52,6 @@ public sealed class Aletheia
 
     /// <summary>When set, reflection stops refitting (a walk-forward test's out-of-sample period).</summary>
     public bool Frozen { get; set; }
-
-    /// <summary>The outcomes reflection learns from.</summary>
-    public OutcomeSamples Samples => _samples;
 
     /// <summary>Adds a <see cref="FindingKind.Conflict"/> finding for each contradiction; returns whether there was one.</summary>
     public bool CheckConsistency(FindingBuffer findings)
@@ -117,12 +111,12 @@ public sealed class Aletheia
     public double Calibrate(double score) => Calibrator.Calibrate(score);
 
     /// <summary>Learns a realised outcome of a claim made with <paramref name="stages"/> and <paramref name="confidence"/>.</summary>
-    public void Learn(in StageConfidences stages, double score, double confidence, bool conflict, bool held, int group)
+    public void Learn(in StageConfidences stages, double score, double confidence, bool conflict, bool held)
     {
         var i = conflict ? 1 : 0;
         _total[i]++;
         _held[i] += held ? 1 : 0;
-        _samples.AddConfidences(stages, score, held, group);
+        Calibrator.Learn(stages, score, held);
         Metrics.Add(confidence, held);
     }
 
@@ -130,12 +124,11 @@ public sealed class Aletheia
     public bool Cycle()
     {
         _cycles++;
-        if (_cycles % ReflectionInterval != 0 || Frozen || _samples.Count < MinimumOutcomes)
+        if (_cycles % ReflectionInterval != 0 || Frozen || !Calibrator.Refit())
         {
             return false;
         }
 
-        Calibrator.Refit(_samples);
         Reflections++;
         return true;
     }
