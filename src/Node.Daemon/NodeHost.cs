@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
+using Node.Daemon.Reasoning;
 using Node.Daemon.Api.Access;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
@@ -128,6 +129,7 @@ public static class NodeHost
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
+        services.AddReasoning();
 
         services.AddHostedService(sp => new ApiSocketLifecycle(apiSocket, sp.GetRequiredService<HealthServiceImpl>(),
             sp.GetRequiredService<IHostApplicationLifetime>()));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Node.Reasoning.Confidence;
 using Node.Reasoning.Decisions;
 using Node.Reasoning.Findings;
@@ -26,6 +27,9 @@ public sealed class ReasoningEngine
     private readonly Dictionary<string, MarketSubject> _subjects = new(StringComparer.Ordinal);
     private readonly long[] _runs = new long[5];
     private readonly long[] _findings = new long[5];
+    private readonly double[] _confidence = new double[5];
+    private readonly long[] _ticks = new long[5];
+    private readonly long[] _timed = new long[5];
     private readonly long[] _held = new long[32];
     private readonly long[] _failed = new long[32];
     private readonly LogOddsPool _healthPool = new(StageConfidences.Count);
@@ -73,6 +77,17 @@ public sealed class ReasoningEngine
 
     /// <summary>How many findings <paramref name="reasoner"/> made, since start.</summary>
     public long FindingsOf(Reasoner reasoner) => _findings[(int)reasoner];
+
+    /// <summary>The mean confidence of <paramref name="reasoner"/>'s findings, since start; NaN with none.</summary>
+    public double MeanConfidence(Reasoner reasoner) =>
+        _findings[(int)reasoner] > 0 ? _confidence[(int)reasoner] / _findings[(int)reasoner] : double.NaN;
+
+    /// <summary>
+    /// The mean time <paramref name="reasoner"/> takes per run, in <see cref="System.Diagnostics.Stopwatch"/> ticks, sampled
+    /// on one observation in 64 (timing every one would cost more than the shallow pipeline); NaN before a sample.
+    /// </summary>
+    public double MeanTicks(Reasoner reasoner) =>
+        _timed[(int)reasoner] > 0 ? (double)_ticks[(int)reasoner] / _timed[(int)reasoner] : double.NaN;
 
     /// <summary>How many claims of <paramref name="kind"/> held and failed, since start.</summary>
     public (long Held, long Failed) OutcomesOf(FindingKind kind) => (_held[(int)kind], _failed[(int)kind]);
@@ -126,14 +141,18 @@ public sealed class ReasoningEngine
 
         // Analyze.
         var depth = _options.Depth;
+        var timed = (Cycles & 63) == 1;
+        var clock = timed ? Stopwatch.GetTimestamp() : 0;
         _runs[(int)Reasoner.Kyle]++;
         var before = findings.Count;
         state.Kyle.Analyze(f, depth, findings);
         _findings[(int)Reasoner.Kyle] += findings.Count - before;
+        clock = Time(Reasoner.Kyle, timed, clock);
         if (depth >= Depth.Moderate)
         {
             _runs[(int)Reasoner.Id]++;
             var typicality = state.Baseline.Observe(f, depth);
+            clock = Time(Reasoner.Id, timed, clock);
             stages[StageConfidences.Baseline] = typicality;
             if (typicality < _options.NoveltyLevel)
             {
@@ -152,6 +171,7 @@ public sealed class ReasoningEngine
             before = findings.Count;
             stages[StageConfidences.Recall] = Joey.Recall(subject, claim.Kind, claim.Direction, depth, findings);
             _findings[(int)Reasoner.Joey] += findings.Count - before;
+            clock = Time(Reasoner.Joey, timed, clock);
         }
 
         // Validate.
@@ -182,7 +202,26 @@ public sealed class ReasoningEngine
         }
 
         Aletheia.Cycle();
+        Time(Reasoner.Aletheia, timed && depth >= Depth.Moderate, clock);
+        foreach (ref readonly var finding in findings.Items)
+        {
+            _confidence[(int)finding.Reasoner] += finding.Confidence;
+        }
+
         return ObservationProblem.None;
+    }
+
+    private long Time(Reasoner reasoner, bool timed, long since)
+    {
+        if (!timed)
+        {
+            return 0;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        _ticks[(int)reasoner] += now - since;
+        _timed[(int)reasoner]++;
+        return now;
     }
 
     /// <summary>
@@ -199,7 +238,9 @@ public sealed class ReasoningEngine
         conclusion = new Conclusion(sample.Time, false, default, 0, double.NaN, double.NaN, StageConfidences.Abstained, false, null);
         var rejected = Kenny.Rejected;
         _runs[(int)Reasoner.Kenny]++;
+        var clock = Stopwatch.GetTimestamp();
         Kenny.Observe(sample, findings);
+        Time(Reasoner.Kenny, true, clock);
         if (Kenny.Rejected != rejected)
         {
             Rejected++;
@@ -208,6 +249,11 @@ public sealed class ReasoningEngine
 
         Cycles++;
         _findings[(int)Reasoner.Kenny] += findings.Count;
+        foreach (ref readonly var finding in findings.Items)
+        {
+            _confidence[(int)Reasoner.Kenny] += finding.Confidence;
+        }
+
         var best = -1;
         var items = findings.Items;
         for (var i = 0; i < items.Length; i++)

@@ -26,6 +26,9 @@ public sealed class ReasoningOptions
     /// </summary>
     public double DecisionFloor { get; set; } = 0.5;
 
+    /// <summary>Time between samples of the node's own health for Kenny, 1 s to 1 h. Defaults to 10 s.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Kenny's levels and trend settings.</summary>
     public KennyOptions Kenny { get; set; } = new();
 
@@ -58,6 +61,11 @@ public sealed class ReasoningOptions
         if (!(DecisionFloor >= 0 && DecisionFloor < 1))
         {
             return $"Reasoning:DecisionFloor must be at least 0 and below 1; was {DecisionFloor}.";
+        }
+
+        if (HealthInterval < TimeSpan.FromSeconds(1) || HealthInterval > TimeSpan.FromHours(1))
+        {
+            return $"Reasoning:HealthInterval must be between 00:00:01 and 01:00:00; was {HealthInterval}.";
         }
 
         if (Kenny.Validate() is { } kenny)

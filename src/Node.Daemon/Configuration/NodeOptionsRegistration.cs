@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
 using Node.Daemon.Api.Access;
+using Node.Daemon.Reasoning;
 using Node.Federation;
+using Node.Reasoning;
 using Node.Storage;
 
 namespace Node.Daemon.Configuration;
@@ -53,6 +55,11 @@ public static class NodeOptionsRegistration
             .Bind(configuration.GetSection(StoreOptions.SectionName))
             .ValidateOnStart();
 
+        services.AddOptions<ReasoningOptions>()
+            .Bind(configuration.GetSection(ReasoningOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReasoningOptions>, ReasoningOptionsValidator>();
+
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.SectionName))
             .ValidateOnStart();
@@ -66,7 +73,8 @@ public static class NodeOptionsRegistration
             .Add<ApiTcpOptions>(ApiTcpOptions.SectionName)
             .Add<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
-            .Add<FederationOptions>(FederationOptions.SectionName));
+            .Add<FederationOptions>(FederationOptions.SectionName)
+            .Add<ReasoningOptions>(ReasoningOptions.SectionName));
         return services;
     }
 

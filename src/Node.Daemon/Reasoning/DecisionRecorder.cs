@@ -1,0 +1,113 @@
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Node.Federation.Clock;
+using Node.Federation.Identity;
+using Node.Federation.Packets;
+using Node.Protocol.Packets;
+using Node.Storage;
+using Node.Storage.Decisions;
+using Node.Storage.Events;
+
+namespace Node.Daemon.Reasoning;
+
+/// <summary>
+/// Records the decision matrix's decisions off the pipeline's thread: the <c>decisions</c> row and a
+/// <c>decision.made</c> event in one transaction, then the decision packet (kind decision, topic
+/// <c>decisions</c>, key the decision id, content the explanation chain as JSON), signed by this node.
+/// </summary>
+internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets packets, IdentityHost identity, IServiceProvider services,
+    ILogger<DecisionRecorder> logger) : BackgroundService
+{
+    /// <summary>The kind of the event a new decision appends.</summary>
+    public const string DecisionMade = "decision.made";
+
+    /// <summary>Decisions queued for recording at most; past it the pipeline waits.</summary>
+    public const int Capacity = 4096;
+
+    private readonly Channel<PendingDecision> _queue = Channel.CreateBounded<PendingDecision>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private long _recorded;
+
+    /// <summary>Decisions recorded since start.</summary>
+    public long Recorded => Interlocked.Read(ref _recorded);
+
+    /// <summary>Queues a decision; completes once it is queued (not yet durable).</summary>
+    public ValueTask EnqueueAsync(PendingDecision decision, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(decision, cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var decision in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RecordAsync(decision, stoppingToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _recorded);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRecordFailed(logger, decision.Id, decision.Type, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RecordAsync(PendingDecision decision, CancellationToken cancellationToken)
+    {
+        await store.Store.Writer.WriteAsync(context =>
+        {
+            var insert = context.Command("""
+                INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation)
+                VALUES ($id, $type, $status, $confidence, $created, $decided, $by, $reason, $explanation)
+                """);
+            insert.Parameters.AddWithValue("$id", decision.Id);
+            insert.Parameters.AddWithValue("$type", decision.Type);
+            insert.Parameters.AddWithValue("$status", decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending);
+            insert.Parameters.AddWithValue("$confidence", decision.Confidence);
+            insert.Parameters.AddWithValue("$created", decision.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$decided", decision.AutoApproved ? decision.CreatedAt.ToUnixTimeMilliseconds() : DBNull.Value);
+            insert.Parameters.AddWithValue("$by", decision.AutoApproved ? "auto" : DBNull.Value);
+            insert.Parameters.AddWithValue("$reason", decision.Reason);
+            insert.Parameters.AddWithValue("$explanation", decision.Explanation);
+            insert.ExecuteNonQuery();
+            context.AppendEvent(DecisionMade, EventPayload.Of(("id", decision.Id), ("type", decision.Type),
+                ("status", decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending),
+                ("confidence", decision.Confidence), ("subject", decision.Subject)));
+        }, cancellationToken).ConfigureAwait(false);
+
+        var body = new PacketBody
+        {
+            Author = identity.Identity.Id.ToString(),
+            Topic = "decisions",
+            Key = decision.Id,
+            Kind = PacketKind.Decision,
+            MediaType = "application/json",
+            Content = ByteString.CopyFrom(decision.Explanation),
+            Scope = ShareScope.Local,
+            // Resolved at first use: the clock reads its ceiling from the store, open only once the node has started.
+            Hlc = services.GetRequiredService<HybridClock>().Now().Value,
+        };
+        var result = await packets.PutAsync(body, cancellationToken).ConfigureAwait(false);
+        LogRecorded(logger, decision.Id, decision.Type, decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending,
+            decision.Confidence, decision.Subject, result.Outcome);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision {Id} ({Type}) {Status} at confidence {Confidence:F3} on {Subject}; packet {Outcome}.")]
+    private static partial void LogRecorded(ILogger logger, string id, string type, string status, double confidence, string subject, IntakeOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Decision {Id} ({Type}) could not be recorded.")]
+    private static partial void LogRecordFailed(ILogger logger, string id, string type, Exception exception);
+}
+
+/// <summary>A decision the matrix made, waiting to be recorded.</summary>
+internal sealed record PendingDecision(string Id, string Type, bool AutoApproved, double Confidence, DateTimeOffset CreatedAt,
+    string Reason, string Subject, byte[] Explanation);

@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Node.Daemon.Health;
+using Node.Daemon.Replay;
+using Node.Reasoning;
+using Node.Reasoning.Decisions;
+using Node.Reasoning.Findings;
+using Node.Reasoning.Memory;
+using Node.Reasoning.Observations;
+using Node.Reasoning.Pipeline;
+
+namespace Node.Daemon.Reasoning;
+
+/// <summary>
+/// Runs the reasoning pipeline inside the node: one loop owns the <see cref="ReasoningEngine"/> (it is not
+/// thread-safe) and takes work from a bounded queue — bars from the API, the node's own health samples, status
+/// requests. Decisions go through the <see cref="DecisionMatrix"/> and are recorded by the <see cref="DecisionRecorder"/>.
+/// </summary>
+internal sealed partial class ReasoningHost : BackgroundService
+{
+    /// <summary>Work items queued at most; a caller past it waits (backpressure on the API stream).</summary>
+    public const int QueueCapacity = 1024;
+
+    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly ReasoningEngine _engine;
+    private readonly DecisionRecorder _recorder;
+    private readonly HealthSampler _sampler;
+    private readonly CriticalLoops _loops;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReasoningHost> _logger;
+    private readonly TimeSpan _healthInterval;
+    private readonly FindingBuffer _findings = new();
+    private readonly LatencyHistogram _latency = new();
+    private readonly DateTimeOffset?[] _lastRun = new DateTimeOffset?[5];
+    private readonly long[] _runsSeen = new long[5];
+    private long _conclusions;
+    private long _decisions;
+    private long _lastReflectionCycle = -1;
+    private int _reflectionsSeen;
+
+    public ReasoningHost(IOptions<ReasoningOptions> options, IReasoningMemory memory, DecisionRecorder recorder, HealthSampler sampler,
+        CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
+    {
+        _engine = new ReasoningEngine(options.Value, memory);
+        Matrix = new DecisionMatrix(DecisionPolicy.Default, time);
+        _recorder = recorder;
+        _sampler = sampler;
+        _loops = loops;
+        _time = time;
+        _logger = logger;
+        _healthInterval = options.Value.HealthInterval;
+    }
+
+    /// <summary>The decision matrix (thread-safe): thresholds, hourly caps, the guardian stop.</summary>
+    public DecisionMatrix Matrix { get; }
+
+    /// <summary>Reasons over one bar of <paramref name="subject"/>; completes when the pipeline has concluded.</summary>
+    public async ValueTask<BarResult> ObserveBarAsync(string subject, Bar bar, CancellationToken cancellationToken)
+    {
+        var work = new BarWork(subject, bar);
+        await _queue.Writer.WriteAsync(work, cancellationToken).ConfigureAwait(false);
+        return await work.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pipeline's state, read on its own loop.</summary>
+    public async Task<ReasoningStatusSnapshot> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var work = new StatusWork();
+        await _queue.Writer.WriteAsync(work, cancellationToken).ConfigureAwait(false);
+        return await work.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var loop = _loops.Register("reasoning");
+        var sampling = SampleHealthAsync(stoppingToken);
+        try
+        {
+            var reader = _queue.Reader;
+            while (true)
+            {
+                loop.Idle();
+                if (!await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                loop.Beat();
+                while (reader.TryRead(out var work))
+                {
+                    try
+                    {
+                        await RunAsync(work, stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogWorkFailed(_logger, e);
+                        work.Fail(e);
+                    }
+
+                    loop.Beat();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await sampling.ConfigureAwait(false);
+    }
+
+    private async Task SampleHealthAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_healthInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var sample = await _sampler.SampleAsync(stoppingToken).ConfigureAwait(false);
+                await _queue.Writer.WriteAsync(new HealthWork(sample), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask RunAsync(Work work, CancellationToken cancellationToken)
+    {
+        switch (work)
+        {
+            case BarWork bar:
+                bar.Result.TrySetResult(await ObserveAsync(bar.Subject, bar.Bar, cancellationToken).ConfigureAwait(false));
+                break;
+            case HealthWork health:
+                await ObserveHealthAsync(health.Sample, cancellationToken).ConfigureAwait(false);
+                break;
+            case StatusWork status:
+                status.Result.TrySetResult(Snapshot());
+                break;
+        }
+    }
+
+    private async ValueTask<BarResult> ObserveAsync(string subject, Bar bar, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var problem = _engine.ObserveBar(subject, bar, _findings, out var conclusion);
+        _latency.Record(Stopwatch.GetElapsedTime(started).TotalNanoseconds);
+        NoteRuns();
+        _engine.TryGetFeatures(subject, out var features);
+        var findings = _findings.Items.ToArray();
+        if (problem != ObservationProblem.None)
+        {
+            LogRejected(_logger, subject, bar.Time, problem);
+            return new BarResult(problem, conclusion, findings, features, null, null);
+        }
+
+        var (id, verdict) = await DecideAsync(subject, conclusion, findings, cancellationToken).ConfigureAwait(false);
+        return new BarResult(problem, conclusion, findings, features, id, verdict);
+    }
+
+    private async ValueTask ObserveHealthAsync(HealthSample sample, CancellationToken cancellationToken)
+    {
+        var problem = _engine.ObserveHealth(sample, _findings, out var conclusion);
+        NoteRuns();
+        if (problem != ObservationProblem.None)
+        {
+            LogHealthRejected(_logger, problem);
+            return;
+        }
+
+        foreach (var finding in _findings.Items)
+        {
+            if (!_logger.IsEnabled(LogLevel.Warning))
+            {
+                break;
+            }
+
+            LogHealthFinding(_logger, ReasoningNames.Of(finding.Kind), ReasoningNames.Of(finding.Resource), finding.Level, finding.Evidence,
+                finding.Confidence);
+        }
+
+        await DecideAsync(ReasoningEngine.NodeSubject, conclusion, _findings.Items.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<(string?, DecisionVerdict?)> DecideAsync(string subject, Conclusion conclusion, Finding[] findings,
+        CancellationToken cancellationToken)
+    {
+        if (conclusion.HasClaim)
+        {
+            _conclusions++;
+        }
+
+        if (conclusion.DecisionType is not { } type)
+        {
+            return (null, null);
+        }
+
+        var verdict = Matrix.Evaluate(type, conclusion.Confidence);
+        if (verdict.Outcome == DecisionOutcome.Refused)
+        {
+            return (null, verdict);
+        }
+
+        var now = _time.GetUtcNow();
+        var id = NewDecisionId(now);
+        var explanation = Explain(subject, conclusion, findings, verdict);
+        _decisions++;
+        await _recorder.EnqueueAsync(new PendingDecision(id, type, verdict.IsAutoApproved, conclusion.Confidence, now,
+            DecisionReasons.Describe(verdict), subject, explanation), cancellationToken).ConfigureAwait(false);
+        return (id, verdict);
+    }
+
+    // The explanation chain: the claim, each finding, each stage's confidence with its pooling weight, and the verdict.
+    private byte[] Explain(string subject, in Conclusion conclusion, Finding[] findings, DecisionVerdict verdict)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("subject", subject);
+            json.WriteNumber("time", conclusion.Time);
+            json.WriteString("claim", ReasoningNames.Of(conclusion.Claim));
+            json.WriteNumber("direction", conclusion.Direction);
+            ReasoningJson.Number(json, "confidence", conclusion.Confidence);
+            ReasoningJson.Number(json, "score", conclusion.Score);
+            json.WriteStartArray("stages");
+            var pool = _engine.Aletheia.Pool;
+            for (var i = 0; i < StageConfidences.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("stage", StageConfidences.Names[i]);
+                ReasoningJson.Number(json, "confidence", conclusion.Stages[i]);
+                ReasoningJson.Number(json, "weight", pool.GetWeight(i));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            ReasoningJson.Number(json, "bias", pool.Bias);
+            json.WriteString("calibration", CalibrationName(_engine.Aletheia.Calibrator.Method));
+            ReasoningJson.WriteFindings(json, findings);
+            json.WriteStartObject("verdict");
+            json.WriteString("outcome", verdict.IsAutoApproved ? "auto_approved" : "escalated");
+            json.WriteString("reason", DecisionReasons.Describe(verdict));
+            json.WriteNumber("threshold", verdict.Threshold);
+            json.WriteNumber("max_auto_per_hour", verdict.MaxAutoPerHour);
+            json.WriteNumber("approvals_in_last_hour", verdict.ApprovalsInLastHour);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void NoteRuns()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var reasoner in Enum.GetValues<Reasoner>())
+        {
+            var runs = _engine.Runs(reasoner);
+            if (runs != _runsSeen[(int)reasoner])
+            {
+                _runsSeen[(int)reasoner] = runs;
+                _lastRun[(int)reasoner] = now;
+            }
+        }
+
+        if (_engine.Aletheia.Reflections != _reflectionsSeen)
+        {
+            _reflectionsSeen = _engine.Aletheia.Reflections;
+            _lastReflectionCycle = _engine.Cycles;
+        }
+    }
+
+    private ReasoningStatusSnapshot Snapshot()
+    {
+        var toMicroseconds = 1e6 / Stopwatch.Frequency;
+        var reasoners = Enum.GetValues<Reasoner>().Select(r => new ReasonerStatus(r, _engine.Runs(r), _engine.FindingsOf(r),
+            _engine.MeanConfidence(r), _engine.MeanTicks(r) * toMicroseconds, _lastRun[(int)r])).ToArray();
+        var metrics = _engine.Aletheia.Metrics;
+        return new ReasoningStatusSnapshot(
+            _engine.Depth, _engine.Cycles, _engine.Rejected, _engine.Subjects, _conclusions, _engine.Aletheia.Conflicts, _decisions, reasoners,
+            new LatencySummary(_latency.Count, _latency.Mean / 1000, _latency.Quantile(0.5) / 1000, _latency.Quantile(0.99) / 1000, _latency.Max / 1000),
+            new CalibrationSummary(metrics.Count, metrics.Positives, metrics.BrierScore, metrics.BaseRateBrierScore, metrics.ExpectedCalibrationError,
+                CalibrationName(_engine.Aletheia.Calibrator.Method), _engine.Aletheia.Reflections, _lastReflectionCycle < 0 ? null : _lastReflectionCycle),
+            Matrix.IsStopped, Matrix.StoppedBy, Matrix.StoppedAt, [], null);
+    }
+
+    private static string CalibrationName(Node.Reasoning.Confidence.CalibrationMethod method) => method switch
+    {
+        Node.Reasoning.Confidence.CalibrationMethod.Platt => "platt",
+        Node.Reasoning.Confidence.CalibrationMethod.Isotonic => "isotonic",
+        _ => "identity",
+    };
+
+    // Time-ordered and unique: Unix ms (12 hex digits) and 8 random hex digits.
+    private static string NewDecisionId(DateTimeOffset now)
+    {
+        Span<byte> random = stackalloc byte[4];
+        RandomNumberGenerator.Fill(random);
+        return $"{now.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(random)}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reasoning work failed; the loop goes on.")]
+    private static partial void LogWorkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bar of {Subject} at {Time} rejected: {Problem}.")]
+    private static partial void LogRejected(ILogger logger, string subject, long time, ObservationProblem problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health sample rejected: {Problem}.")]
+    private static partial void LogHealthRejected(ILogger logger, ObservationProblem problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kenny: {Kind} on {Resource} (level {Level:F3}, evidence {Evidence:F1}, confidence {Confidence:F2}).")]
+    private static partial void LogHealthFinding(ILogger logger, string kind, string resource, double level, double evidence, double confidence);
+
+    private abstract class Work
+    {
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class BarWork(string subject, Bar bar) : Work
+    {
+        public string Subject { get; } = subject;
+
+        public Bar Bar { get; } = bar;
+
+        public TaskCompletionSource<BarResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception exception) => Result.TrySetException(exception);
+    }
+
+    private sealed class StatusWork : Work
+    {
+        public TaskCompletionSource<ReasoningStatusSnapshot> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception exception) => Result.TrySetException(exception);
+    }
+
+    private sealed class HealthWork(HealthSample sample) : Work
+    {
+        public HealthSample Sample { get; } = sample;
+
+        public override void Fail(Exception exception)
+        {
+        }
+    }
+}

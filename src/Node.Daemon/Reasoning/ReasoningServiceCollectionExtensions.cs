@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Node.Reasoning.Memory;
+
+namespace Node.Daemon.Reasoning;
+
+/// <summary>Registers the reasoning pipeline's host, its decision recorder and health sampler.</summary>
+internal static class ReasoningServiceCollectionExtensions
+{
+    public static IServiceCollection AddReasoning(this IServiceCollection services)
+    {
+        services.AddSingleton<IReasoningMemory>(_ => new InMemoryReasoningMemory());
+        services.AddSingleton<HealthSampler>();
+        services.AddSingleton<DecisionRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
+        services.AddSingleton<ReasoningHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReasoningHost>());
+        return services;
+    }
+}
