@@ -18,7 +18,7 @@ namespace Node.Reasoning;
 /// and the outcome feeds Joey's memory and Aletheia's calibration.
 /// </summary>
 /// <remarks>Not thread-safe: one engine per pipeline thread. No allocation per observation once a subject is known.</remarks>
-public sealed class ReasoningEngine
+public sealed partial class ReasoningEngine
 {
     /// <summary>The subject under which the node's own health is reasoned over.</summary>
     public const string NodeSubject = "node";

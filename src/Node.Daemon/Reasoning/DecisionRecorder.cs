@@ -31,6 +31,10 @@ internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets pac
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private long _recorded;
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the next decision has been recorded (or failed to be); take it before checking <see cref="Recorded"/>.</summary>
+    public Task NextRecorded => Volatile.Read(ref _next).Task;
 
     /// <summary>Decisions recorded since start.</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
@@ -54,6 +58,8 @@ internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets pac
                 {
                     LogRecordFailed(logger, decision.Id, decision.Type, e);
                 }
+
+                Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

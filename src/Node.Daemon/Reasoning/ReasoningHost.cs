@@ -14,6 +14,8 @@ using Node.Reasoning.Findings;
 using Node.Reasoning.Memory;
 using Node.Reasoning.Observations;
 using Node.Reasoning.Pipeline;
+using Node.Federation.Identity;
+using Node.Storage;
 
 namespace Node.Daemon.Reasoning;
 
@@ -30,7 +32,19 @@ internal sealed partial class ReasoningHost : BackgroundService
     private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    private readonly ReasoningEngine _engine;
+    /// <summary>Time between saves of the learnt state (also saved on stop).</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time between scans of newly stored packets for Joey.</summary>
+    public static readonly TimeSpan PacketScanInterval = TimeSpan.FromSeconds(30);
+
+    private const int PacketScanBatch = 2000;
+    private readonly ReasoningOptions _options;
+    private readonly StoreHost _store;
+    private readonly IdentityHost _identity;
+    private ReasoningEngine _engine;
+    private InMemoryReasoningMemory _memory;
+    private long _packetSeq;
     private readonly DecisionRecorder _recorder;
     private readonly HealthSampler _sampler;
     private readonly CriticalLoops _loops;
@@ -46,10 +60,14 @@ internal sealed partial class ReasoningHost : BackgroundService
     private long _lastReflectionCycle = -1;
     private int _reflectionsSeen;
 
-    public ReasoningHost(IOptions<ReasoningOptions> options, IReasoningMemory memory, DecisionRecorder recorder, HealthSampler sampler,
-        CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
+    public ReasoningHost(IOptions<ReasoningOptions> options, StoreHost store, IdentityHost identity, DecisionRecorder recorder,
+        HealthSampler sampler, CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
     {
-        _engine = new ReasoningEngine(options.Value, memory);
+        _options = options.Value;
+        _store = store;
+        _identity = identity;
+        _memory = new InMemoryReasoningMemory();
+        _engine = new ReasoningEngine(_options, _memory);
         Matrix = new DecisionMatrix(DecisionPolicy.Default, time);
         _recorder = recorder;
         _sampler = sampler;
@@ -81,7 +99,9 @@ internal sealed partial class ReasoningHost : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var loop = _loops.Register("reasoning");
+        await RestoreAsync(stoppingToken).ConfigureAwait(false);
         var sampling = SampleHealthAsync(stoppingToken);
+        var chores = ChoresAsync(stoppingToken);
         try
         {
             var reader = _queue.Reader;
@@ -115,6 +135,69 @@ internal sealed partial class ReasoningHost : BackgroundService
         }
 
         await sampling.ConfigureAwait(false);
+        await chores.ConfigureAwait(false);
+        await SaveAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    // Runs before the loop takes work, so nothing reasons on a half-restored engine.
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (ReasoningState.Load(_store) is not { } saved)
+        {
+            LogFresh(_logger);
+            return;
+        }
+
+        if (ReasoningState.TryRestore(saved, _engine, _memory, out var seq, out var error))
+        {
+            _packetSeq = seq;
+            _reflectionsSeen = _engine.Aletheia.Reflections;
+            LogRestored(_logger, _engine.Subjects, _engine.Aletheia.Reflections, _memory.ClaimCount, saved.Length);
+            return;
+        }
+
+        LogStateDamaged(_logger, error ?? "unknown", ReasoningState.DamagedKind);
+        _memory = new InMemoryReasoningMemory();
+        _engine = new ReasoningEngine(_options, _memory);
+        await ReasoningState.SetAsideAsync(_store, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var blob = ReasoningState.Capture(_engine, _memory, _packetSeq);
+            await ReasoningState.SaveAsync(_store, blob, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
+            LogSaved(_logger, blob.Length, _engine.Subjects);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSaveFailed(_logger, e);
+        }
+    }
+
+    // Periodic work that must run on the loop (the engine and memory are not thread-safe): saving, scanning packets.
+    private async Task ChoresAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PacketScanInterval, _time);
+        var sinceSave = TimeSpan.Zero;
+        try
+        {
+            await _queue.Writer.WriteAsync(new ScanWork(), stoppingToken).ConfigureAwait(false);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await _queue.Writer.WriteAsync(new ScanWork(), stoppingToken).ConfigureAwait(false);
+                sinceSave += PacketScanInterval;
+                if (sinceSave >= SaveInterval)
+                {
+                    sinceSave = TimeSpan.Zero;
+                    await _queue.Writer.WriteAsync(new SaveWork(), stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task SampleHealthAsync(CancellationToken stoppingToken)
@@ -145,6 +228,12 @@ internal sealed partial class ReasoningHost : BackgroundService
                 break;
             case StatusWork status:
                 status.Result.TrySetResult(Snapshot());
+                break;
+            case ScanWork:
+                _packetSeq = ReasoningState.ScanPackets(_store, _memory, _identity.Identity.Id.ToString(), _packetSeq, PacketScanBatch);
+                break;
+            case SaveWork:
+                await SaveAsync(cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
@@ -320,6 +409,35 @@ internal sealed partial class ReasoningHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kenny: {Kind} on {Resource} (level {Level:F3}, evidence {Evidence:F1}, confidence {Confidence:F2}).")]
     private static partial void LogHealthFinding(ILogger logger, string kind, string resource, double level, double evidence, double confidence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning starts fresh: no learnt state is stored yet.")]
+    private static partial void LogFresh(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning state restored: {Subjects} subjects, {Reflections} reflections, {Claims} claim records ({Bytes} bytes).")]
+    private static partial void LogRestored(ILogger logger, int subjects, int reflections, int claims, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored reasoning state does not read ({Error}); reasoning starts fresh and the damaged state is kept as memory kind {Kind}.")]
+    private static partial void LogStateDamaged(ILogger logger, string error, string kind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reasoning state saved: {Bytes} bytes, {Subjects} subjects.")]
+    private static partial void LogSaved(ILogger logger, int bytes, int subjects);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The reasoning state could not be saved; it is tried again at the next save.")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception);
+
+    private sealed class ScanWork : Work
+    {
+        public override void Fail(Exception exception)
+        {
+        }
+    }
+
+    private sealed class SaveWork : Work
+    {
+        public override void Fail(Exception exception)
+        {
+        }
+    }
 
     private abstract class Work
     {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Node.Reasoning.Memory;
 
 namespace Node.Daemon.Reasoning;
 
@@ -8,7 +7,6 @@ internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
     {
-        services.AddSingleton<IReasoningMemory>(_ => new InMemoryReasoningMemory());
         services.AddSingleton<HealthSampler>();
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using Node.Reasoning.Findings;
+using Node.Reasoning.Internal;
 
 namespace Node.Reasoning.Memory;
 
@@ -12,6 +15,8 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
     /// <summary>Conclusions remembered per subject for <see cref="Conclusions"/>.</summary>
     public const int RecentConclusions = 10;
 
+    private const int StateVersion = 1;
+    private const int MaxSubjectBytes = 1024;
     private readonly Dictionary<(string, FindingKind, int), ClaimRecord> _claims = [];
     private readonly Dictionary<string, Subject> _subjects = new(StringComparer.Ordinal);
     private readonly double _decay;
@@ -76,6 +81,102 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
         }
     }
 
+    /// <summary>Writes the claim records, recent conclusions and packet tallies in a versioned little-endian format.</summary>
+    public void Save(IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var writer = new StateWriter(destination);
+        writer.Int32(StateVersion);
+        writer.Int32(_claims.Count);
+        foreach (var ((subject, claim, direction), record) in _claims)
+        {
+            writer.String(subject);
+            writer.Int32((int)claim);
+            writer.Int32(direction);
+            writer.Double(record.Held);
+            writer.Double(record.Failed);
+        }
+
+        writer.Int32(_subjects.Count);
+        foreach (var (name, state) in _subjects)
+        {
+            writer.String(name);
+            writer.Int32(state.PacketsUp);
+            writer.Int32(state.PacketsDown);
+            var directions = state.Directions();
+            writer.Int32(directions.Length);
+            foreach (var direction in directions)
+            {
+                writer.Int32(direction);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote into this (empty) memory; false with <paramref name="error"/> naming what does
+    /// not read. At most <paramref name="maxEntries"/> claims and subjects are taken, against a damaged count.
+    /// </summary>
+    public bool TryRestore(ReadOnlySpan<byte> source, [NotNullWhen(false)] out string? error, int maxEntries = 1_000_000)
+    {
+        var reader = new StateReader(source);
+        error = "memory state: the header does not read";
+        if (!reader.Int32(out var version) || version != StateVersion || !reader.Int32(out var claims) || claims < 0 || claims > maxEntries)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < claims; i++)
+        {
+            if (!reader.String(MaxSubjectBytes, out var subject) || !reader.Int32(out var claim) || !Enum.IsDefined((FindingKind)claim)
+                || !reader.Int32(out var direction) || direction is < -1 or > 1
+                || !reader.Double(out var held) || !reader.Double(out var failed) || held < 0 || failed < 0)
+            {
+                error = $"memory state: claim record {i} does not read";
+                return false;
+            }
+
+            _claims[(subject, (FindingKind)claim, direction)] = new ClaimRecord(held, failed);
+        }
+
+        if (!reader.Int32(out var subjects) || subjects < 0 || subjects > maxEntries)
+        {
+            error = "memory state: the subject count does not read";
+            return false;
+        }
+
+        for (var i = 0; i < subjects; i++)
+        {
+            if (!reader.String(MaxSubjectBytes, out var name) || !reader.Int32(out var up) || !reader.Int32(out var down) || up < 0 || down < 0
+                || !reader.Int32(out var count) || count < 0 || count > RecentConclusions)
+            {
+                error = $"memory state: subject {i} does not read";
+                return false;
+            }
+
+            var state = SubjectOf(name);
+            (state.PacketsUp, state.PacketsDown) = (up, down);
+            for (var j = 0; j < count; j++)
+            {
+                if (!reader.Int32(out var direction) || direction is < -1 or > 1)
+                {
+                    error = $"memory state: subject {i}'s conclusion {j} does not read";
+                    return false;
+                }
+
+                state.Push(direction);
+            }
+        }
+
+        if (!reader.AtEnd)
+        {
+            error = "memory state: bytes left over";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
     private Subject SubjectOf(string subject)
     {
         if (!_subjects.TryGetValue(subject, out var state))
@@ -101,6 +202,19 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
             _directions[_next] = (sbyte)Math.Sign(direction);
             _next = (_next + 1) % _directions.Length;
             _count = Math.Min(_count + 1, _directions.Length);
+        }
+
+        /// <summary>The remembered directions, oldest first.</summary>
+        public int[] Directions()
+        {
+            var directions = new int[_count];
+            var start = _count < _directions.Length ? 0 : _next;
+            for (var i = 0; i < _count; i++)
+            {
+                directions[i] = _directions[(start + i) % _directions.Length];
+            }
+
+            return directions;
         }
 
         public Tally Tally(int direction)

@@ -1,5 +1,7 @@
 using Node.Reasoning.Confidence;
+using System.Buffers;
 using Node.Reasoning.Findings;
+using Node.Reasoning.Internal;
 
 namespace Node.Reasoning.Reasoners;
 
@@ -130,6 +132,52 @@ public sealed class Aletheia
         }
 
         Reflections++;
+        return true;
+    }
+
+    internal void Save(StateWriter writer)
+    {
+        writer.Double(_held[0]);
+        writer.Double(_held[1]);
+        writer.Double(_total[0]);
+        writer.Double(_total[1]);
+        writer.Int64(Conflicts);
+        writer.Int32(Reflections);
+        var calibration = new ArrayBufferWriter<byte>();
+        Calibrator.Save().Write(calibration);
+        writer.Bytes(calibration.WrittenSpan);
+    }
+
+    internal bool TryRestore(ref StateReader reader, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        error = "reasoning state: Aletheia's counts do not read";
+        if (!reader.Double(out var held0) || !reader.Double(out var held1) || !reader.Double(out var total0) || !reader.Double(out var total1)
+            || !reader.Int64(out var conflicts) || !reader.Int32(out var reflections)
+            || held0 < 0 || held1 < 0 || total0 < held0 || total1 < held1 || conflicts < 0 || reflections < 0)
+        {
+            return false;
+        }
+
+        if (!reader.Bytes(1 << 20, out var calibration) || !OnlineCalibrationState.TryRead(calibration, out var state, out var stateError))
+        {
+            error = "reasoning state: Aletheia's calibration does not read";
+            return false;
+        }
+
+        try
+        {
+            Calibrator.Restore(state);
+        }
+        catch (ArgumentException e)
+        {
+            error = $"reasoning state: Aletheia's calibration does not fit this pipeline ({e.Message})";
+            return false;
+        }
+
+        (_held[0], _held[1], _total[0], _total[1]) = (held0, held1, total0, total1);
+        Conflicts = conflicts;
+        Reflections = reflections;
+        error = null;
         return true;
     }
 }

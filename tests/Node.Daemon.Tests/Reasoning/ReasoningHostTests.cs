@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Node.Daemon.Reasoning;
+using Node.Daemon.Tests.Support;
+using Node.Reasoning.Observations;
+using Node.Storage;
+using Node.Storage.Decisions;
+using Node.Storage.Packets;
+
+namespace Node.Daemon.Tests.Reasoning;
+
+/// <summary>The reasoning host inside a real in-process node: decisions recorded, learnt state kept across restarts.</summary>
+public sealed class ReasoningHostTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Decisions_are_recorded_with_an_explanation_an_event_and_a_signed_decision_packet()
+    {
+        var services = new Services();
+        await using var node = await ApiNode.StartAsync(customize: services.Capture);
+        var host = services.Get<ReasoningHost>();
+        var decided = new List<BarResult>();
+        foreach (var bar in Walk(1500, seed: 5))
+        {
+            var result = await host.ObserveBarAsync("walk", bar, Token);
+            if (result.DecisionId is not null)
+            {
+                decided.Add(result);
+            }
+        }
+
+        Assert.NotEmpty(decided);
+        var store = services.Get<StoreHost>();
+        var recorder = services.Get<DecisionRecorder>();
+        while (true)
+        {
+            var next = recorder.NextRecorded;
+            if (recorder.Recorded == decided.Count)
+            {
+                break;
+            }
+
+            await next.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        }
+
+        using var reader = store.Store.OpenReader();
+        foreach (var result in decided.Take(20))
+        {
+            var row = DecisionLedger.Find(reader, result.DecisionId!);
+            Assert.NotNull(row);
+            Assert.Equal(result.Verdict!.Value.IsAutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending, row.Status);
+            using var explanation = JsonDocument.Parse(row.Explanation);
+            Assert.Equal("walk", explanation.RootElement.GetProperty("subject").GetString());
+            Assert.Equal(5, explanation.RootElement.GetProperty("stages").GetArrayLength());
+            Assert.True(explanation.RootElement.GetProperty("findings").GetArrayLength() > 0);
+            Assert.Single(PacketQueries.BySlot(reader, "decisions", result.DecisionId!));
+        }
+    }
+
+    [Fact]
+    public async Task What_the_pipeline_learnt_is_there_again_after_a_restart()
+    {
+        var services = new Services();
+        var node = await ApiNode.StartAsync(customize: services.Capture);
+        try
+        {
+            foreach (var bar in Walk(1500, seed: 9))
+            {
+                await services.Get<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
+            }
+
+            var before = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            Assert.True(before.Calibration.Reflections > 0);
+
+            node = await node.RestartAsync();
+            var after = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            Assert.Equal(before.Calibration.Reflections, after.Calibration.Reflections);
+            Assert.Equal(1, after.Subjects);
+            Assert.Equal(0, after.Cycles);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_state_is_set_aside_and_reasoning_starts_fresh()
+    {
+        var services = new Services();
+        var node = await ApiNode.StartAsync(customize: services.Capture);
+        try
+        {
+            foreach (var bar in Walk(300, seed: 2))
+            {
+                await services.Get<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
+            }
+
+            node = await node.RestartAsync(directory =>
+            {
+                using var db = new SqliteConnection($"Data Source={Path.Combine(directory, ".node", "node.db")};Pooling=false");
+                db.Open();
+                using var damage = db.CreateCommand();
+                damage.CommandText = $"UPDATE memory SET content = x'00112233' WHERE kind = '{ReasoningState.Kind}'";
+                Assert.Equal(1, damage.ExecuteNonQuery());
+                return Task.CompletedTask;
+            });
+
+            var status = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            Assert.Equal(0, status.Subjects);
+            using var reader = services.Get<StoreHost>().Store.OpenReader();
+            using var kept = reader.CreateCommand();
+            kept.CommandText = $"SELECT count(*) FROM memory WHERE kind = '{ReasoningState.DamagedKind}'";
+            Assert.Equal(1L, kept.ExecuteScalar());
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    private static IEnumerable<Bar> Walk(int count, int seed)
+    {
+        var random = new Random(seed);
+        var close = 100.0;
+        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        for (var i = 0; i < count; i++)
+        {
+            var open = close;
+            close *= 1 + (0.02 * ((random.NextDouble() * 2) - 1));
+            var high = Math.Max(open, close) * (1 + (0.005 * random.NextDouble()));
+            var low = Math.Min(open, close) * (1 - (0.005 * random.NextDouble()));
+            yield return new Bar(start + (i * 86_400L), open, high, low, close, 1000 + random.Next(1000));
+        }
+    }
+
+    /// <summary>Captures the running node's service provider (the latest one after a restart).</summary>
+    private sealed class Services
+    {
+        private IServiceProvider? _provider;
+
+        public T Get<T>() where T : notnull => (_provider ?? throw new InvalidOperationException("No node started.")).GetRequiredService<T>();
+
+        public void Capture(IHostApplicationBuilder builder) =>
+            builder.Services.AddHostedService(sp => new Probe(sp, this));
+
+        private sealed class Probe(IServiceProvider provider, Services owner) : IHostedService
+        {
+            public Task StartAsync(CancellationToken cancellationToken)
+            {
+                owner._provider = provider;
+                return Task.CompletedTask;
+            }
+
+            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+    }
+}
