@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using Node.Reasoning;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Indicators;
@@ -121,9 +123,50 @@ internal static class PipelineBreakdown
             var aletheia = Warm(depth, bars).Aletheia;
             return Time(Math.Max(1, n / 100), i => aletheia.Calibrator.Refit() ? 1 : 0);
         });
+        // MarketIndicators' two percentile ranks count over 20 and 126 values per bar (PercentileRank, a scalar loop):
+        // that count alone, and the same count with vectors, for the next step on Update.
+        var window126 = features.AsSpan(0, 126).ToArray().Select(f => f.Bandwidth).ToArray();
+        var window20 = features.AsSpan(0, 20).ToArray().Select(f => f.Volume).ToArray();
+        Row("percentile counts, scalar (20 + 126 values)", _ => Time(n, i =>
+            ScalarCount(window20, features[i % features.Length].Volume) + ScalarCount(window126, features[i % features.Length].Bandwidth)));
+        Row("percentile counts, Vector256 (20 + 126 values)", _ => Time(n, i =>
+            VectorCount(window20, features[i % features.Length].Volume) + VectorCount(window126, features[i % features.Length].Bandwidth)));
         Row("whole engine, reflection every 100", depth => Engine(depth, bars, n, 100));
         Row("whole engine, reflection every 100,000", depth => Engine(depth, bars, n, 100_000));
         return 0;
+    }
+
+    private static int ScalarCount(double[] values, double value)
+    {
+        var below = 0;
+        foreach (var held in values)
+        {
+            below += held <= value ? 1 : 0;
+        }
+
+        return below;
+    }
+
+    private static int VectorCount(double[] values, double value)
+    {
+        var span = values.AsSpan();
+        var below = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var v = Vector256.Create(value);
+            for (; i <= span.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                below += BitOperations.PopCount(Vector256.LessThanOrEqual(Vector256.Create(span.Slice(i, Vector256<double>.Count)), v).ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i < span.Length; i++)
+        {
+            below += span[i] <= value ? 1 : 0;
+        }
+
+        return below;
     }
 
     private static double Engine(Depth depth, Bar[] bars, int n, int reflectionInterval)
