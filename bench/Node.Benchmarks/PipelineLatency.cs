@@ -42,7 +42,40 @@ internal static class PipelineLatency
             Measure(depth, bars, observations, warmUp, overhead);
         }
 
+        NoiseFloor(observations, overhead);
         return 0;
+    }
+
+    // The same timing around fixed work of about the same length (a chain of dependent multiplies, no memory):
+    // its tail is the machine's (interrupts, the hypervisor, other tenants), not the pipeline's.
+    private static void NoiseFloor(int observations, long overhead)
+    {
+        var samples = new long[observations];
+        var x = 1UL;
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < samples.Length; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                for (var k = 0; k < 2_000; k++)
+                {
+                    x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+                }
+
+                samples[i] = Math.Max(0, Stopwatch.GetTimestamp() - start - overhead);
+            }
+        }
+
+        GC.KeepAlive(x);
+        var sum = 0.0;
+        foreach (var sample in samples)
+        {
+            sum += sample;
+        }
+
+        Array.Sort(samples);
+        Console.WriteLine($"| fixed work (noise floor) | {Ns(sum / samples.Length)} | {Ns(Percentile(samples, 0.50))} | {Ns(Percentile(samples, 0.99))} | " +
+            $"{Ns(Percentile(samples, 0.999))} | {Ns(samples[^1])} | — | — |");
     }
 
     private static void Measure(Depth depth, Node.Reasoning.Observations.Bar[] bars, int observations, int warmUp, long overhead)
