@@ -7,6 +7,7 @@ using Node.Reasoning.Findings;
 using Node.Reasoning.Indicators;
 using Node.Reasoning.Memory;
 using Node.Reasoning.Observations;
+using Node.Reasoning.Reasoners;
 
 namespace Node.Benchmarks;
 
@@ -56,7 +57,7 @@ internal static class PipelineBreakdown
         var buffer = new FindingBuffer();
         Row("Kyle.Analyze", depth =>
         {
-            var kyle = new Node.Reasoning.Reasoners.Kyle();
+            var kyle = new Kyle();
             return Time(n, i =>
             {
                 buffer.Clear();
@@ -66,7 +67,7 @@ internal static class PipelineBreakdown
         });
         Row("Baseline.Observe (ID)", depth =>
         {
-            var baseline = new Node.Reasoning.Reasoners.Baseline();
+            var baseline = new Baseline();
             return depth == Depth.Shallow ? double.NaN : Time(n, i => baseline.Observe(features[i % features.Length], depth));
         });
 

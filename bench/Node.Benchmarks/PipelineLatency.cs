@@ -4,6 +4,7 @@ using System.Runtime;
 using Node.Reasoning;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Memory;
+using Node.Reasoning.Observations;
 
 namespace Node.Benchmarks;
 
@@ -78,7 +79,7 @@ internal static class PipelineLatency
             $"{Ns(Percentile(samples, 0.999))} | {Ns(samples[^1])} | — | — |");
     }
 
-    private static void Measure(Depth depth, Node.Reasoning.Observations.Bar[] bars, int observations, int warmUp, long overhead)
+    private static void Measure(Depth depth, Bar[] bars, int observations, int warmUp, long overhead)
     {
         var cycle = new SpBarCycle(bars);
         var engine = new ReasoningEngine(new ReasoningOptions { Depth = depth }, new InMemoryReasoningMemory());
