@@ -3,9 +3,19 @@ using Node.Benchmarks;
 
 // dotnet run -c Release --project bench/Node.Benchmarks -- --filter '*'   (see docs/performance.md)
 // dotnet run -c Release --project bench/Node.Benchmarks -- --load          (the local API under load)
-if (args is ["--load", ..])
+// dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-latency [--observations N] [--depth D]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-breakdown [--observations N]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
+switch (args)
 {
-    return await ApiLoadBench.RunAsync(args);
+    case ["--load", ..]:
+        return await ApiLoadBench.RunAsync(args);
+    case ["--pipeline-latency", ..]:
+        return PipelineLatency.Run(args);
+    case ["--pipeline-breakdown", ..]:
+        return PipelineBreakdown.Run(args);
+    case ["--replay-throughput", ..]:
+        return ReplayThroughput.Run(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
