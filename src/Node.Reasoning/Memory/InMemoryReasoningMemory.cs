@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Internal;
 
@@ -20,6 +21,7 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
     private readonly Dictionary<(string, FindingKind, int), ClaimRecord> _claims = [];
     private readonly Dictionary<string, Subject> _subjects = new(StringComparer.Ordinal);
     private readonly double _decay;
+    private (string? Subject, Subject? State) _last;
 
     /// <summary>Makes an empty memory whose claim records forget with <paramref name="halfLife"/> outcomes.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="halfLife"/> is below 1.</exception>
@@ -39,18 +41,18 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
     /// <inheritdoc/>
     public void Learn(string subject, FindingKind claim, int direction, bool held)
     {
-        var record = _claims.GetValueOrDefault((subject, claim, direction));
-        _claims[(subject, claim, direction)] = new ClaimRecord((record.Held * _decay) + (held ? 1 : 0), (record.Failed * _decay) + (held ? 0 : 1));
+        ref var record = ref CollectionsMarshal.GetValueRefOrAddDefault(_claims, (subject, claim, direction), out _);
+        record = new ClaimRecord((record.Held * _decay) + (held ? 1 : 0), (record.Failed * _decay) + (held ? 0 : 1));
     }
 
     /// <inheritdoc/>
     public Tally Conclusions(string subject, int direction) =>
-        _subjects.TryGetValue(subject, out var state) ? state.Tally(direction) : default;
+        Find(subject) is { } state ? state.Tally(direction) : default;
 
     /// <inheritdoc/>
     public Tally Packets(string subject, int direction)
     {
-        if (!_subjects.TryGetValue(subject, out var state))
+        if (Find(subject) is not { } state)
         {
             return default;
         }
@@ -179,11 +181,30 @@ public sealed class InMemoryReasoningMemory : IReasoningMemory
 
     private Subject SubjectOf(string subject)
     {
-        if (!_subjects.TryGetValue(subject, out var state))
+        if (Find(subject) is { } found)
         {
-            _subjects[subject] = state = new Subject();
+            return found;
         }
 
+        var state = _subjects[subject] = new Subject();
+        _last = (subject, state);
+        return state;
+    }
+
+    // The pipeline asks about one subject several times per observation: the last one is kept at hand.
+    private Subject? Find(string subject)
+    {
+        if (_last.Subject is { } last && (ReferenceEquals(last, subject) || string.Equals(last, subject, StringComparison.Ordinal)))
+        {
+            return _last.State;
+        }
+
+        if (!_subjects.TryGetValue(subject, out var state))
+        {
+            return null;
+        }
+
+        _last = (subject, state);
         return state;
     }
 
