@@ -3,7 +3,7 @@ using Node.Reasoning.Memory;
 
 namespace Node.Daemon.Reasoning;
 
-/// <summary>Registers the reasoning pipeline's host, its decision recorder and health sampler.</summary>
+/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, conclusion memory and its compaction, and the self-audit.</summary>
 internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
@@ -14,6 +14,10 @@ internal static class ReasoningServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<ReasoningHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ReasoningHost>());
+        services.AddSingleton<ConclusionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConclusionLog>());
+        services.AddHostedService<MemoryCompactionWorker>();
+        services.AddSingleton<SelfAuditRunner>();
         return services;
     }
 }
