@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Node.Daemon.Api;
 using Node.Daemon.Health;
 using Node.Daemon.Systemd;
 using Node.Federation.Clock;
@@ -24,7 +23,7 @@ namespace Node.Daemon.Reasoning;
 /// <see cref="SelfAudit.Run"/> on it. Read-only, except that reading the hybrid logical clock issues a timestamp.
 /// </summary>
 internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, CriticalLoops loops, IdentityHostSettings identity,
-    PeerRegistry peers, NodeClock clock, SystemdEnvironment systemd, IOptions<ReasoningOptions> reasoning, IOptions<MemoryOptions> memory,
+    PeerRegistry peers, SystemdEnvironment systemd, IOptions<ReasoningOptions> reasoning, IOptions<MemoryOptions> memory,
     IServiceProvider services, TimeProvider time)
 {
     /// <summary>The window of the audited lists (decisions, verdicts, guardian stops, active peers): the last 24 hours.</summary>
@@ -80,7 +79,10 @@ internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, Criti
         return new AuditSnapshot
         {
             Now = now,
-            StartedAt = now - time.GetElapsedTime(clock.Started),
+            // This run's node.started event: NodeClock is made on first use, not at start.
+            StartedAt = EventLog.LastOfKind(reader, EventKinds.NodeStarted) is { } started
+                ? DateTimeOffset.FromUnixTimeMilliseconds(started.Time)
+                : now,
             Decisions = Decisions(reader, since),
             DecisionTypes = [.. host.Matrix.Policy.Rules.Select(r => new AuditDecisionType(r.Type, r.Threshold, r.MaxAutoPerHour))],
             GuardianStops = stops,
