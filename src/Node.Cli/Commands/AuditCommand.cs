@@ -29,8 +29,11 @@ internal static class AuditCommand
         var client = new ReasoningService.ReasoningServiceClient(call.Channel);
         var report = await client.AuditAsync(new AuditRequest(), call.Request()).ConfigureAwait(false);
         await (call.Json ? call.WriteJsonAsync(writer => Write(writer, report)) : call.WriteAsync(Render(report))).ConfigureAwait(false);
-        return report.Checks.Any(c => c.Status == Fail) ? NodeCtl.Error : NodeCtl.Ok;
+        return ExitCode(report);
     }
+
+    /// <summary><see cref="NodeCtl.Ok"/> when no check failed (not-applicable ones do not count), else <see cref="NodeCtl.Error"/>.</summary>
+    internal static int ExitCode(AuditReport report) => report.Checks.Any(c => c.Status == Fail) ? NodeCtl.Error : NodeCtl.Ok;
 
     /// <summary>The report as a table of checks, a line per category, the overall figures and the recommendations.</summary>
     internal static string Render(AuditReport report)
