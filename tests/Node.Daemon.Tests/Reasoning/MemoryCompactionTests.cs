@@ -147,6 +147,19 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
             validator.Validate(null, new MemoryOptions { Retention = TimeSpan.FromHours(1) }).FailureMessage);
     }
 
+    [Fact]
+    public async Task A_retention_under_a_day_stops_the_daemon_at_start_naming_the_key()
+    {
+        var error = new StringWriter();
+
+        var code = await InProcessDaemon.RunAsync(_dir.Path, new Dictionary<string, string?>(), ["--set", "Reasoning:Memory:Retention=00:30:00"],
+            error: error, stoppingToken: Token);
+
+        Assert.Equal(ExitCodes.ConfigError, code);
+        Assert.Contains("Reasoning:Memory:Retention must be between 1.00:00:00 and 3650.00:00:00; was 00:30:00.", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not a known setting", error.ToString(), StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
