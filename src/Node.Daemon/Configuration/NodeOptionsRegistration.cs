@@ -59,6 +59,10 @@ public static class NodeOptionsRegistration
             .Bind(configuration.GetSection(ReasoningOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReasoningOptions>, ReasoningOptionsValidator>();
+        services.AddOptions<MemoryOptions>()
+            .Bind(configuration.GetSection(MemoryOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
 
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.SectionName))
@@ -74,7 +78,8 @@ public static class NodeOptionsRegistration
             .Add<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName)
-            .Add<ReasoningOptions>(ReasoningOptions.SectionName));
+            .Add<ReasoningOptions>(ReasoningOptions.SectionName)
+            .Add<MemoryOptions>(MemoryOptions.SectionName));
         return services;
     }
 

@@ -46,6 +46,7 @@ internal sealed partial class ReasoningHost : BackgroundService
     private InMemoryReasoningMemory _memory;
     private long _packetSeq;
     private readonly DecisionRecorder _recorder;
+    private readonly ConclusionLog _conclusionLog;
     private readonly HealthSampler _sampler;
     private readonly CriticalLoops _loops;
     private readonly TimeProvider _time;
@@ -61,7 +62,7 @@ internal sealed partial class ReasoningHost : BackgroundService
     private int _reflectionsSeen;
 
     public ReasoningHost(IOptions<ReasoningOptions> options, StoreHost store, IdentityHost identity, DecisionRecorder recorder,
-        HealthSampler sampler, CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
+        ConclusionLog conclusionLog, HealthSampler sampler, CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
     {
         _options = options.Value;
         _store = store;
@@ -70,6 +71,7 @@ internal sealed partial class ReasoningHost : BackgroundService
         _engine = new ReasoningEngine(_options, _memory);
         Matrix = new DecisionMatrix(DecisionPolicy.Default, time);
         _recorder = recorder;
+        _conclusionLog = conclusionLog;
         _sampler = sampler;
         _loops = loops;
         _time = time;
@@ -286,6 +288,7 @@ internal sealed partial class ReasoningHost : BackgroundService
         if (conclusion.HasClaim)
         {
             _conclusions++;
+            _conclusionLog.Enqueue(subject, conclusion, _time.GetUtcNow());
         }
 
         if (conclusion.DecisionType is not { } type)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Node.Daemon.Reasoning;
 
-/// <summary>Registers the reasoning pipeline's host, its decision recorder and health sampler.</summary>
+/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, conclusion memory and its compaction, and the self-audit.</summary>
 internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
@@ -12,6 +12,10 @@ internal static class ReasoningServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<ReasoningHost>();
         services.AddHostedService(sp => sp.GetRequiredService<ReasoningHost>());
+        services.AddSingleton<ConclusionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConclusionLog>());
+        services.AddHostedService<MemoryCompactionWorker>();
+        services.AddSingleton<SelfAuditRunner>();
         return services;
     }
 }

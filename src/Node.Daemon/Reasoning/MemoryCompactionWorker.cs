@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Node.Federation.Clock;
+using Node.Federation.Identity;
+using Node.Federation.Packets;
+using Node.Protocol.Packets;
+using Node.Storage;
+using Node.Storage.Events;
+
+namespace Node.Daemon.Reasoning;
+
+/// <summary>
+/// Summarises and compacts the reasoning memory every <see cref="MemoryOptions.CompactionInterval"/>: for each
+/// subject and each UTC day before today with conclusion rows not yet summarised, one summary packet (kind summary,
+/// topic <c>memory/&lt;subject&gt;</c>, key <c>yyyy-MM-dd</c>); then, in one write, the conclusion rows older than
+/// <see cref="MemoryOptions.Retention"/> are deleted and a <c>memory.compacted</c> event is appended.
+/// </summary>
+/// <remarks>
+/// Idempotent: a day whose summary slot already holds our summary is not summarised again. Summaries are written
+/// before anything is deleted, and nothing is deleted in a run where a summary could not be stored.
+/// </remarks>
+internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPackets packets, IdentityHost identity, IServiceProvider services,
+    IOptions<MemoryOptions> options, TimeProvider time, ILogger<MemoryCompactionWorker> logger) : BackgroundService
+{
+    /// <summary>The topic prefix of memory summaries; the subject follows it.</summary>
+    public const string TopicPrefix = "memory/";
+
+    private const long DayMs = 86_400_000;
+
+    // Made with the worker, not in ExecuteAsync: a fake clock advanced right after StartAsync must not race it.
+    private readonly PeriodicTimer _timer = new(options.Value.CompactionInterval, time);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRunFailed(logger, e); // one bad run must not stop the schedule
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One compaction run: summaries of past days, then retention, then the event.</summary>
+    /// <returns>What it did.</returns>
+    public async Task<CompactionResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var today = now.ToUnixTimeMilliseconds() / DayMs * DayMs;
+        var cutoffAt = now - options.Value.Retention;
+        var cutoff = cutoffAt.ToUnixTimeMilliseconds();
+        var days = PendingDays(today);
+
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        var failed = 0;
+        foreach (var day in days)
+        {
+            var result = await packets.PutAsync(Summary(day), cancellationToken).ConfigureAwait(false);
+            if (result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Duplicate)
+            {
+                subjects.Add(day.Subject);
+            }
+            else
+            {
+                failed++;
+                LogSummaryRefused(logger, day.Subject, DayKey(day.Day), result.Outcome);
+            }
+        }
+
+        var summarised = days.Count - failed;
+        if (failed > 0)
+        {
+            // Deleting now could remove rows whose day has no summary: keep them for the next run.
+            LogRun(logger, summarised, subjects.Count, 0, cutoffAt);
+            return new CompactionResult(subjects.Count, summarised, 0, failed);
+        }
+
+        var removed = await store.Store.Writer.WriteAsync(context =>
+        {
+            var delete = context.Command("DELETE FROM memory WHERE kind = $kind AND time < $before");
+            delete.Parameters.AddWithValue("$kind", ConclusionLog.Kind);
+            delete.Parameters.AddWithValue("$before", cutoff);
+            long rows = delete.ExecuteNonQuery();
+            context.AppendEvent(EventKinds.MemoryCompacted, EventPayload.Of(("subjects", subjects.Count), ("days", summarised),
+                ("removed", rows), ("before", cutoff)));
+            return rows;
+        }, cancellationToken).ConfigureAwait(false);
+
+        LogRun(logger, summarised, subjects.Count, removed, cutoffAt);
+        return new CompactionResult(subjects.Count, summarised, removed, 0);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
+    }
+
+    // Every (subject, day) before today with conclusion rows and no summary of ours yet, with its tallies.
+    private List<DaySummary> PendingDays(long today)
+    {
+        using var reader = store.Store.OpenReader();
+        using var groups = reader.CreateCommand();
+        groups.CommandText = """
+            SELECT subject, time / 86400000 AS day, json_extract(content, '$.claim') AS claim,
+                   json_extract(content, '$.direction') AS direction, COUNT(*),
+                   TOTAL(json_extract(content, '$.confidence')), COUNT(json_extract(content, '$.confidence')), MIN(time), MAX(time)
+            FROM memory WHERE kind = $kind AND time >= 0 AND time < $today
+            GROUP BY subject, day, claim, direction
+            ORDER BY subject, day, claim, direction
+            """;
+        groups.Parameters.AddWithValue("$kind", ConclusionLog.Kind);
+        groups.Parameters.AddWithValue("$today", today);
+        var days = new List<DaySummary>();
+        using (var rows = groups.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                var subject = rows.GetString(0);
+                var day = rows.GetInt64(1) * DayMs;
+                if (days.Count == 0 || days[^1].Subject != subject || days[^1].Day != day)
+                {
+                    days.Add(new DaySummary(subject, day));
+                }
+
+                days[^1].Add(rows.IsDBNull(2) ? "" : rows.GetString(2), rows.IsDBNull(3) ? 0 : rows.GetInt32(3), rows.GetInt64(4),
+                    rows.GetDouble(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8));
+            }
+        }
+
+        using var summarised = reader.CreateCommand();
+        summarised.CommandText = "SELECT 1 FROM packets WHERE topic = $topic AND key = $key AND kind = 'summary' AND author = $author LIMIT 1";
+        var topic = summarised.Parameters.Add("$topic", SqliteType.Text);
+        var key = summarised.Parameters.Add("$key", SqliteType.Text);
+        summarised.Parameters.AddWithValue("$author", identity.Identity.Id.ToString());
+        return days.Where(d =>
+        {
+            topic.Value = TopicPrefix + d.Subject;
+            key.Value = DayKey(d.Day);
+            return summarised.ExecuteScalar() is null;
+        }).ToList();
+    }
+
+    private PacketBody Summary(DaySummary day)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("subject", day.Subject);
+            json.WriteString("day", DayKey(day.Day));
+            json.WriteNumber("conclusions", day.Count);
+            if (day.Confidences > 0)
+            {
+                json.WriteNumber("mean_confidence", day.ConfidenceSum / day.Confidences);
+            }
+            else
+            {
+                json.WriteNull("mean_confidence");
+            }
+
+            json.WriteNumber("first", day.First);
+            json.WriteNumber("last", day.Last);
+            json.WriteStartArray("claims");
+            foreach (var (claim, direction, count) in day.Claims)
+            {
+                json.WriteStartObject();
+                json.WriteString("claim", claim);
+                json.WriteNumber("direction", direction);
+                json.WriteNumber("count", count);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return new PacketBody
+        {
+            Author = identity.Identity.Id.ToString(),
+            Topic = TopicPrefix + day.Subject,
+            Key = DayKey(day.Day),
+            Kind = PacketKind.Summary,
+            MediaType = "application/json",
+            Content = ByteString.CopyFrom(buffer.WrittenSpan),
+            Scope = ShareScope.Local,
+            // Resolved at first use: the clock reads its ceiling from the store, open only once the node has started.
+            Hlc = services.GetRequiredService<HybridClock>().Now().Value,
+        };
+    }
+
+    private static string DayKey(long dayStartMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(dayStartMs).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Memory compaction: {Days} subject-days summarised over {Subjects} subjects; {Removed} conclusion rows before {Cutoff:O} removed.")]
+    private static partial void LogRun(ILogger logger, int days, int subjects, long removed, DateTimeOffset cutoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Memory summary of {Subject} for {Day} was not stored ({Outcome}); nothing is deleted this run.")]
+    private static partial void LogSummaryRefused(ILogger logger, string subject, string day, IntakeOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Memory compaction failed; retrying next interval.")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception);
+
+    private sealed class DaySummary(string subject, long day)
+    {
+        public string Subject { get; } = subject;
+
+        public long Day { get; } = day;
+
+        public long Count { get; private set; }
+
+        public double ConfidenceSum { get; private set; }
+
+        public long Confidences { get; private set; }
+
+        public long First { get; private set; } = long.MaxValue;
+
+        public long Last { get; private set; } = long.MinValue;
+
+        public List<(string Claim, int Direction, long Count)> Claims { get; } = [];
+
+        public void Add(string claim, int direction, long count, double confidenceSum, long confidences, long first, long last)
+        {
+            Claims.Add((claim, direction, count));
+            Count += count;
+            ConfidenceSum += confidenceSum;
+            Confidences += confidences;
+            First = Math.Min(First, first);
+            Last = Math.Max(Last, last);
+        }
+    }
+}
+
+/// <summary>What one memory compaction run did.</summary>
+/// <param name="Subjects">Subjects that got at least one summary.</param>
+/// <param name="DaysSummarised">Subject-days summarised (one packet each).</param>
+/// <param name="RowsRemoved">Conclusion rows deleted past retention.</param>
+/// <param name="SummariesFailed">Summaries that could not be stored (then nothing was deleted).</param>
+internal sealed record CompactionResult(int Subjects, int DaysSummarised, long RowsRemoved, int SummariesFailed);
