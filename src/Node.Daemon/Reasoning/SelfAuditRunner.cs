@@ -116,6 +116,7 @@ internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, Criti
                 .Select(p => new AuditPeer(p.NodeId, PeerRegistry.TierName(p.Tier)))],
             // The node does not issue a signed manifest of its own yet (nothing calls PeerManifests.Sign): with no
             // manifest there is nothing that verifies, and the check says so until one is issued.
+            ManifestIssued = false,
             ManifestSignatureValid = false,
             ManifestExpiresAt = now,
             QuarantineCount = (int)(long)Scalar(reader, "SELECT COUNT(*) FROM quarantine")!,

@@ -105,6 +105,12 @@ public sealed record AuditSnapshot
     /// <summary>The peers in the active set (heartbeat) with their trust tier (peer registry).</summary>
     public required IReadOnlyList<AuditPeer> ActivePeers { get; init; }
 
+    /// <summary>
+    /// Whether the node issues a signed peer manifest at all. It comes with the peer listener (its TLS certificate's
+    /// fingerprint is part of it); until then the manifest check is not applicable. Defaults to true.
+    /// </summary>
+    public bool ManifestIssued { get; init; } = true;
+
     /// <summary>True when our own signed peer manifest verifies against our identity key.</summary>
     public required bool ManifestSignatureValid { get; init; }
 

@@ -41,6 +41,11 @@ public static partial class SelfAudit
 
     private static AuditCheckResult Manifest(AuditSnapshot s, AuditBounds b)
     {
+        if (!s.ManifestIssued)
+        {
+            return ManifestRule.NotApplicable("This node issues no peer manifest yet; it comes with the peer listener.");
+        }
+
         if (!s.ManifestSignatureValid)
         {
             return ManifestRule.Fail("Our peer manifest's signature does not verify.",

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Node.Daemon.Reasoning;
 using Node.Daemon.Tests.Support;
 using Node.Reasoning.Observations;
@@ -19,9 +18,9 @@ public sealed class ReasoningHostTests
     [Fact]
     public async Task Decisions_are_recorded_with_an_explanation_an_event_and_a_signed_decision_packet()
     {
-        var services = new Services();
-        await using var node = await ApiNode.StartAsync(customize: services.Capture);
-        var host = services.Get<ReasoningHost>();
+        var services = new ServiceProbe();
+        await using var node = await ApiNode.StartAsync(customize: services.Customize);
+        var host = services.Services.GetRequiredService<ReasoningHost>();
         var decided = new List<BarResult>();
         foreach (var bar in Walk(1500, seed: 5))
         {
@@ -33,8 +32,8 @@ public sealed class ReasoningHostTests
         }
 
         Assert.NotEmpty(decided);
-        var store = services.Get<StoreHost>();
-        var recorder = services.Get<DecisionRecorder>();
+        var store = services.Services.GetRequiredService<StoreHost>();
+        var recorder = services.Services.GetRequiredService<DecisionRecorder>();
         while (true)
         {
             var next = recorder.NextRecorded;
@@ -63,20 +62,20 @@ public sealed class ReasoningHostTests
     [Fact]
     public async Task What_the_pipeline_learnt_is_there_again_after_a_restart()
     {
-        var services = new Services();
-        var node = await ApiNode.StartAsync(customize: services.Capture);
+        var services = new ServiceProbe();
+        var node = await ApiNode.StartAsync(customize: services.Customize);
         try
         {
             foreach (var bar in Walk(1500, seed: 9))
             {
-                await services.Get<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
+                await services.Services.GetRequiredService<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
             }
 
-            var before = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            var before = await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token);
             Assert.True(before.Calibration.Reflections > 0);
 
             node = await node.RestartAsync();
-            var after = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            var after = await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token);
             Assert.Equal(before.Calibration.Reflections, after.Calibration.Reflections);
             Assert.Equal(1, after.Subjects);
             Assert.Equal(0, after.Cycles);
@@ -90,13 +89,13 @@ public sealed class ReasoningHostTests
     [Fact]
     public async Task A_damaged_state_is_set_aside_and_reasoning_starts_fresh()
     {
-        var services = new Services();
-        var node = await ApiNode.StartAsync(customize: services.Capture);
+        var services = new ServiceProbe();
+        var node = await ApiNode.StartAsync(customize: services.Customize);
         try
         {
             foreach (var bar in Walk(300, seed: 2))
             {
-                await services.Get<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
+                await services.Services.GetRequiredService<ReasoningHost>().ObserveBarAsync("walk", bar, Token);
             }
 
             node = await node.RestartAsync(directory =>
@@ -109,9 +108,9 @@ public sealed class ReasoningHostTests
                 return Task.CompletedTask;
             });
 
-            var status = await services.Get<ReasoningHost>().GetStatusAsync(Token);
+            var status = await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token);
             Assert.Equal(0, status.Subjects);
-            using var reader = services.Get<StoreHost>().Store.OpenReader();
+            using var reader = services.Services.GetRequiredService<StoreHost>().Store.OpenReader();
             using var kept = reader.CreateCommand();
             kept.CommandText = $"SELECT count(*) FROM memory WHERE kind = '{ReasoningState.DamagedKind}'";
             Assert.Equal(1L, kept.ExecuteScalar());
@@ -134,28 +133,6 @@ public sealed class ReasoningHostTests
             var high = Math.Max(open, close) * (1 + (0.005 * random.NextDouble()));
             var low = Math.Min(open, close) * (1 - (0.005 * random.NextDouble()));
             yield return new Bar(start + (i * 86_400L), open, high, low, close, 1000 + random.Next(1000));
-        }
-    }
-
-    /// <summary>Captures the running node's service provider (the latest one after a restart).</summary>
-    private sealed class Services
-    {
-        private IServiceProvider? _provider;
-
-        public T Get<T>() where T : notnull => (_provider ?? throw new InvalidOperationException("No node started.")).GetRequiredService<T>();
-
-        public void Capture(IHostApplicationBuilder builder) =>
-            builder.Services.AddHostedService(sp => new Probe(sp, this));
-
-        private sealed class Probe(IServiceProvider provider, Services owner) : IHostedService
-        {
-            public Task StartAsync(CancellationToken cancellationToken)
-            {
-                owner._provider = provider;
-                return Task.CompletedTask;
-            }
-
-            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         }
     }
 }
