@@ -3,7 +3,7 @@ using Node.Reasoning.Memory;
 
 namespace Node.Daemon.Reasoning;
 
-/// <summary>Registers the reasoning pipeline's host, its decision recorder and health sampler.</summary>
+/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler and the durable guardian stop.</summary>
 internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
@@ -13,6 +13,9 @@ internal static class ReasoningServiceCollectionExtensions
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<ReasoningHost>();
+        // Before the reasoning loop: the guardian stop is restored before any decision is judged.
+        services.AddSingleton<GuardianStops>();
+        services.AddHostedService(sp => sp.GetRequiredService<GuardianStops>());
         services.AddHostedService(sp => sp.GetRequiredService<ReasoningHost>());
         return services;
     }
