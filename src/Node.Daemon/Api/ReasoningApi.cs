@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Node.Daemon.Reasoning;
 using Node.Daemon.Replay;
 using Node.Protocol.Api;
@@ -17,7 +18,7 @@ namespace Node.Daemon.Api;
 /// <c>sovereign.api.v1.ReasoningService</c>: bars in, what the pipeline made of each out, in order; the pipeline's status.
 /// <c>Audit</c> is left to the base class (UNIMPLEMENTED) until the self-audit is served.
 /// </summary>
-internal sealed class ReasoningApi(ReasoningHost host) : ReasoningService.ReasoningServiceBase
+internal sealed class ReasoningApi(ReasoningHost host, IHostApplicationLifetime lifetime) : ReasoningService.ReasoningServiceBase
 {
     /// <summary>Most bytes of a subject.</summary>
     public const int MaxSubjectBytes = 128;
@@ -25,7 +26,9 @@ internal sealed class ReasoningApi(ReasoningHost host) : ReasoningService.Reason
     public override async Task Observe(IAsyncStreamReader<ObserveRequest> requestStream, IServerStreamWriter<ObserveReply> responseStream,
         ServerCallContext context)
     {
-        var cancellation = context.CancellationToken;
+        // The reasoning loop stops with the node: a bar waiting for it then ends the call (UNAVAILABLE), not hangs.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellation = stop.Token;
         while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
         {
             var request = requestStream.Current;
@@ -38,7 +41,8 @@ internal sealed class ReasoningApi(ReasoningHost host) : ReasoningService.Reason
 
     public override async Task<ReasoningStatus> GetStatus(GetReasoningStatusRequest request, ServerCallContext context)
     {
-        var status = await host.GetStatusAsync(context.CancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var status = await host.GetStatusAsync(stop.Token).ConfigureAwait(false);
         var reply = new ReasoningStatus
         {
             Depth = ReasoningNames.Of(status.Depth),
