@@ -144,6 +144,7 @@ public static class NodeHost
         app.MapGrpcService<PeerApi>();
         app.MapGrpcService<DecisionApi>();
         app.MapGrpcService<BackupApi>();
+        app.MapGrpcService<ReasoningApi>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();
         app.MapApiAccess();

@@ -97,4 +97,40 @@ public sealed class DecisionCommandTests
 
         Assert.Equal((NodeCtl.Error, "nodectl: decision d-1 is no longer pending\n"), (run.Code, run.Error));
     }
+
+    [Fact]
+    public async Task Stop_sends_the_reason_and_says_who_stopped_automatic_approval()
+    {
+        await using var node = await FakeNode.StartAsync();
+
+        var run = await node.Run("decisions", "stop", "--reason", "market data under review", "--guardian", "ada");
+
+        Assert.Equal(0, run.Code);
+        var sent = node.Decisions.Stops.Only();
+        Assert.Equal(("market data under review", "ada"), (sent.Reason, sent.Guardian));
+        Assert.Equal("automatic approval: stopped by ada at 2026-11-24 13:21:36Z: market data under review\n", run.Output);
+    }
+
+    [Fact]
+    public async Task Stop_without_a_reason_is_a_usage_error()
+    {
+        await using var node = await FakeNode.StartAsync();
+
+        var run = await node.Run("decisions", "stop");
+
+        Assert.Equal(2, run.Code);
+        Assert.Empty(node.Decisions.Stops.All);
+    }
+
+    [Fact]
+    public async Task Resume_json_says_automatic_approval_is_on()
+    {
+        await using var node = await FakeNode.StartAsync();
+
+        var json = (await node.Run("decisions", "resume", "--json")).Json();
+
+        Assert.Equal(("", ""), (node.Decisions.Resumes.Only().Reason, node.Decisions.Resumes.Only().Guardian));
+        Assert.False(json.GetProperty("stopped").GetBoolean());
+        Assert.Equal(0, json.GetProperty("stoppedAt").GetInt64());
+    }
 }

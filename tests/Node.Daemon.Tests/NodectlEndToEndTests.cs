@@ -168,6 +168,74 @@ public sealed class NodectlEndToEndTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Observe_reason_status_and_the_guardian_stop_work_against_a_running_node(string kind)
+    {
+        using var node = await Session.StartAsync(kind);
+        var csv = SpBars.WriteHead(node.Directory.Combine("sp500.csv"), 301);
+        var broken = node.Directory.Combine("broken.csv");
+        var lines = File.ReadAllLines(csv).Take(101).ToList();
+        lines.Insert(4, "2000-01-06,1,2,three,4,5,6");
+        File.WriteAllLines(broken, lines);
+
+        // observe --json: one line per bar, in order
+        var observed = await node.RunAsync("observe", "--csv", csv, "--json");
+        Assert.True(observed.Code == 0, observed.ToString());
+        var bars = observed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(300, bars.Count);
+        Assert.All(bars, b => Assert.Equal("sp500", b.GetProperty("subject").GetString()));
+        Assert.Equal("2000-01-03", bars[0].GetProperty("date").GetString());
+        Assert.Equal(bars.Select(b => b.GetProperty("time").GetInt64()).Order(), bars.Select(b => b.GetProperty("time").GetInt64()));
+        var concluded = bars.Where(b => b.GetProperty("conclusion").ValueKind == JsonValueKind.Object).ToList();
+        Assert.NotEmpty(concluded);
+        Assert.All(concluded, b => Assert.InRange(b.GetProperty("conclusion").GetProperty("confidence").GetDouble(), 0, 1));
+        Assert.True(bars[^1].GetProperty("features").TryGetProperty("atr14", out _));
+
+        // observe (text) with a malformed line: reported by number, skipped, exit 1
+        var text = await node.RunAsync("observe", "--csv", broken);
+        Assert.True(text.Code == 1, text.ToString());
+        Assert.Contains($"{broken}:5: low: 'three' is not a finite number; line skipped", text.Error, StringComparison.Ordinal);
+        Assert.NotEmpty(text.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.All(text.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^\d{4}-\d\d-\d\d  [a-z_]+ +[-+]?[01]  [01]\.\d{3}  ", line));
+        var missing = await node.RunAsync("observe", "--csv", node.Directory.Combine("absent.csv"));
+        Assert.True(missing.Code == 2, missing.ToString());
+        Assert.Contains("absent.csv", missing.Error, StringComparison.Ordinal);
+
+        // reason status
+        var status = await node.JsonAsync("reason", "status");
+        Assert.Equal(400, status.GetProperty("latency").GetProperty("observations").GetInt64());
+        Assert.InRange(status.GetProperty("subjects").GetInt32(), 2, 3); // and the node itself, once a health sample is in
+        Assert.Equal(["kyle", "joey", "kenny", "aletheia", "id"], status.GetProperty("reasoners").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.False(status.GetProperty("automatic").GetProperty("stopped").GetBoolean());
+        var table = await node.RunAsync("reason", "status");
+        Assert.True(table.Code == 0, table.ToString());
+        Assert.StartsWith("REASONER", table.Output, StringComparison.Ordinal);
+        Assert.Contains("automatic approval: on", table.Output, StringComparison.Ordinal);
+
+        // decisions stop, shown in reason status, and resume
+        var stopped = await node.JsonAsync("decisions", "stop", "--reason", "e2e review", "--guardian", "ada");
+        Assert.Equal((true, "ada", "e2e review"), (stopped.GetProperty("stopped").GetBoolean(), stopped.GetProperty("stoppedBy").GetString(),
+            stopped.GetProperty("reason").GetString()));
+        Assert.True((await node.JsonAsync("reason", "status")).GetProperty("automatic").GetProperty("stopped").GetBoolean());
+        var shown = await node.RunAsync("reason", "status");
+        Assert.Contains("automatic approval: stopped by ada at ", shown.Output, StringComparison.Ordinal);
+        var resumed = await node.RunAsync("decisions", "resume");
+        Assert.True(resumed.Code == 0, resumed.ToString());
+        Assert.Equal("automatic approval: on\n", resumed.Output);
+        Assert.False((await node.JsonAsync("reason", "status")).GetProperty("automatic").GetProperty("stopped").GetBoolean());
+
+        // audit: the self-audit over the live node; exit 1 exactly when a check fails
+        var audit = await node.RunAsync("audit", "--json");
+        Assert.True(audit.Code is 0 or 1, audit.ToString());
+        var checks = JsonDocument.Parse(audit.Output).RootElement.GetProperty("checks").EnumerateArray().ToList();
+        Assert.Equal(24, checks.Count);
+        Assert.Equal(audit.Code == 1, checks.Any(c => c.GetProperty("status").GetString() == "fail"));
+        var auditTable = await node.RunAsync("audit");
+        Assert.StartsWith("CATEGORY", auditTable.Output, StringComparison.Ordinal);
+        Assert.Contains("ethics.explanations", auditTable.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task A_socket_that_does_not_exist_is_exit_3_naming_the_socket(string kind)
     {
         using var dir = new TempDirectory();

@@ -37,6 +37,8 @@ internal static class CommandTree
         root.Subcommands.Add(KnowledgeCommands.Create(globals, console));
         root.Subcommands.Add(PeerCommands.Create(globals, console));
         root.Subcommands.Add(DecisionCommands.Create(globals, console));
+        root.Subcommands.Add(ObserveCommand.Create(globals, console));
+        root.Subcommands.Add(ReasonCommands.Create(globals, console));
         root.Subcommands.Add(AuditCommand.Create(globals, console));
         root.Subcommands.Add(LogCommands.Create(globals, console));
         root.Subcommands.Add(BackupCommands.Create(globals, console));

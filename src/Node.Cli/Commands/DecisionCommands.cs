@@ -5,7 +5,7 @@ using Node.Protocol.Api;
 
 namespace Node.Cli.Commands;
 
-/// <summary><c>nodectl decisions list|approve|reject</c>: the decisions waiting for a guardian, and the verdicts.</summary>
+/// <summary><c>nodectl decisions list|approve|reject|stop|resume</c>: the decisions waiting for a guardian, the verdicts, and the guardian stop.</summary>
 internal static class DecisionCommands
 {
     public static Command Create(GlobalOptions globals, CliConsole console)
@@ -14,6 +14,8 @@ internal static class DecisionCommands
         decisions.Subcommands.Add(List(globals, console));
         decisions.Subcommands.Add(Verdict(globals, console, approve: true));
         decisions.Subcommands.Add(Verdict(globals, console, approve: false));
+        decisions.Subcommands.Add(Automatic(globals, console, stop: true));
+        decisions.Subcommands.Add(Automatic(globals, console, stop: false));
         return decisions;
     }
 
@@ -95,6 +97,35 @@ internal static class DecisionCommands
                 ? call.WriteLineAsync(JsonText.Value(writer => ApiJson.WriteDecision(writer, decision)))
                 : call.WriteLineAsync($"decision {decision.Id} ({decision.Type}) {CliNames.DecisionStatuses.NameOf(decision.Status)} by {decision.DecidedBy}: {Display.OneLine(decision.Reason)}"))
                 .ConfigureAwait(false);
+            return NodeCtl.Ok;
+        });
+        return command;
+    }
+
+    private static Command Automatic(GlobalOptions globals, CliConsole console, bool stop)
+    {
+        var reason = new Option<string>("--reason")
+        {
+            Description = stop ? "Why (required; recorded in the event log)." : "Why (recorded in the event log).",
+            HelpName = "TEXT",
+            Required = stop,
+        }.NotBlank();
+        var guardian = new Option<string>("--guardian") { Description = "Who [default: your user name, as the node sees it].", HelpName = "NAME" };
+        var command = new Command(stop ? "stop" : "resume", stop
+            ? "Stop all automatic approval: every decision waits for a guardian, across restarts, until resumed."
+            : "Let decisions at or above their threshold be approved automatically again.")
+        {
+            reason, guardian,
+        };
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var client = new DecisionService.DecisionServiceClient(call.Channel);
+            var request = new GuardianStopRequest { Reason = call.Value(reason) ?? "", Guardian = call.Value(guardian) ?? "" };
+            var automatic = await (stop ? client.StopAutomaticAsync(request, call.Request()) : client.ResumeAutomaticAsync(request, call.Request()))
+                .ConfigureAwait(false);
+            await (call.Json
+                ? call.WriteJsonAsync(writer => ApiJson.WriteAutomatic(writer, automatic))
+                : call.WriteLineAsync(ReasonCommands.Describe(automatic))).ConfigureAwait(false);
             return NodeCtl.Ok;
         });
         return command;

@@ -154,4 +154,135 @@ internal static class ApiJson
         writer.WriteNumber("revokedAt", key.RevokedAt);
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// The members of one <c>observe --json</c> line: subject, time (Unix seconds), date, rejected (or null), features,
+    /// findings, conclusion (or null), decisionId and verdict (or null).
+    /// </summary>
+    public static void WriteObservation(Utf8JsonWriter writer, ObserveReply reply)
+    {
+        writer.WriteString("subject", reply.Subject);
+        writer.WriteNumber("time", reply.Time);
+        writer.WriteString("date", Display.BarTime(reply.Time));
+        NullableString(writer, "rejected", reply.Rejected);
+        writer.WriteStartObject("features");
+        foreach (var feature in reply.Features.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(feature.Key, feature.Value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("findings");
+        foreach (var finding in reply.Findings)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reasoner", finding.Reasoner);
+            writer.WriteString("kind", finding.Kind);
+            writer.WriteNumber("direction", finding.Direction);
+            writer.WriteNumber("confidence", finding.Confidence);
+            writer.WriteNumber("level", finding.Level);
+            writer.WriteNumber("evidence", finding.Evidence);
+            if (finding.Resource.Length > 0)
+            {
+                writer.WriteString("resource", finding.Resource);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (reply.Conclusion is { } conclusion)
+        {
+            writer.WriteStartObject("conclusion");
+            writer.WriteString("claim", conclusion.Claim);
+            writer.WriteNumber("direction", conclusion.Direction);
+            writer.WriteNumber("confidence", conclusion.Confidence);
+            writer.WriteNumber("score", conclusion.Score);
+            writer.WriteStartObject("stages");
+            foreach (var stage in conclusion.Stages)
+            {
+                writer.WriteNumber(stage.Key, stage.Value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteBoolean("conflict", conclusion.Conflict);
+            NullableString(writer, "decisionType", conclusion.DecisionType);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("conclusion");
+        }
+
+        NullableString(writer, "decisionId", reply.DecisionId);
+        NullableString(writer, "verdict", reply.Verdict);
+    }
+
+    /// <summary>The members of <c>reason status --json</c>.</summary>
+    public static void WriteReasoningStatus(Utf8JsonWriter writer, ReasoningStatus status)
+    {
+        writer.WriteString("depth", status.Depth);
+        writer.WriteNumber("cycles", status.Cycles);
+        writer.WriteNumber("rejected", status.Rejected);
+        writer.WriteNumber("subjects", status.Subjects);
+        writer.WriteNumber("conclusions", status.Conclusions);
+        writer.WriteNumber("conflicts", status.Conflicts);
+        writer.WriteNumber("decisions", status.Decisions);
+        writer.WriteStartArray("reasoners");
+        foreach (var reasoner in status.Reasoners)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", reasoner.Name);
+            writer.WriteNumber("runs", reasoner.Runs);
+            writer.WriteNumber("findings", reasoner.Findings);
+            writer.WriteNumber("meanConfidence", reasoner.MeanConfidence);
+            writer.WriteNumber("meanLatencyUs", reasoner.MeanLatencyUs);
+            writer.WriteNumber("lastRunAt", reasoner.LastRunAt);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        var latency = status.Latency ?? new ObservationLatency();
+        writer.WriteStartObject("latency");
+        writer.WriteNumber("observations", latency.Observations);
+        writer.WriteNumber("meanUs", latency.MeanUs);
+        writer.WriteNumber("p50Us", latency.P50Us);
+        writer.WriteNumber("p99Us", latency.P99Us);
+        writer.WriteNumber("maxUs", latency.MaxUs);
+        writer.WriteEndObject();
+        var calibration = status.Calibration ?? new CalibrationStatus();
+        writer.WriteStartObject("calibration");
+        writer.WriteNumber("outcomes", calibration.Outcomes);
+        writer.WriteNumber("held", calibration.Held);
+        writer.WriteNumber("brier", calibration.Brier);
+        writer.WriteNumber("baseRateBrier", calibration.BaseRateBrier);
+        writer.WriteNumber("ece", calibration.Ece);
+        writer.WriteString("method", calibration.Method);
+        writer.WriteNumber("reflections", calibration.Reflections);
+        writer.WriteEndObject();
+        writer.WriteStartObject("automatic");
+        WriteAutomatic(writer, status.Automatic ?? new AutomaticApproval());
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The members of the guardian stop's state: stopped, stoppedBy, stoppedAt (Unix ms, 0 when not stopped), reason.</summary>
+    public static void WriteAutomatic(Utf8JsonWriter writer, AutomaticApproval automatic)
+    {
+        writer.WriteBoolean("stopped", automatic.Stopped);
+        writer.WriteString("stoppedBy", automatic.StoppedBy);
+        writer.WriteNumber("stoppedAt", automatic.StoppedAt);
+        writer.WriteString("reason", automatic.Reason);
+    }
+
+    private static void NullableString(Utf8JsonWriter writer, string name, string value)
+    {
+        if (value.Length > 0)
+        {
+            writer.WriteString(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 }

@@ -14,6 +14,23 @@ internal static class Display
             ? "-"
             : DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A bar's time (Unix seconds): its date when it is midnight UTC (<c>2000-03-15</c>), else the UTC date and time.</summary>
+    public static string BarTime(long unixSeconds)
+    {
+        var time = DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime;
+        return time.TimeOfDay == TimeSpan.Zero
+            ? time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : time.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A direction: <c>+1</c>, <c>-1</c> or <c>0</c>.</summary>
+    public static string Direction(int direction) => direction switch
+    {
+        > 0 => "+1",
+        < 0 => "-1",
+        _ => "0",
+    };
+
     /// <summary>The first <paramref name="length"/> characters of <paramref name="value"/>.</summary>
     public static string Prefix(string value, int length) => value.Length <= length ? value : value[..length];
 

@@ -26,6 +26,7 @@ internal sealed class ApiSocketLifecycle(string socket, HealthServiceImpl health
         "sovereign.api.v1.LogService",
         "sovereign.api.v1.BackupService",
         "sovereign.api.v1.ApiKeyService",
+        "sovereign.api.v1.ReasoningService",
     ];
 
     // Runs after the store is open and locked (so a second node on the same state is refused

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Grpc.Core;
+using Node.Daemon.Reasoning;
 using Node.Protocol.Api;
+using Node.Reasoning.Decisions;
 using Node.Storage;
 using Node.Storage.Decisions;
 
 namespace Node.Daemon.Api;
 
-/// <summary><c>sovereign.api.v1.DecisionService</c>: decisions waiting for a guardian, and the guardian's verdicts.</summary>
-internal sealed class DecisionApi(StoreHost store) : DecisionService.DecisionServiceBase
+/// <summary><c>sovereign.api.v1.DecisionService</c>: decisions waiting for a guardian, the guardian's verdicts, and the guardian stop.</summary>
+internal sealed class DecisionApi(StoreHost store, GuardianStops stops, TimeProvider time) : DecisionService.DecisionServiceBase
 {
     public override Task<ListDecisionsReply> List(ListDecisionsRequest request, ServerCallContext context)
     {
@@ -62,6 +64,40 @@ internal sealed class DecisionApi(StoreHost store) : DecisionService.DecisionSer
             _ => ToApi(decision!),
         };
     }
+
+    public override async Task<AutomaticApproval> StopAutomatic(GuardianStopRequest request, ServerCallContext context)
+    {
+        var reason = ApiArguments.Text("reason", request.Reason, 1024);
+        var guardian = Guardian(request, context);
+        await stops.StopAsync(guardian, reason, time.GetUtcNow(), context.CancellationToken).ConfigureAwait(false);
+        return Automatic(stops.Matrix);
+    }
+
+    public override async Task<AutomaticApproval> ResumeAutomatic(GuardianStopRequest request, ServerCallContext context)
+    {
+        var reason = ApiArguments.Text("reason", request.Reason, 1024, required: false);
+        var guardian = Guardian(request, context);
+        await stops.ResumeAsync(guardian, reason, context.CancellationToken).ConfigureAwait(false);
+        return Automatic(stops.Matrix);
+    }
+
+    public override Task<AutomaticApproval> GetAutomatic(GetAutomaticRequest request, ServerCallContext context) =>
+        Task.FromResult(Automatic(stops.Matrix));
+
+    /// <summary>Whether automatic approval is stopped, by whom, since when and why.</summary>
+    internal static AutomaticApproval Automatic(DecisionMatrix matrix)
+    {
+        // Three reads: a resume in between shows as not stopped, which is what the caller would see a moment later.
+        var by = matrix.StoppedBy;
+        var at = matrix.StoppedAt;
+        var reason = matrix.StopReason;
+        return by is null || at is null
+            ? new AutomaticApproval()
+            : new AutomaticApproval { Stopped = true, StoppedBy = by, StoppedAt = at.Value.ToUnixTimeMilliseconds(), Reason = reason ?? "" };
+    }
+
+    private static string Guardian(GuardianStopRequest request, ServerCallContext context) =>
+        request.Guardian.Length == 0 ? CallerName.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
 
     private static Decision ToApi(DecisionRecord decision) => new()
     {

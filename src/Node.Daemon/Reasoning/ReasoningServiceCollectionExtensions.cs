@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Node.Daemon.Reasoning;
 
-/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, conclusion memory and its compaction, and the self-audit.</summary>
+/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, the durable guardian stop, conclusion memory and its compaction, and the self-audit.</summary>
 internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
@@ -11,6 +11,9 @@ internal static class ReasoningServiceCollectionExtensions
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<ReasoningHost>();
+        // Before the reasoning loop: the guardian stop is restored before any decision is judged.
+        services.AddSingleton<GuardianStops>();
+        services.AddHostedService(sp => sp.GetRequiredService<GuardianStops>());
         services.AddHostedService(sp => sp.GetRequiredService<ReasoningHost>());
         services.AddSingleton<ConclusionLog>();
         services.AddHostedService(sp => sp.GetRequiredService<ConclusionLog>());

@@ -8,24 +8,46 @@ namespace Node.Daemon.Replay;
 /// <summary>Features, findings and conclusions as JSON (replay's lines), with Utf8JsonWriter only (AOT).</summary>
 internal static class ReasoningJson
 {
+    /// <summary>The names of the features, in the order <see cref="GetFeatures"/> fills them.</summary>
+    public static ReadOnlySpan<string> FeatureNames => new[]
+    {
+        "atr14", "bb20_upper", "bb20_middle", "bb20_lower", "bb20_bandwidth", "bandwidth_pct126", "obv", "mfi14", "rsi14",
+        "donchian20_high", "donchian20_low", "donchian55_high", "donchian55_low", "return_z60", "volume_pct20",
+    };
+
+    /// <summary>How many features there are.</summary>
+    public const int FeatureCount = 15;
+
+    /// <summary>Fills <paramref name="values"/> (at least <see cref="FeatureCount"/> long) in the order of <see cref="FeatureNames"/>; NaN while warming up.</summary>
+    public static void GetFeatures(in MarketFeatures f, Span<double> values)
+    {
+        values[0] = f.Atr14;
+        values[1] = f.BbUpper;
+        values[2] = f.BbMiddle;
+        values[3] = f.BbLower;
+        values[4] = f.Bandwidth;
+        values[5] = f.BandwidthPercentile126;
+        values[6] = f.Obv;
+        values[7] = f.Mfi14;
+        values[8] = f.Rsi14;
+        values[9] = f.Donchian20High;
+        values[10] = f.Donchian20Low;
+        values[11] = f.Donchian55High;
+        values[12] = f.Donchian55Low;
+        values[13] = f.ReturnZ60;
+        values[14] = f.VolumePercentile20;
+    }
+
     /// <summary>Writes the features object's properties; NaN (warm-up) is null.</summary>
     public static void WriteFeatures(Utf8JsonWriter json, in MarketFeatures f)
     {
-        Number(json, "atr14", f.Atr14);
-        Number(json, "bb20_upper", f.BbUpper);
-        Number(json, "bb20_middle", f.BbMiddle);
-        Number(json, "bb20_lower", f.BbLower);
-        Number(json, "bb20_bandwidth", f.Bandwidth);
-        Number(json, "bandwidth_pct126", f.BandwidthPercentile126);
-        Number(json, "obv", f.Obv);
-        Number(json, "mfi14", f.Mfi14);
-        Number(json, "rsi14", f.Rsi14);
-        Number(json, "donchian20_high", f.Donchian20High);
-        Number(json, "donchian20_low", f.Donchian20Low);
-        Number(json, "donchian55_high", f.Donchian55High);
-        Number(json, "donchian55_low", f.Donchian55Low);
-        Number(json, "return_z60", f.ReturnZ60);
-        Number(json, "volume_pct20", f.VolumePercentile20);
+        Span<double> values = stackalloc double[FeatureCount];
+        GetFeatures(f, values);
+        var names = FeatureNames;
+        for (var i = 0; i < FeatureCount; i++)
+        {
+            Number(json, names[i], values[i]);
+        }
     }
 
     /// <summary>Writes a findings array.</summary>

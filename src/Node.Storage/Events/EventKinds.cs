@@ -53,4 +53,10 @@ public static class EventKinds
 
     /// <summary>A guardian approved or rejected a pending decision (payload: id, verdict, guardian, reason).</summary>
     public const string DecisionDecided = "decision.decided";
+
+    /// <summary>A guardian stopped all automatic approval of decisions (payload: guardian, reason, at in Unix ms).</summary>
+    public const string DecisionAutomaticStopped = "decision.automatic_stopped";
+
+    /// <summary>A guardian let automatic approval resume (payload: guardian, and reason when given).</summary>
+    public const string DecisionAutomaticResumed = "decision.automatic_resumed";
 }

@@ -49,6 +49,27 @@ public sealed class FakeDecisionService : DecisionService.DecisionServiceBase
         return Task.FromResult(Decide(request, DecisionStatus.Rejected));
     }
 
+    public Recorder<GuardianStopRequest> Stops { get; } = new();
+    public Recorder<GuardianStopRequest> Resumes { get; } = new();
+    public AutomaticApproval Automatic { get; private set; } = new();
+
+    public override Task<AutomaticApproval> StopAutomatic(GuardianStopRequest request, ServerCallContext context)
+    {
+        Stops.Add(request);
+        Automatic = new AutomaticApproval
+        {
+            Stopped = true, StoppedBy = request.Guardian.Length > 0 ? request.Guardian : "operator", StoppedAt = FakeKnowledgeService.Epoch, Reason = request.Reason,
+        };
+        return Task.FromResult(Automatic);
+    }
+
+    public override Task<AutomaticApproval> ResumeAutomatic(GuardianStopRequest request, ServerCallContext context)
+    {
+        Resumes.Add(request);
+        Automatic = new AutomaticApproval();
+        return Task.FromResult(Automatic);
+    }
+
     private Decision Decide(GuardianVerdict verdict, DecisionStatus status)
     {
         lock (_lock)

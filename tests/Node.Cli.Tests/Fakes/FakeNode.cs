@@ -36,6 +36,7 @@ public sealed class FakeNode : IAsyncDisposable
         builder.Services.AddSingleton(Log);
         builder.Services.AddSingleton(Backup);
         builder.Services.AddSingleton(ApiKeys);
+        builder.Services.AddSingleton(Reasoning);
         _app = builder.Build();
         _app.MapGrpcService<FakeNodeService>();
         _app.MapGrpcService<FakeKnowledgeService>();
@@ -44,6 +45,7 @@ public sealed class FakeNode : IAsyncDisposable
         _app.MapGrpcService<FakeLogService>();
         _app.MapGrpcService<FakeBackupService>();
         _app.MapGrpcService<FakeApiKeyService>();
+        _app.MapGrpcService<FakeReasoningService>();
     }
 
     public string Socket { get; }
@@ -55,6 +57,7 @@ public sealed class FakeNode : IAsyncDisposable
     public FakeLogService Log { get; } = new();
     public FakeBackupService Backup { get; } = new();
     public FakeApiKeyService ApiKeys { get; } = new();
+    public FakeReasoningService Reasoning { get; } = new();
 
     /// <summary>When set, every call is refused with this status (a node that says no).</summary>
     public Status? Refusal

@@ -31,6 +31,9 @@ internal static class ApiScopes
         [Api + "DecisionService/List"] = ApiScope.Read,
         [Api + "DecisionService/Approve"] = ApiScope.Admin,
         [Api + "DecisionService/Reject"] = ApiScope.Admin,
+        [Api + "DecisionService/StopAutomatic"] = ApiScope.Admin,
+        [Api + "DecisionService/ResumeAutomatic"] = ApiScope.Admin,
+        [Api + "DecisionService/GetAutomatic"] = ApiScope.Read,
 
         [Api + "LogService/Verify"] = ApiScope.Read,
         [Api + "LogService/Tail"] = ApiScope.Read,
@@ -41,6 +44,10 @@ internal static class ApiScopes
         [Api + "ApiKeyService/Create"] = ApiScope.Admin,
         [Api + "ApiKeyService/List"] = ApiScope.Admin,
         [Api + "ApiKeyService/Revoke"] = ApiScope.Admin,
+
+        [Api + "ReasoningService/Observe"] = ApiScope.Write,
+        [Api + "ReasoningService/GetStatus"] = ApiScope.Read,
+        [Api + "ReasoningService/Audit"] = ApiScope.Read,
 
         ["/grpc.health.v1.Health/Check"] = ApiScope.Read,
         ["/grpc.health.v1.Health/Watch"] = ApiScope.Read,
