@@ -144,6 +144,7 @@ internal sealed partial class ReasoningHost : BackgroundService
     // Runs before the loop takes work, so nothing reasons on a half-restored engine.
     private async Task RestoreAsync(CancellationToken cancellationToken)
     {
+        SeedHourlyCaps();
         if (ReasoningState.Load(_store) is not { } saved)
         {
             LogFresh(_logger);
@@ -162,6 +163,27 @@ internal sealed partial class ReasoningHost : BackgroundService
         _memory = new InMemoryReasoningMemory();
         _engine = new ReasoningEngine(_options, _memory);
         await ReasoningState.SetAsideAsync(_store, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A restart must not reset the hourly caps: the automatic approvals of the last hour count again.
+    private void SeedHourlyCaps()
+    {
+        using var reader = _store.Store.OpenReader();
+        using var command = reader.CreateCommand();
+        command.CommandText = "SELECT type, created_at FROM decisions WHERE status = $status AND created_at >= $since";
+        command.Parameters.AddWithValue("$status", Node.Storage.Decisions.DecisionStatuses.AutoApproved);
+        command.Parameters.AddWithValue("$since", (_time.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
+        using var rows = command.ExecuteReader();
+        var seeded = 0;
+        while (rows.Read())
+        {
+            seeded += Matrix.RecordPastApproval(rows.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1))) ? 1 : 0;
+        }
+
+        if (seeded > 0)
+        {
+            LogCapsSeeded(_logger, seeded);
+        }
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)
@@ -412,6 +434,9 @@ internal sealed partial class ReasoningHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kenny: {Kind} on {Resource} (level {Level:F3}, evidence {Evidence:F1}, confidence {Confidence:F2}).")]
     private static partial void LogHealthFinding(ILogger logger, string kind, string resource, double level, double evidence, double confidence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision matrix: {Count} automatic approvals of the last hour count toward the hourly caps again.")]
+    private static partial void LogCapsSeeded(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning starts fresh: no learnt state is stored yet.")]
     private static partial void LogFresh(ILogger logger);

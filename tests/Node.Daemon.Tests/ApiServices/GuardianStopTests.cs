@@ -67,17 +67,26 @@ public sealed class GuardianStopTests
             Assert.Equal("ada", payload.RootElement.GetProperty("guardian").GetString());
             Assert.Equal("market data under review", payload.RootElement.GetProperty("reason").GetString());
 
+            // The learnt state is dropped on this restart, so confidences are as on the first run (which had confident ones).
             var second = node;
-            node = await second.RestartAsync();
+            node = await second.RestartAsync(directory =>
+            {
+                using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, ".node", "node.db")};Pooling=false");
+                db.Open();
+                using var forget = db.CreateCommand();
+                forget.CommandText = "DELETE FROM memory WHERE kind = 'reasoning.state'";
+                forget.ExecuteNonQuery();
+                return Task.CompletedTask;
+            });
             await second.DisposeAsync();
             var afterSecondRestart = await new DecisionService.DecisionServiceClient(node.Channel).GetAutomaticAsync(new GetAutomaticRequest(),
                 cancellationToken: Token);
             Assert.False(afterSecondRestart.Stopped);
 
-            // A fresh pipeline (the restart), so confidences are as on a first run: the confident ones are approved again.
-            var running = await ReasoningApiTests.ObserveAsync(node, "sp500", SpBars.First(400));
+            // Resumed: a decision at or over the threshold is approved automatically again, one under it still waits.
+            var running = (await ReasoningApiTests.ObserveAsync(node, "sp500", SpBars.First(400))).Where(r => r.DecisionId.Length > 0).ToList();
             Assert.Contains(running, r => r.Verdict == "auto_approved");
-            Assert.All(running.Where(r => r.DecisionId.Length > 0 && r.Conclusion.Confidence < PublishThreshold), r => Assert.Equal("escalated", r.Verdict));
+            Assert.All(running, r => Assert.Equal(r.Conclusion.Confidence >= PublishThreshold ? "auto_approved" : "escalated", r.Verdict));
         }
         finally
         {

@@ -87,6 +87,48 @@ public sealed class ReasoningHostTests
     }
 
     [Fact]
+    public async Task The_automatic_approvals_of_the_last_hour_still_count_toward_the_cap_after_a_restart()
+    {
+        var services = new ServiceProbe();
+        var node = await ApiNode.StartAsync(customize: services.Customize);
+        try
+        {
+            var matrix = services.Services.GetRequiredService<ReasoningHost>().Matrix;
+            var cap = matrix.Policy.Rules.Single(r => r.Type == "self_heal").MaxAutoPerHour;
+            for (var i = 0; i < cap; i++)
+            {
+                Assert.True(matrix.Evaluate("self_heal", 0.99).IsAutoApproved);
+            }
+
+            // As the recorder stores them: auto-approved rows of the last hour.
+            node = await node.RestartAsync(directory =>
+            {
+                using var db = new SqliteConnection($"Data Source={Path.Combine(directory, ".node", "node.db")};Pooling=false");
+                db.Open();
+                for (var i = 0; i < cap; i++)
+                {
+                    using var insert = db.CreateCommand();
+                    insert.CommandText = "INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation) " +
+                        "VALUES ($id, 'self_heal', 'auto_approved', 0.99, $at, $at, 'auto', 'test', x'7b7d')";
+                    insert.Parameters.AddWithValue("$id", $"seed{i}");
+                    insert.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds());
+                    insert.ExecuteNonQuery();
+                }
+
+                return Task.CompletedTask;
+            });
+
+            await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token); // the loop has restored
+            var after = services.Services.GetRequiredService<ReasoningHost>().Matrix.Evaluate("self_heal", 0.99);
+            Assert.Equal(Node.Reasoning.Decisions.DecisionReason.OverHourlyCap, after.Reason);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_damaged_state_is_set_aside_and_reasoning_starts_fresh()
     {
         var services = new ServiceProbe();
