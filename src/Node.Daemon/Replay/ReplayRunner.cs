@@ -46,7 +46,15 @@ internal static class ReplayRunner
         using (input)
         {
             var subject = command.Subject ?? (command.Csv == "-" ? "stdin" : Path.GetFileNameWithoutExtension(command.Csv!));
-            return Replay(input, subject, command, stdout, error);
+            try
+            {
+                return Replay(input, subject, command, stdout, error);
+            }
+            catch (IOException e)
+            {
+                error.WriteLine($"sovereign-node replay: {e.Message}");
+                return ExitCodes.Failure;
+            }
         }
     }
 
@@ -56,22 +64,27 @@ internal static class ReplayRunner
         var clock = new BarClock();
         var matrix = new DecisionMatrix(DecisionPolicy.Default, clock);
         var findings = new FindingBuffer();
-        var reader = new LineReader(input);
+        using var batches = new BarBatches(input);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
         long malformed = 0, rejected = 0, bars = 0, approved = 0, escalated = 0;
 
-        while (reader.TryRead(out var line, out var tooLong))
+        while (batches.Next() is { } batch)
         {
-            Bar bar = default;
-            var problem = tooLong ? "longer than 64 KiB" : null;
-            if (problem is null && !BarCsv.TryParse(line, out bar, out problem) && problem is null)
+            foreach (ref readonly var item in batch.Items.AsSpan(0, batch.Count))
             {
-                continue; // a header or a blank line
-            }
+                if (item.Problem is { } problem)
+                {
+                    malformed++;
+                    if (malformed <= ReportedLines)
+                    {
+                        error.WriteLine($"sovereign-node replay: line {item.Line}: {problem}; skipped");
+                    }
 
-            if (problem is null)
-            {
+                    continue;
+                }
+
+                var bar = item.Bar;
                 bars++;
                 var outcome = engine.ObserveBar(subject, bar, findings, out var conclusion);
                 string? verdict = null;
@@ -91,15 +104,9 @@ internal static class ReplayRunner
                 {
                     WriteBar(json, buffer, stdout, subject, bar, outcome, engine, findings, conclusion, verdict);
                 }
-
-                continue;
             }
 
-            malformed++;
-            if (malformed <= ReportedLines)
-            {
-                error.WriteLine($"sovereign-node replay: line {reader.LineNumber}: {problem}; skipped");
-            }
+            batches.Return(batch);
         }
 
         if (malformed > ReportedLines)
