@@ -1,6 +1,6 @@
 namespace Node.Reasoning.Confidence;
 
-/// <summary>Which map a <see cref="Calibrator"/> applies to a pooled score.</summary>
+/// <summary>Which map an <see cref="OnlineCalibrator"/> applies to a pooled score.</summary>
 public enum CalibrationMethod : byte
 {
     /// <summary>Not fitted yet: σ(z).</summary>

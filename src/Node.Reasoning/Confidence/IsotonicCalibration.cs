@@ -29,7 +29,7 @@ public sealed class IsotonicCalibration
 
     /// <summary>Makes a calibrator that fits up to <paramref name="capacity"/> pairs and keeps up to <paramref name="maxBreakpoints"/> breakpoints.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> or <paramref name="maxBreakpoints"/> is below 1.</exception>
-    public IsotonicCalibration(int capacity = OutcomeSamples.DefaultCapacity, int maxBreakpoints = DefaultMaxBreakpoints)
+    public IsotonicCalibration(int capacity = 4096, int maxBreakpoints = DefaultMaxBreakpoints)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBreakpoints, 1);
@@ -203,7 +203,7 @@ public sealed class IsotonicCalibration
         return true;
     }
 
-    /// <summary>Sets the breakpoints, e.g. from a stored <see cref="CalibrationState"/>.</summary>
+    /// <summary>Sets the breakpoints, e.g. from a stored <see cref="OnlineCalibrationState"/>.</summary>
     /// <exception cref="ArgumentException">
     /// The spans differ in length, hold more than <see cref="MaxBreakpoints"/> values, the scores are not finite and
     /// strictly increasing, or the probabilities are not non-decreasing within [0, 1].

@@ -6,7 +6,7 @@ namespace Node.Reasoning.Confidence;
 /// <summary>
 /// Pools up to <see cref="MaxStages"/> stage confidences in log-odds with one weight per stage and a bias:
 /// <c>z = Bias + Σ w_k · logit(clamp(p_k))</c>. A stage that abstains passes NaN and is left out.
-/// The result is a score in log-odds, to be mapped to a probability by a <see cref="Calibrator"/>
+/// The result is a score in log-odds, to be mapped to a probability by an <see cref="OnlineCalibrator"/>
 /// (or by <see cref="Sigmoid"/> when uncalibrated).
 /// </summary>
 /// <remarks>Weights default to 1 and the bias to 0. Not thread-safe; no allocation after construction.</remarks>
@@ -111,7 +111,7 @@ public sealed class LogOddsPool
     }
 
     /// <summary>
-    /// The pooled score from stage logits (as <see cref="OutcomeSamples"/> stores them): b + Σ w_k · x_k over the non-NaN x_k.
+    /// The pooled score from stage logits (logit of each confidence, NaN where a stage abstained): b + Σ w_k · x_k over the non-NaN x_k.
     /// </summary>
     /// <exception cref="ArgumentException">More logits than <see cref="StageCount"/>.</exception>
     public double PoolLogits(ReadOnlySpan<double> stageLogits)

@@ -10,8 +10,6 @@ namespace Node.Reasoning.Confidence;
 /// the active method and how many outcomes were learnt. Bin values are in outcomes (decay already applied).
 /// </summary>
 /// <remarks>
-/// A separate type from <see cref="CalibrationState"/>, not a version 2 of it: that one is the fitted map of a batch
-/// <see cref="Calibrator"/>, which has no learner or bins, and a reader of it must not have to handle a state it cannot restore.
 /// Binary format, version 1, little-endian: magic "SNOC"; u16 version; u8 method; u8 stage count K (1 to 8);
 /// u16 bin count B (2 to <see cref="MaxBins"/>); u16 breakpoint count n (0 unless the method is isotonic, then 1 to B);
 /// i64 outcomes learnt (≥ 0); f64 min score, max score (min &lt; max); f64 pool bias, learner bias, Platt A, Platt B;

@@ -25,8 +25,8 @@ public sealed class OnlineCalibratorOptions
 
     /// <summary>
     /// The L2 penalty λ per outcome on the weights (not the bias): each step's gradient gets λ·w. Defaults to 1e-4, which over
-    /// the ≈ 2,900 outcomes a 2,000-outcome half-life keeps is a batch penalty of ≈ 0.3, the order of
-    /// <see cref="WeightFitter.DefaultL2"/>: it stops a weight of a stage that rarely speaks from wandering, and shrinks a
+    /// the ≈ 2,900 outcomes a 2,000-outcome half-life keeps is a batch penalty of ≈ 0.3, the
+    /// order of a usual batch L2 of 1: it stops a weight of a stage that rarely speaks from wandering, and shrinks a
     /// well-determined weight by well under 1 %. 0 to 1.
     /// </summary>
     public double L2 { get; set; } = DefaultL2;

@@ -34,7 +34,7 @@ public sealed class PlattScaling
     /// <summary>σ(A·z + B).</summary>
     public double Calibrate(double z) => LogOddsPool.Sigmoid(A * z + B);
 
-    /// <summary>Sets A and B, e.g. from a stored <see cref="CalibrationState"/>.</summary>
+    /// <summary>Sets A and B, e.g. from a stored <see cref="OnlineCalibrationState"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A or B is not finite.</exception>
     public void SetParameters(double a, double b)
     {

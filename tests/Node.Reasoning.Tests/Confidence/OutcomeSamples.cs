@@ -1,8 +1,10 @@
-namespace Node.Reasoning.Confidence;
+using Node.Reasoning.Confidence;
+
+namespace Node.Reasoning.Tests.Confidence;
 
 /// <summary>
-/// The newest realised outcomes of conclusions, for reflection to refit a <see cref="LogOddsPool"/> and a
-/// <see cref="Calibrator"/>: per sample the stage logits (NaN where a stage abstained), the pooled score that was
+/// Synthetic realised outcomes for the calibration tests (the pipeline learns online and keeps no samples):
+/// per sample the stage logits (NaN where a stage abstained), the pooled score that was
 /// used when the conclusion was made, the 0/1 outcome and a group id (e.g. the finding kind).
 /// A bounded ring: when full, <see cref="Add"/> drops the oldest sample.
 /// </summary>
@@ -11,7 +13,7 @@ namespace Node.Reasoning.Confidence;
 /// are kept for the caller (e.g. to judge the scores actually used, per finding kind, with <see cref="CalibrationMetrics"/>).
 /// Not thread-safe.
 /// </remarks>
-public sealed class OutcomeSamples
+internal sealed class OutcomeSamples
 {
     /// <summary>The default capacity, 4,096 samples.</summary>
     public const int DefaultCapacity = 4096;
