@@ -111,6 +111,12 @@ public sealed class ConfigurationTests
         { [], """{ "Node": { "Name": "a" }, "Node": { "Name": "b" } }""", "A duplicate key 'Node:Name' was found." },
         { ["--set", "Federation:PeerPort="], "", "Federation:PeerPort (from command line) is empty; give it a value or remove it." },
         { ["--set", "Storage:MaxBatchSize=0"], "", "Storage:MaxBatchSize must be from 1 to 100000; was 0." },
+        { ["--set", "Reasoning:Depth=sideways"], "", "Reasoning:Depth must be a value of type" },
+        { ["--set", "Reasoning:ReflectionInterval=5"], "", "Reasoning:ReflectionInterval must be between 10 and 100000; was 5." },
+        { ["--set", "Reasoning:Kyle:PivotSpan=99"], "", "Reasoning:Kyle:PivotSpan must be between 1 and 20; was 99." },
+        { [], """{ "Reasoning": { "Kenny": { "Memory": { "Enter": 2 } } } }""", "Reasoning:Kenny:Memory:Enter must be in (0, 1]; was 2." },
+        { ["--set", "Reasoning:Kyle:PivotSpn=3"], "", "Reasoning:Kyle:PivotSpn (from command line) is not a known setting. Did you mean Reasoning:Kyle:PivotSpan?" },
+        { ["--set", "Reasoning:Kyle=3"], "", "Reasoning:Kyle (from command line) is not a known setting." },
     };
 
     [Theory]

@@ -26,7 +26,9 @@ public sealed partial class ConfigurationSchema
     {
         foreach (var property in typeof(T).GetProperties())
         {
-            if (property.CanWrite)
+            // A nested options object is a section, not a key: its own keys come with its own Add.
+            var nested = property.PropertyType.IsClass && property.PropertyType != typeof(string);
+            if (property.CanWrite && !nested)
             {
                 var key = ConfigurationPath.Combine(section, property.Name);
                 _keys.Add(key);

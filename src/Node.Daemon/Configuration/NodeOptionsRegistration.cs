@@ -6,6 +6,7 @@ using Node.Daemon.Api.Access;
 using Node.Daemon.Reasoning;
 using Node.Federation;
 using Node.Reasoning;
+using Node.Reasoning.Reasoners;
 using Node.Storage;
 
 namespace Node.Daemon.Configuration;
@@ -79,6 +80,12 @@ public static class NodeOptionsRegistration
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName)
             .Add<ReasoningOptions>(ReasoningOptions.SectionName)
+            .Add<KyleOptions>(ReasoningOptions.SectionName + ":Kyle")
+            .Add<KennyOptions>(KennyOptions.SectionName)
+            .Add<PressureLevels>(KennyOptions.SectionName + ":Memory")
+            .Add<PressureLevels>(KennyOptions.SectionName + ":Disk")
+            .Add<PressureLevels>(KennyOptions.SectionName + ":Cpu")
+            .Add<PressureLevels>(KennyOptions.SectionName + ":LatencyMs")
             .Add<MemoryOptions>(MemoryOptions.SectionName));
         return services;
     }

@@ -4,19 +4,19 @@ namespace Node.Reasoning.Reasoners;
 public sealed class KyleOptions
 {
     /// <summary>Bars on each side of a pivot: a pivot high is confirmed this many bars after it. Defaults to 5.</summary>
-    public int PivotSpan { get; init; } = 5;
+    public int PivotSpan { get; set; } = 5;
 
     /// <summary>The volume percentile (among the 20 bars before) a breakout needs to count as confirmed. Defaults to 0.5.</summary>
-    public double BreakoutVolumePercentile { get; init; } = 0.5;
+    public double BreakoutVolumePercentile { get; set; } = 0.5;
 
     /// <summary>Bandwidth percentile (among the last 126) at or below which the range counts as consolidating. Defaults to 0.05.</summary>
-    public double ConsolidationPercentile { get; init; } = 0.05;
+    public double ConsolidationPercentile { get; set; } = 0.05;
 
     /// <summary>|return z-score| or true range / prior ATR at or above which a move is extreme. Defaults to 3.</summary>
-    public double ExtremeMoveThreshold { get; init; } = 3;
+    public double ExtremeMoveThreshold { get; set; } = 3;
 
     /// <summary>Stop distance in ATRs for the ATR risk figure. Defaults to 2.</summary>
-    public double StopAtrs { get; init; } = 2;
+    public double StopAtrs { get; set; } = 2;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
