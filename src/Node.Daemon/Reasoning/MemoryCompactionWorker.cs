@@ -41,21 +41,41 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
     {
         try
         {
+            // A node restarted more often than the interval must still compact: when the last run (its event) is
+            // overdue by now, run once at start; the regular ticks follow.
+            if (Overdue())
+            {
+                await RunGuardedAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogRunFailed(logger, e); // one bad run must not stop the schedule
-                }
+                await RunGuardedAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task RunGuardedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRunFailed(logger, e); // one bad run must not stop the schedule
+        }
+    }
+
+    // Only a store that has compacted before can be overdue: a new one starts its schedule from now.
+    private bool Overdue()
+    {
+        using var reader = store.Store.OpenReader();
+        return EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) is { } last
+            && DateTimeOffset.FromUnixTimeMilliseconds(last.Time) + options.Value.CompactionInterval <= time.GetUtcNow();
     }
 
     /// <summary>One compaction run: summaries of past days, then retention, then the event.</summary>

@@ -107,17 +107,40 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         await StartAsync();
         await PersistAsync(("SPX", Now - TimeSpan.FromDays(1), FindingKind.Trend, 1, 0.6));
         await Worker.StartAsync(Token);
+        Assert.Empty(SummarySlots()); // a store that never compacted waits a whole interval
 
+        var committed = Store.Store.Writer.Committed.Next;
         _time.Advance(new MemoryOptions().CompactionInterval);
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (SummarySlots().Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, Token);
-        }
+        await UntilAsync(committed, () => SummarySlots().Count > 0);
 
         Assert.Equal(["memory/SPX 2026-03-09"], SummarySlots());
         await Worker.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task A_compaction_overdue_at_start_runs_at_once()
+    {
+        await StartAsync();
+        await Worker.RunOnceAsync(Token); // the last run, a day and an hour before the next start
+        _time.Advance(new MemoryOptions().CompactionInterval + TimeSpan.FromHours(1));
+        await PersistAsync(("SPX", _time.GetUtcNow() - TimeSpan.FromDays(1), FindingKind.Trend, 1, 0.6));
+
+        var committed = Store.Store.Writer.Committed.Next;
+        await Worker.StartAsync(Token);
+        await UntilAsync(committed, () => SummarySlots().Count > 0);
+
+        Assert.Equal(["memory/SPX 2026-03-10"], SummarySlots());
+        await Worker.StopAsync(Token);
+    }
+
+    // Re-checks after each commit of the store (a compaction run ends with one); the signal is taken before the check.
+    private async Task UntilAsync(Task committed, Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await committed.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            committed = Store.Store.Writer.Committed.Next;
+        }
     }
 
     [Fact]
