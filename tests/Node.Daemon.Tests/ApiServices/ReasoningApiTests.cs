@@ -43,28 +43,41 @@ public sealed class ReasoningApiTests
     /// <summary>The decisions with <paramref name="ids"/>, once the recorder has stored every one of them.</summary>
     internal static async Task<List<Decision>> RecordedAsync(ApiNode node, IReadOnlyCollection<string> ids)
     {
-        var client = new DecisionService.DecisionServiceClient(node.Channel);
-        for (var attempt = 0; ; attempt++)
+        // The recorder writes each decision's row with its decision.made event: follow the log until all are in.
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(Token))
         {
-            var found = new List<Decision>();
-            var request = new ListDecisionsRequest { All = true, PageSize = 1000 };
-            ListDecisionsReply page;
-            do
+            waiting.CancelAfter(TimeSpan.FromSeconds(30));
+            var pending = new HashSet<string>(ids);
+            using var tail = new LogService.LogServiceClient(node.Channel)
+                .Tail(new TailLogRequest { Last = 10_000, Follow = true }, cancellationToken: waiting.Token);
+            await foreach (var entry in tail.ResponseStream.ReadAllAsync(waiting.Token))
             {
-                page = await client.ListAsync(request, cancellationToken: Token);
-                found.AddRange(page.Decisions.Where(d => ids.Contains(d.Id)));
-                request.PageToken = page.NextPageToken;
+                if (entry.Kind == "decision.made")
+                {
+                    using var payload = System.Text.Json.JsonDocument.Parse(entry.Payload);
+                    pending.Remove(payload.RootElement.GetProperty("id").GetString()!);
+                    if (pending.Count == 0)
+                    {
+                        break;
+                    }
+                }
             }
-            while (page.NextPageToken.Length > 0);
-
-            if (found.Count == ids.Count || attempt == 100)
-            {
-                Assert.Equal(ids.Count, found.Count);
-                return found;
-            }
-
-            await Task.Delay(100, Token);
         }
+
+        var client = new DecisionService.DecisionServiceClient(node.Channel);
+        var found = new List<Decision>();
+        var request = new ListDecisionsRequest { All = true, PageSize = 1000 };
+        ListDecisionsReply page;
+        do
+        {
+            page = await client.ListAsync(request, cancellationToken: Token);
+            found.AddRange(page.Decisions.Where(d => ids.Contains(d.Id)));
+            request.PageToken = page.NextPageToken;
+        }
+        while (page.NextPageToken.Length > 0);
+
+        Assert.Equal(ids.Count, found.Count);
+        return found;
     }
 
     [Fact]

@@ -199,18 +199,20 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
     {
         var log = _services.GetRequiredService<ConclusionLog>();
         await log.StartAsync(Token);
+        var before = MemoryRows().Count;
+        var committed = Store.Store.Writer.Committed.Next;
         foreach (var row in rows)
         {
             Assert.True(log.Enqueue(row.Subject, Conclusion(row.Claim, row.Direction, row.Confidence), row.At));
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (log.Written < rows.Length && DateTime.UtcNow < deadline)
+        // The rows are visible once committed, before the commit signal: re-check after each commit.
+        while (MemoryRows().Count < before + rows.Length)
         {
-            await Task.Delay(10, Token);
+            await committed.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            committed = Store.Store.Writer.Committed.Next;
         }
 
-        Assert.Equal(rows.Length, log.Written);
         await log.StopAsync(Token);
     }
 
