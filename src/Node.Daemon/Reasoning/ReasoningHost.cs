@@ -1,20 +1,17 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Health;
-using Node.Daemon.Replay;
+using Node.Federation.Identity;
 using Node.Reasoning;
 using Node.Reasoning.Decisions;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Memory;
 using Node.Reasoning.Observations;
 using Node.Reasoning.Pipeline;
-using Node.Federation.Identity;
 using Node.Storage;
 
 namespace Node.Daemon.Reasoning;
@@ -141,89 +138,6 @@ internal sealed partial class ReasoningHost : BackgroundService
         await SaveAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    // Runs before the loop takes work, so nothing reasons on a half-restored engine.
-    private async Task RestoreAsync(CancellationToken cancellationToken)
-    {
-        SeedHourlyCaps();
-        if (ReasoningState.Load(_store) is not { } saved)
-        {
-            LogFresh(_logger);
-            return;
-        }
-
-        if (ReasoningState.TryRestore(saved, _engine, _memory, out var seq, out var error))
-        {
-            _packetSeq = seq;
-            _reflectionsSeen = _engine.Aletheia.Reflections;
-            LogRestored(_logger, _engine.Subjects, _engine.Aletheia.Reflections, _memory.ClaimCount, saved.Length);
-            return;
-        }
-
-        LogStateDamaged(_logger, error ?? "unknown", ReasoningState.DamagedKind);
-        _memory = new InMemoryReasoningMemory();
-        _engine = new ReasoningEngine(_options, _memory);
-        await ReasoningState.SetAsideAsync(_store, cancellationToken).ConfigureAwait(false);
-    }
-
-    // A restart must not reset the hourly caps: the automatic approvals of the last hour count again.
-    private void SeedHourlyCaps()
-    {
-        using var reader = _store.Store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT type, created_at FROM decisions WHERE status = $status AND created_at >= $since";
-        command.Parameters.AddWithValue("$status", Node.Storage.Decisions.DecisionStatuses.AutoApproved);
-        command.Parameters.AddWithValue("$since", (_time.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
-        using var rows = command.ExecuteReader();
-        var seeded = 0;
-        while (rows.Read())
-        {
-            seeded += Matrix.RecordPastApproval(rows.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1))) ? 1 : 0;
-        }
-
-        if (seeded > 0)
-        {
-            LogCapsSeeded(_logger, seeded);
-        }
-    }
-
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var blob = ReasoningState.Capture(_engine, _memory, _packetSeq);
-            await ReasoningState.SaveAsync(_store, blob, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
-            LogSaved(_logger, blob.Length, _engine.Subjects);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogSaveFailed(_logger, e);
-        }
-    }
-
-    // Periodic work that must run on the loop (the engine and memory are not thread-safe): saving, scanning packets.
-    private async Task ChoresAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PacketScanInterval, _time);
-        var sinceSave = TimeSpan.Zero;
-        try
-        {
-            await _queue.Writer.WriteAsync(new ScanWork(), stoppingToken).ConfigureAwait(false);
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await _queue.Writer.WriteAsync(new ScanWork(), stoppingToken).ConfigureAwait(false);
-                sinceSave += PacketScanInterval;
-                if (sinceSave >= SaveInterval)
-                {
-                    sinceSave = TimeSpan.Zero;
-                    await _queue.Writer.WriteAsync(new SaveWork(), stoppingToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
     private async Task SampleHealthAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_healthInterval, _time);
@@ -304,76 +218,6 @@ internal sealed partial class ReasoningHost : BackgroundService
         await DecideAsync(ReasoningEngine.NodeSubject, conclusion, _findings.Items.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<(string?, DecisionVerdict?)> DecideAsync(string subject, Conclusion conclusion, Finding[] findings,
-        CancellationToken cancellationToken)
-    {
-        if (conclusion.HasClaim)
-        {
-            _conclusions++;
-            _conclusionLog.Enqueue(subject, conclusion, _time.GetUtcNow());
-        }
-
-        if (conclusion.DecisionType is not { } type)
-        {
-            return (null, null);
-        }
-
-        var verdict = Matrix.Evaluate(type, conclusion.Confidence);
-        if (verdict.Outcome == DecisionOutcome.Refused)
-        {
-            return (null, verdict);
-        }
-
-        var now = _time.GetUtcNow();
-        var id = NewDecisionId(now);
-        var explanation = Explain(subject, conclusion, findings, verdict);
-        _decisions++;
-        await _recorder.EnqueueAsync(new PendingDecision(id, type, verdict.IsAutoApproved, conclusion.Confidence, now,
-            DecisionReasons.Describe(verdict), subject, explanation), cancellationToken).ConfigureAwait(false);
-        return (id, verdict);
-    }
-
-    // The explanation chain: the claim, each finding, each stage's confidence with its pooling weight, and the verdict.
-    private byte[] Explain(string subject, in Conclusion conclusion, Finding[] findings, DecisionVerdict verdict)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("subject", subject);
-            json.WriteNumber("time", conclusion.Time);
-            json.WriteString("claim", ReasoningNames.Of(conclusion.Claim));
-            json.WriteNumber("direction", conclusion.Direction);
-            ReasoningJson.Number(json, "confidence", conclusion.Confidence);
-            ReasoningJson.Number(json, "score", conclusion.Score);
-            json.WriteStartArray("stages");
-            var pool = _engine.Aletheia.Pool;
-            for (var i = 0; i < StageConfidences.Count; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("stage", StageConfidences.Names[i]);
-                ReasoningJson.Number(json, "confidence", conclusion.Stages[i]);
-                ReasoningJson.Number(json, "weight", pool.GetWeight(i));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            ReasoningJson.Number(json, "bias", pool.Bias);
-            json.WriteString("calibration", CalibrationName(_engine.Aletheia.Calibrator.Method));
-            ReasoningJson.WriteFindings(json, findings);
-            json.WriteStartObject("verdict");
-            json.WriteString("outcome", verdict.IsAutoApproved ? "auto_approved" : "escalated");
-            json.WriteString("reason", DecisionReasons.Describe(verdict));
-            json.WriteNumber("threshold", verdict.Threshold);
-            json.WriteNumber("max_auto_per_hour", verdict.MaxAutoPerHour);
-            json.WriteNumber("approvals_in_last_hour", verdict.ApprovalsInLastHour);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
     private void NoteRuns()
     {
         var now = _time.GetUtcNow();
@@ -415,14 +259,6 @@ internal sealed partial class ReasoningHost : BackgroundService
         _ => "identity",
     };
 
-    // Time-ordered and unique: Unix ms (12 hex digits) and 8 random hex digits.
-    private static string NewDecisionId(DateTimeOffset now)
-    {
-        Span<byte> random = stackalloc byte[4];
-        RandomNumberGenerator.Fill(random);
-        return $"{now.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(random)}";
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Reasoning work failed; the loop goes on.")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception);
 
@@ -434,24 +270,6 @@ internal sealed partial class ReasoningHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kenny: {Kind} on {Resource} (level {Level:F3}, evidence {Evidence:F1}, confidence {Confidence:F2}).")]
     private static partial void LogHealthFinding(ILogger logger, string kind, string resource, double level, double evidence, double confidence);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Decision matrix: {Count} automatic approvals of the last hour count toward the hourly caps again.")]
-    private static partial void LogCapsSeeded(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning starts fresh: no learnt state is stored yet.")]
-    private static partial void LogFresh(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reasoning state restored: {Subjects} subjects, {Reflections} reflections, {Claims} claim records ({Bytes} bytes).")]
-    private static partial void LogRestored(ILogger logger, int subjects, int reflections, int claims, int bytes);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored reasoning state does not read ({Error}); reasoning starts fresh and the damaged state is kept as memory kind {Kind}.")]
-    private static partial void LogStateDamaged(ILogger logger, string error, string kind);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reasoning state saved: {Bytes} bytes, {Subjects} subjects.")]
-    private static partial void LogSaved(ILogger logger, int bytes, int subjects);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The reasoning state could not be saved; it is tried again at the next save.")]
-    private static partial void LogSaveFailed(ILogger logger, Exception exception);
 
     private sealed class ScanWork : Work
     {
