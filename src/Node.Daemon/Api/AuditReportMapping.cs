@@ -15,7 +15,7 @@ internal static class AuditReportMapping
         {
             reply.Categories.Add(new Proto.AuditCategoryScore
             {
-                Name = AuditReportJson.Name(category.Category),
+                Name = AuditNames.Name(category.Category),
                 Passed = category.Passed,
                 Failed = category.Failed,
                 NotApplicable = category.NotApplicable,
@@ -28,9 +28,9 @@ internal static class AuditReportMapping
             reply.Checks.Add(new Proto.AuditCheck
             {
                 Id = check.Id,
-                Category = AuditReportJson.Name(check.Category),
+                Category = AuditNames.Name(check.Category),
                 Title = check.Title,
-                Status = AuditReportJson.Name(check.Status),
+                Status = AuditNames.Name(check.Status),
                 Finding = check.Finding,
                 Recommendation = check.Recommendation ?? "",
             });
