@@ -1,3 +1,4 @@
+using Node.Reasoning.Confidence;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Pipeline;
 
@@ -37,6 +38,14 @@ public static class ReasoningNames
 
     /// <summary>The name of a problem, such as <c>high_below_low</c>.</summary>
     public static string Of(ObservationProblem problem) => Problems[(int)problem];
+
+    /// <summary>The name of a calibration method: <c>identity</c>, <c>platt</c> or <c>isotonic</c>.</summary>
+    public static string Of(CalibrationMethod method) => method switch
+    {
+        CalibrationMethod.Platt => "platt",
+        CalibrationMethod.Isotonic => "isotonic",
+        _ => "identity",
+    };
 
     /// <summary>All depth names, in order.</summary>
     public static IReadOnlyList<string> DepthNames => Depths;

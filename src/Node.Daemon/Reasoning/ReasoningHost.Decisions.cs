@@ -66,7 +66,7 @@ internal sealed partial class ReasoningHost
 
             json.WriteEndArray();
             ReasoningJson.Number(json, "bias", pool.Bias);
-            json.WriteString("calibration", CalibrationName(_engine.Aletheia.Calibrator.Method));
+            json.WriteString("calibration", ReasoningNames.Of(_engine.Aletheia.Calibrator.Method));
             ReasoningJson.WriteFindings(json, findings);
             json.WriteStartObject("verdict");
             json.WriteString("outcome", verdict.IsAutoApproved ? "auto_approved" : "escalated");

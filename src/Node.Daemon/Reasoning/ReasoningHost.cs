@@ -221,13 +221,14 @@ internal sealed partial class ReasoningHost : BackgroundService
     private void NoteRuns()
     {
         var now = _time.GetUtcNow();
-        foreach (var reasoner in Enum.GetValues<Reasoner>())
+        // Per observation: a plain loop (Enum.GetValues would allocate an array each time).
+        for (var i = 0; i < _runsSeen.Length; i++)
         {
-            var runs = _engine.Runs(reasoner);
-            if (runs != _runsSeen[(int)reasoner])
+            var runs = _engine.Runs((Reasoner)i);
+            if (runs != _runsSeen[i])
             {
-                _runsSeen[(int)reasoner] = runs;
-                _lastRun[(int)reasoner] = now;
+                _runsSeen[i] = runs;
+                _lastRun[i] = now;
             }
         }
 
@@ -248,16 +249,9 @@ internal sealed partial class ReasoningHost : BackgroundService
             _engine.Depth, _engine.Cycles, _engine.Rejected, _engine.Subjects, _conclusions, _engine.Aletheia.Conflicts, _decisions, reasoners,
             new LatencySummary(_latency.Count, _latency.Mean / 1000, _latency.Quantile(0.5) / 1000, _latency.Quantile(0.99) / 1000, _latency.Max / 1000),
             new CalibrationSummary(metrics.Count, metrics.Positives, metrics.BrierScore, metrics.BaseRateBrierScore, metrics.ExpectedCalibrationError,
-                CalibrationName(_engine.Aletheia.Calibrator.Method), _engine.Aletheia.Reflections, _lastReflectionCycle < 0 ? null : _lastReflectionCycle),
+                ReasoningNames.Of(_engine.Aletheia.Calibrator.Method), _engine.Aletheia.Reflections, _lastReflectionCycle < 0 ? null : _lastReflectionCycle),
             Matrix.IsStopped, Matrix.StoppedBy, Matrix.StoppedAt, [], null);
     }
-
-    private static string CalibrationName(Node.Reasoning.Confidence.CalibrationMethod method) => method switch
-    {
-        Node.Reasoning.Confidence.CalibrationMethod.Platt => "platt",
-        Node.Reasoning.Confidence.CalibrationMethod.Isotonic => "isotonic",
-        _ => "identity",
-    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reasoning work failed; the loop goes on.")]
     private static partial void LogWorkFailed(ILogger logger, Exception exception);

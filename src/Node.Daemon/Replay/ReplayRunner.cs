@@ -177,7 +177,7 @@ internal static class ReplayRunner
         ReasoningJson.Number(json, "base_rate_brier", metrics.BaseRateBrierScore);
         ReasoningJson.Number(json, "brier_skill", metrics.BrierSkillScore);
         ReasoningJson.Number(json, "ece", metrics.ExpectedCalibrationError);
-        json.WriteString("calibration", engine.Aletheia.Calibrator.Method.ToString().ToLowerInvariant());
+        json.WriteString("calibration", ReasoningNames.Of(engine.Aletheia.Calibrator.Method));
         json.WriteNumber("reflections", engine.Aletheia.Reflections);
         json.WriteNumber("conflicts", engine.Aletheia.Conflicts);
         json.WriteNumber("auto_approved", approved);
