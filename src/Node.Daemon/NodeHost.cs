@@ -123,6 +123,8 @@ public static class NodeHost
             return new HybridClock(sp.GetRequiredService<TimeProvider>(), StoreInfo.ReadInt64(store, StoreInfo.ClockCeiling),
                 ceiling => StoreInfo.WriteInt64Async(store, StoreInfo.ClockCeiling, ceiling).GetAwaiter().GetResult());
         });
+        // For what is made before the host starts (hosted services): the clock, resolved at first use.
+        services.AddSingleton(sp => new Lazy<HybridClock>(sp.GetRequiredService<HybridClock>));
         services.AddSingleton<LocalPackets>();
         services.AddSingleton<BackupApi>();
         services.AddSingleton(sp => new PeerRegistry(sp.GetRequiredService<StoreHost>().Store));

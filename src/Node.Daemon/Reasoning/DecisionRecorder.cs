@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Google.Protobuf;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Node.Federation.Clock;
@@ -18,7 +17,7 @@ namespace Node.Daemon.Reasoning;
 /// <c>decision.made</c> event in one transaction, then the decision packet (kind decision, topic
 /// <c>decisions</c>, key the decision id, content the explanation chain as JSON), signed by this node.
 /// </summary>
-internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets packets, IdentityHost identity, IServiceProvider services,
+internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets packets, IdentityHost identity, Lazy<HybridClock> clock,
     ILogger<DecisionRecorder> logger) : BackgroundService
 {
     /// <summary>The kind of the event a new decision appends.</summary>
@@ -99,8 +98,7 @@ internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets pac
             MediaType = "application/json",
             Content = ByteString.CopyFrom(decision.Explanation),
             Scope = ShareScope.Local,
-            // Resolved at first use: the clock reads its ceiling from the store, open only once the node has started.
-            Hlc = services.GetRequiredService<HybridClock>().Now().Value,
+            Hlc = clock.Value.Now().Value,
         };
         var result = await packets.PutAsync(body, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, decision.Id, decision.Type, decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending,

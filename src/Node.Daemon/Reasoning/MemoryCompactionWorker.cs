@@ -26,7 +26,7 @@ namespace Node.Daemon.Reasoning;
 /// Idempotent: a day whose summary slot already holds our summary is not summarised again. Summaries are written
 /// before anything is deleted, and nothing is deleted in a run where a summary could not be stored.
 /// </remarks>
-internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPackets packets, IdentityHost identity, IServiceProvider services,
+internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPackets packets, IdentityHost identity, Lazy<HybridClock> clock,
     IOptions<MemoryOptions> options, TimeProvider time, ILogger<MemoryCompactionWorker> logger) : BackgroundService
 {
     /// <summary>The topic prefix of memory summaries; the subject follows it.</summary>
@@ -222,8 +222,7 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
             MediaType = "application/json",
             Content = ByteString.CopyFrom(buffer.WrittenSpan),
             Scope = ShareScope.Local,
-            // Resolved at first use: the clock reads its ceiling from the store, open only once the node has started.
-            Hlc = services.GetRequiredService<HybridClock>().Now().Value,
+            Hlc = clock.Value.Now().Value,
         };
     }
 

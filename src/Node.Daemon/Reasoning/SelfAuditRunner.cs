@@ -24,7 +24,7 @@ namespace Node.Daemon.Reasoning;
 /// </summary>
 internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, CriticalLoops loops, IdentityHostSettings identity,
     PeerRegistry peers, SystemdEnvironment systemd, IOptions<ReasoningOptions> reasoning, IOptions<MemoryOptions> memory,
-    IServiceProvider services, TimeProvider time)
+    HybridClock clock, TimeProvider time)
 {
     /// <summary>The window of the audited lists (decisions, verdicts, guardian stops, active peers): the last 24 hours.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromHours(24);
@@ -120,7 +120,7 @@ internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, Criti
             ManifestSignatureValid = false,
             ManifestExpiresAt = now,
             QuarantineCount = (int)(long)Scalar(reader, "SELECT COUNT(*) FROM quarantine")!,
-            HlcPhysicalTime = DateTimeOffset.FromUnixTimeMilliseconds(services.GetRequiredService<HybridClock>().Now().UnixMilliseconds),
+            HlcPhysicalTime = DateTimeOffset.FromUnixTimeMilliseconds(clock.Now().UnixMilliseconds),
         };
     }
 

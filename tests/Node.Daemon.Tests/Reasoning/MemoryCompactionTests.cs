@@ -39,6 +39,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         services.AddSingleton<StoreHost>();
         services.AddNodeIdentity(_ => new IdentityHostSettings(() => _dir.Path));
         services.AddSingleton(sp => new HybridClock(_time, 0, _ => { }));
+        services.AddSingleton(sp => new Lazy<HybridClock>(sp.GetRequiredService<HybridClock>));
         services.AddSingleton<LocalPackets>();
         services.AddSingleton(Options.Create(new MemoryOptions { Retention = Retention }));
         services.AddSingleton<ConclusionLog>();
