@@ -81,7 +81,7 @@ internal static class DnsWireReader
                     limit = packet.Length;
                     continue;
                 default:
-                    error = $"label at {cursor} has the reserved type 0x{length & 0xC0:X2}";
+                    error = $"label at {cursor}: length byte 0x{length:X2} is neither a label of at most {DnsName.MaxLabelBytes} bytes nor a compression pointer";
                     return false;
             }
 
