@@ -16,6 +16,9 @@ internal static class DnsWireReader
     /// <summary>Compression pointers one name may follow; more means a crafted packet.</summary>
     public const int MaxPointerJumps = 128;
 
+    // What a failed read leaves in its out parameter.
+    private static readonly OpaqueData Empty = new([]);
+
     /// <summary>
     /// Reads a name starting at <paramref name="position"/>. The labels and the terminating zero or pointer
     /// read in place must end at or before <paramref name="end"/> (the rdata's end for names inside rdata);
@@ -170,8 +173,6 @@ internal static class DnsWireReader
                 return true;
         }
     }
-
-    private static readonly OpaqueData Empty = new([]);
 
     private static string Name(DnsRecordType type) => type switch
     {
