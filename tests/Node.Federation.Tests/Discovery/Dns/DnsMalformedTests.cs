@@ -24,7 +24,7 @@ public sealed class DnsMalformedTests
     [Fact]
     public void Counts_the_packet_cannot_hold_are_refused_before_anything_is_read() =>
         DnsAssert.Refused(Packet(2, 0xFFFF, "00", TypeClass),
-            "counts of 2 questions and 65535/0/0 records need at least 720895 bytes; 5 follow the header");
+            "counts of 2 questions, 65535 answers, 0 authorities and 0 additionals need at least 720895 bytes; 5 follow the header");
 
     [Fact]
     public void A_pointer_to_itself_is_refused() =>
@@ -85,11 +85,11 @@ public sealed class DnsMalformedTests
 
     [Fact]
     public void A_question_name_without_its_end_is_refused() =>
-        DnsAssert.Refused(Packet(1, 0, "03616263 0164"), "question 1: name at 12 runs past the end of its data at 18");
+        DnsAssert.Refused(Packet(1, 0, "03616263 0164"), "question 1: name at 12 runs past the end of the packet at 18");
 
     [Fact]
     public void A_label_cut_off_by_the_end_of_the_packet_is_refused() =>
-        DnsAssert.Refused(Packet(1, 0, "03616263 0364"), "question 1: label at 16 of 3 bytes runs past the end of its data at 18");
+        DnsAssert.Refused(Packet(1, 0, "03616263 0364"), "question 1: label at 16 of 3 bytes runs past the end of the packet at 18");
 
     [Fact]
     public void A_truncated_record_is_refused() =>
@@ -121,7 +121,7 @@ public sealed class DnsMalformedTests
     [Fact]
     public void A_PTR_target_running_past_its_rdata_is_refused() =>
         DnsAssert.Refused(Packet(0, 1, "00", "000C0001", "00000078", "0002", "0361626300"),
-            "answer 1: PTR target: label at 23 of 3 bytes runs past the end of its data at 25");
+            "answer 1: PTR target: label at 23 of 3 bytes runs past the end of the record data at 25");
 
     [Fact]
     public void Bytes_after_a_PTR_target_inside_its_rdata_are_refused() =>

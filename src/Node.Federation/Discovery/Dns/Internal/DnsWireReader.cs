@@ -38,7 +38,7 @@ internal static class DnsWireReader
         {
             if (cursor >= limit)
             {
-                error = $"name at {position} runs past the end of its data at {limit}";
+                error = $"name at {position} runs past {End(packet, limit)}";
                 return false;
             }
 
@@ -103,7 +103,7 @@ internal static class DnsWireReader
 
             if (cursor + 1 + length > limit)
             {
-                error = $"label at {cursor} of {length} bytes runs past the end of its data at {limit}";
+                error = $"label at {cursor} of {length} bytes runs past {End(packet, limit)}";
                 return false;
             }
 
@@ -173,6 +173,9 @@ internal static class DnsWireReader
                 return true;
         }
     }
+
+    private static string End(ReadOnlySpan<byte> packet, int limit) =>
+        limit == packet.Length ? $"the end of the packet at {limit}" : $"the end of the record data at {limit}";
 
     private static string Name(DnsRecordType type) => type switch
     {
