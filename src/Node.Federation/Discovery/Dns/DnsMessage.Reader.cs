@@ -45,7 +45,7 @@ public sealed partial class DnsMessage
         var left = packet.Length - HeaderSize;
         if (needed > left)
         {
-            error = $"counts of {questionCount} questions and {answerCount}/{authorityCount}/{additionalCount} records need at least {needed} bytes; {left} follow the header";
+            error = $"counts of {questionCount} questions, {answerCount} answers, {authorityCount} authorities and {additionalCount} additionals need at least {needed} bytes; {left} follow the header";
             return false;
         }
 

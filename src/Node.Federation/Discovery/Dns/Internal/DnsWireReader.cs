@@ -16,6 +16,9 @@ internal static class DnsWireReader
     /// <summary>Compression pointers one name may follow; more means a crafted packet.</summary>
     public const int MaxPointerJumps = 128;
 
+    // What a failed read leaves in its out parameter.
+    private static readonly OpaqueData Empty = new([]);
+
     /// <summary>
     /// Reads a name starting at <paramref name="position"/>. The labels and the terminating zero or pointer
     /// read in place must end at or before <paramref name="end"/> (the rdata's end for names inside rdata);
@@ -35,7 +38,7 @@ internal static class DnsWireReader
         {
             if (cursor >= limit)
             {
-                error = $"name at {position} runs past the end of its data at {limit}";
+                error = $"name at {position} runs past {End(packet, limit)}";
                 return false;
             }
 
@@ -100,7 +103,7 @@ internal static class DnsWireReader
 
             if (cursor + 1 + length > limit)
             {
-                error = $"label at {cursor} of {length} bytes runs past the end of its data at {limit}";
+                error = $"label at {cursor} of {length} bytes runs past {End(packet, limit)}";
                 return false;
             }
 
@@ -171,7 +174,8 @@ internal static class DnsWireReader
         }
     }
 
-    private static readonly OpaqueData Empty = new([]);
+    private static string End(ReadOnlySpan<byte> packet, int limit) =>
+        limit == packet.Length ? $"the end of the packet at {limit}" : $"the end of the record data at {limit}";
 
     private static string Name(DnsRecordType type) => type switch
     {

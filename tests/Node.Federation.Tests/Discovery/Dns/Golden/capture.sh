@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
-out="${1:-$work/capture.txt}"
+out="${1:-capture.txt}"
 ns_a=sn-golden-avahi ns_b=sn-golden-cap
 pids=()
 
