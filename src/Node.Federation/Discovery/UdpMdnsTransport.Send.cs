@@ -15,7 +15,6 @@ public sealed partial class UdpMdnsTransport
     // spreads unicast datagrams for 5353 across them: replies would land on sockets that never read.
     // mDNS sends a few datagrams a second at most; one extra setsockopt under a lock costs nothing.
     private readonly Lock _send4Gate = new();
-    private IPEndPoint _group4 => field ??= new IPEndPoint(MdnsGroups.IPv4, _options.Port);
     private readonly ConcurrentDictionary<string, bool> _loggedSendErrors = new(StringComparer.Ordinal);
 
     /// <summary>

@@ -1,6 +1,7 @@
 // The mDNS link of RFC 6762: UDP port 5353, groups 224.0.0.251 and ff02::fb (§3), joined per
 // interface; TTL/hop limit 255 (§11); the arrival interface of every datagram kept (§15 and §11:
 // answers go out of the interface the query came in on).
+using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ public sealed partial class UdpMdnsTransport : IMdnsTransport
     private readonly Lock _gate = new();
     private readonly Lock _rescanGate = new();
     private readonly Dictionary<int, MdnsLink> _links = [];
+    private readonly IPEndPoint _group4;
     private volatile IReadOnlyList<MdnsInterface> _interfaces = [];
 
     private Socket? _socket4;
@@ -61,6 +63,7 @@ public sealed partial class UdpMdnsTransport : IMdnsTransport
         _time = time;
         _logger = logger;
         _allowList = [.. options.Interfaces];
+        _group4 = new IPEndPoint(MdnsGroups.IPv4, options.Port);
     }
 
     /// <inheritdoc />

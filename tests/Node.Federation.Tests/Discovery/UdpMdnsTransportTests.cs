@@ -75,6 +75,25 @@ public sealed class UdpMdnsTransportTests
     }
 
     [Fact]
+    public async Task A_send_that_fails_is_counted_not_thrown()
+    {
+        await using var lab = await NetworkLab.CreateAsync();
+        var (a, _) = await ConnectTwoHostsAsync(lab);
+        await using var transport = await NamespacedTransport.StartAsync(a.Host);
+        var index = transport.IndexOf(a.Name);
+
+        // No route leaves the namespace: the kernel refuses at once.
+        transport.Transport.SendUnicast(index, new IPEndPoint(IPAddress.Parse("192.0.2.1"), 5353), "lost"u8);
+        transport.Transport.SendUnicast(index, new IPEndPoint(IPAddress.Parse("192.0.2.2"), 5353), "lost"u8);
+
+        var statistics = Assert.Single(transport.Transport.Statistics());
+        Assert.Equal(2, statistics.SendErrors);
+        Assert.Equal(0, statistics.PacketsSent);
+        Assert.Contains("NetworkUnreachable", statistics.LastError, StringComparison.Ordinal);
+        Assert.Single(transport.Logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Debug);
+    }
+
+    [Fact]
     public async Task The_allow_list_leaves_the_other_interfaces_out()
     {
         await using var lab = await NetworkLab.CreateAsync();
