@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Node.Federation.Discovery.Dns;
+using Node.Federation.Discovery.Internal;
 
 namespace Node.Federation.Discovery;
 
@@ -8,8 +11,31 @@ namespace Node.Federation.Discovery;
 /// on every interface of an <see cref="IMdnsTransport"/>. Thread-safe; time comes from the
 /// <see cref="TimeProvider"/>, so a fake one drives it in tests.
 /// </summary>
+/// <remarks>
+/// One lock guards every state machine; packets and timer ticks take it, do their work (sends
+/// included: they never block) and release it before <see cref="Changed"/> is raised.
+/// </remarks>
 public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
 {
+    // RFC 6762 §8.1: after 15 conflicts within 10 s, wait 5 s before probing again.
+    private const int ConflictBurst = 15;
+    private const long ConflictWindow = 10_000;
+    private const int ConflictBackoff = 5000;
+
+    private readonly IMdnsTransport _transport;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MdnsDiscovery> _logger;
+    private readonly Random _random;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, Link> _links = [];
+    private readonly Queue<long> _conflictTimes = new();
+    private readonly ITimer _timer;
+    private ServiceProfile? _profile;
+    private int _attempt = 1;
+    private bool _started;
+    private bool _stopped;
+    private long _malformed;
+
     /// <summary>Discovery over <paramref name="transport"/>; nothing is sent until <see cref="Start"/>.</summary>
     /// <param name="transport">The link.</param>
     /// <param name="time">The clock and timers.</param>
@@ -17,39 +43,393 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
     /// <param name="random">Random delays (probe start, shared answers); a seeded one in tests.</param>
     public MdnsDiscovery(IMdnsTransport transport, TimeProvider time, ILogger<MdnsDiscovery> logger, Random? random = null)
     {
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _transport = transport;
+        _time = time;
+        _logger = logger;
+        _random = random ?? new Random();
+        _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A service was found, changed or lost. Raised outside the discovery's lock.</summary>
-    public event Action<DiscoveryChange>? Changed { add => throw new NotImplementedException(); remove => throw new NotImplementedException(); }
+    public event Action<DiscoveryChange>? Changed;
 
-    /// <summary>The services resolved now.</summary>
-    public IReadOnlyList<DiscoveredService> Services => throw new NotImplementedException();
+    /// <summary>The services resolved now (not this node's own).</summary>
+    public IReadOnlyList<DiscoveredService> Services
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The instance name claimed now, or null when not announcing.</summary>
+    public string? InstanceName
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _profile?.InstanceLabel(_attempt);
+            }
+        }
+    }
+
+    /// <summary>Multicast datagrams this discovery has sent, over all interfaces (the steady-state rate's numerator).</summary>
+    public long MulticastsSent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _links.Values.Sum(l => l.Output.Multicasts);
+            }
+        }
+    }
 
     /// <summary>
     /// Starts browsing and, with a <paramref name="profile"/>, announcing it (probe, then announce).
     /// Without one the node only browses.
     /// </summary>
-    public void Start(ServiceProfile? profile) => throw new NotImplementedException();
+    public void Start(ServiceProfile? profile)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            if (_started)
+            {
+                throw new InvalidOperationException("Discovery has already started.");
+            }
+
+            _started = true;
+            _profile = profile;
+            _transport.Start(this);
+            Reconcile(_transport.Interfaces, Now);
+            Arm();
+        }
+    }
 
     /// <summary>Announces a changed profile (a new manifest hash, port); a changed node id re-probes.</summary>
-    public void UpdateProfile(ServiceProfile profile) => throw new NotImplementedException();
+    public void UpdateProfile(ServiceProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        lock (_gate)
+        {
+            var previous = _profile;
+            _profile = profile;
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            var now = Now;
+            foreach (var link in _links.Values)
+            {
+                var records = new ServiceRecords(profile, _attempt, link.Interface.Addresses);
+                if (previous is null || previous.NodeId != profile.NodeId)
+                {
+                    link.Responder.Goodbye();
+                    link.Responder.Probe(records, now, _random.Next(0, Responder.ProbeInterval + 1));
+                }
+                else
+                {
+                    link.Responder.Update(records, now);
+                }
+            }
+
+            Arm();
+        }
+    }
 
     /// <summary>Queries for the service type now on every interface (<c>nodectl federation discover</c>).</summary>
-    public void QueryNow() => throw new NotImplementedException();
+    public void QueryNow()
+    {
+        lock (_gate)
+        {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            var now = Now;
+            foreach (var link in _links.Values)
+            {
+                link.Browser.QueryNow(now, OwnPointers(link));
+            }
+
+            Arm();
+        }
+    }
 
     /// <summary>Where discovery stands.</summary>
-    public DiscoveryDiagnosis Diagnose() => throw new NotImplementedException();
+    public DiscoveryDiagnosis Diagnose()
+    {
+        var statistics = _transport.Statistics();
+        lock (_gate)
+        {
+            var links = new List<DiscoveryLinkDiagnosis>();
+            foreach (var link in statistics)
+            {
+                var state = _links.TryGetValue(link.Index, out var known) ? StateName(known.Responder.State) : "browsing";
+                links.Add(new DiscoveryLinkDiagnosis(link, state, known?.Responder.Conflicts ?? 0));
+            }
+
+            var instance = _profile is null ? null : ServiceProfile.ServiceType.Prepend(_profile.InstanceLabel(_attempt)).ToString();
+            var host = _profile is null ? null : $"{_profile.HostLabel(_attempt)}.local";
+            return new DiscoveryDiagnosis(instance, host, links,
+                _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s)).ToArray());
+        }
+    }
+
+    /// <summary>Datagrams that did not parse as DNS messages.</summary>
+    public long MalformedPackets => Interlocked.Read(ref _malformed);
 
     /// <summary>Sends goodbyes (TTL 0) for everything announced and stops; idempotent.</summary>
-    public void Stop() => throw new NotImplementedException();
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            foreach (var link in _links.Values)
+            {
+                link.Responder.Goodbye();
+                link.Browser.Stop();
+            }
+
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <inheritdoc />
-    public void OnPacket(in MdnsPacket packet) => throw new NotImplementedException();
+    public void OnPacket(in MdnsPacket packet)
+    {
+        if (!DnsMessage.TryParse(packet.Data.Span, out var message, out var error))
+        {
+            if (Interlocked.Increment(ref _malformed) <= 10)
+            {
+                LogMalformed(_logger, packet.Source, error);
+            }
+
+            return;
+        }
+
+        // RFC 6762 §18.3, §18.11: other opcodes and response codes are ignored; §6: responses from a port other than 5353 too.
+        if (message.Opcode != 0 || message.ResponseCode != 0 || (message.IsResponse && packet.Source.Port != Responder.MdnsPort))
+        {
+            return;
+        }
+
+        var changes = new List<DiscoveryChange>();
+        lock (_gate)
+        {
+            if (!_started || _stopped || !_links.TryGetValue(packet.InterfaceIndex, out var link))
+            {
+                return;
+            }
+
+            var now = Now;
+            if (link.Responder.Receive(message, packet.Source, now))
+            {
+                Rename(link, now);
+            }
+
+            if (message.IsResponse)
+            {
+                link.Browser.Receive(message, now, changes);
+            }
+
+            Arm();
+        }
+
+        Raise(changes);
+    }
 
     /// <inheritdoc />
-    public void OnInterfacesChanged(IReadOnlyList<MdnsInterface> interfaces) => throw new NotImplementedException();
+    public void OnInterfacesChanged(IReadOnlyList<MdnsInterface> interfaces)
+    {
+        ArgumentNullException.ThrowIfNull(interfaces);
+        var changes = new List<DiscoveryChange>();
+        lock (_gate)
+        {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            changes.AddRange(Reconcile(interfaces, Now));
+            Arm();
+        }
+
+        Raise(changes);
+    }
 
     /// <inheritdoc />
-    public void Dispose() => throw new NotImplementedException();
+    public void Dispose()
+    {
+        Stop();
+        _timer.Dispose();
+    }
+
+    private long Now => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+
+    // Links for new interfaces start probing and browsing; gone ones drop their services; changed addresses re-announce.
+    private List<DiscoveryChange> Reconcile(IReadOnlyList<MdnsInterface> interfaces, long now)
+    {
+        var changes = new List<DiscoveryChange>();
+        foreach (var gone in _links.Keys.Where(index => interfaces.All(i => i.Index != index)).ToList())
+        {
+            changes.AddRange(_links[gone].Browser.Services.Where(s => !IsOwn(s)).Select(s => new DiscoveryChange(DiscoveryChangeKind.Lost, s)));
+            _links.Remove(gone);
+        }
+
+        foreach (var networkInterface in interfaces)
+        {
+            if (_links.TryGetValue(networkInterface.Index, out var link))
+            {
+                if (!link.Interface.IsSameAs(networkInterface))
+                {
+                    link.Interface = networkInterface;
+                    if (_profile is not null)
+                    {
+                        link.Responder.Update(new ServiceRecords(_profile, _attempt, networkInterface.Addresses), now);
+                    }
+                }
+
+                continue;
+            }
+
+            var output = new LinkOutput(_transport, networkInterface.Index);
+            link = new Link(networkInterface, output, new Responder(output, _random, IsOurs),
+                new Browser(output, _random, _time, networkInterface.Index, IsOurs));
+            _links.Add(networkInterface.Index, link);
+            link.Browser.Start(now);
+            if (_profile is not null)
+            {
+                link.Responder.Probe(new ServiceRecords(_profile, _attempt, networkInterface.Addresses), now, _random.Next(0, Responder.ProbeInterval + 1));
+            }
+        }
+
+        return changes;
+    }
+
+    // RFC 6762 §9: the names are taken; claim "<id> (n)" and "sovereign-<id>-n" everywhere and probe again.
+    private void Rename(Link where, long now)
+    {
+        Debug.Assert(_profile is not null, "only a responder with a profile sees conflicts");
+        var taken = _profile.InstanceLabel(_attempt);
+        _attempt++;
+        _conflictTimes.Enqueue(now);
+        while (_conflictTimes.Count > 0 && now - _conflictTimes.Peek() > ConflictWindow)
+        {
+            _conflictTimes.Dequeue();
+        }
+
+        var delay = _conflictTimes.Count >= ConflictBurst ? ConflictBackoff : _random.Next(0, Responder.ProbeInterval + 1);
+        LogConflict(_logger, taken, where.Interface.Name, _profile.InstanceLabel(_attempt));
+        foreach (var link in _links.Values)
+        {
+            link.Responder.Probe(new ServiceRecords(_profile, _attempt, link.Interface.Addresses), now, delay);
+        }
+    }
+
+    private void OnTimer()
+    {
+        var changes = new List<DiscoveryChange>();
+        lock (_gate)
+        {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            var now = Now;
+            foreach (var link in _links.Values)
+            {
+                var before = link.Responder.State;
+                link.Responder.Tick(now);
+                if (before != ResponderState.Announced && link.Responder.State == ResponderState.Announced && link.Responder.Records is { } records)
+                {
+                    LogAnnounced(_logger, records.Instance, records.Host, link.Interface.Name);
+                }
+
+                link.Browser.Tick(now, OwnPointers(link), changes);
+            }
+
+            Arm();
+        }
+
+        Raise(changes);
+    }
+
+    private void Arm()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        var due = _links.Count == 0 ? long.MaxValue : _links.Values.Min(l => l.NextDue);
+        _timer.Change(due == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(0, due - Now)), Timeout.InfiniteTimeSpan);
+    }
+
+    private void Raise(List<DiscoveryChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (IsOwn(change.Service))
+            {
+                continue;
+            }
+
+            try
+            {
+                Changed?.Invoke(change);
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(_logger, change.Service.Instance, ex);
+            }
+        }
+    }
+
+    private static IReadOnlyList<DnsRecord> OwnPointers(Link link) =>
+        link.Responder.State is ResponderState.Announcing or ResponderState.Announced && link.Responder.Records is { } records ? [records.Pointer] : [];
+
+    // Our own announcements come back to our browser (multicast loopback, other interfaces): they are not peers.
+    private bool IsOwn(DiscoveredService service) =>
+        _profile is not null && service.InstanceLabel == _profile.InstanceLabel(_attempt);
+
+    // A record is ours when any interface's responder holds it: our host on two links of one LAN is not a conflict.
+    private bool IsOurs(DnsRecord record) =>
+        _links.Values.Any(l => l.Responder.Records is { } records && records.All.Any(record.IsSameRecord));
+
+    private static string StateName(ResponderState state) => state switch
+    {
+        ResponderState.Probing => "probing",
+        ResponderState.Announcing => "announcing",
+        ResponderState.Announced => "announced",
+        _ => "browsing",
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS datagram from {Source} ignored: {Problem}.")]
+    private static partial void LogMalformed(ILogger logger, System.Net.IPEndPoint source, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict: {Taken} is held by another host on {Interface}; claiming {Renamed} instead.")]
+    private static partial void LogConflict(ILogger logger, string taken, string @interface, string renamed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "mDNS announced {Instance} at {Host} on {Interface}.")]
+    private static partial void LogAnnounced(ILogger logger, DnsName instance, DnsName host, string @interface);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A discovery listener failed on {Instance}.")]
+    private static partial void LogListenerFailed(ILogger logger, DnsName instance, Exception exception);
 }

@@ -1,0 +1,294 @@
+using System.Net;
+using Node.Federation.Discovery.Dns;
+
+namespace Node.Federation.Discovery.Internal;
+
+/// <summary>
+/// The browser of one interface (RFC 6762 §5, RFC 6763): asks for <c>_sovereign._tcp.local</c> with
+/// the RFC's back-off (1 s, doubling, at most an hour) and known answers, caches what answers with
+/// TTL expiry, cache-flush and goodbyes, refreshes records at 80–95 % of their TTL, resolves
+/// instances (SRV, TXT, addresses) and reports services found, changed and lost. Not thread-safe:
+/// the discovery calls it under its lock.
+/// </summary>
+internal sealed class Browser(LinkOutput output, Random random, TimeProvider time, int interfaceIndex, Func<DnsRecord, bool> isOurs)
+{
+    public const int MaxCacheEntries = 2048;
+    public const long MaxQueryInterval = 3_600_000;
+    private const int ResolveRetry = 1000;
+    private const int ResolveAttempts = 3;
+
+    private readonly Dictionary<DnsRecord, CacheEntry> _cache = [];
+    private readonly Dictionary<(DnsName, DnsRecordType), (long At, int Count)> _asked = [];
+    private Dictionary<DnsName, DiscoveredService> _services = [];
+    private long _nextQueryAt = long.MaxValue;
+    private long _queryInterval = 1000;
+    private long _nextExpiry = long.MaxValue;
+    private long _nextRefresh = long.MaxValue;
+    private long _nextResolve = long.MaxValue;
+
+    public IReadOnlyCollection<DiscoveredService> Services => _services.Values;
+
+    public long NextDue => Math.Min(Math.Min(_nextQueryAt, _nextExpiry), Math.Min(_nextRefresh, _nextResolve));
+
+    /// <summary>Malformed or oversized cache inserts refused (the cache is full).</summary>
+    public long Refused { get; private set; }
+
+    /// <summary>Starts browsing: the first query goes after 20–120 ms (RFC 6762 §5.2).</summary>
+    public void Start(long now)
+    {
+        _queryInterval = 1000;
+        _nextQueryAt = now + random.Next(20, 121);
+    }
+
+    /// <summary>Asks now with no known answers but our own, so that every other instance answers; the back-off starts again.</summary>
+    public void QueryNow(long now, IReadOnlyList<DnsRecord> own)
+    {
+        output.Multicast(DnsMessage.Query([new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr)], own));
+        _nextQueryAt = now + 1000;
+        _queryInterval = 2000;
+    }
+
+    public void Stop() => _nextQueryAt = _nextExpiry = _nextRefresh = _nextResolve = long.MaxValue;
+
+    /// <summary>Takes in a response's records; changes to services go to <paramref name="changes"/>.</summary>
+    public void Receive(DnsMessage response, long now, List<DiscoveryChange> changes)
+    {
+        // Our own records come back by multicast loopback: not cached, so never refreshed or listed.
+        var records = response.Answers.Concat(response.Additionals).Where(r => !isOurs(r)).ToList();
+        // One jitter per packet: records that came together are refreshed together, in one query.
+        var jitter = random.NextDouble() * 0.02;
+        // Pointers first, then what they point to, so one packet with PTR+SRV+TXT+A resolves at once.
+        foreach (var record in records.Where(IsBrowsedPointer))
+        {
+            Insert(record, now, jitter);
+        }
+
+        foreach (var record in records.Where(r => r.Type is DnsRecordType.Srv or DnsRecordType.Txt && IsInstanceName(r.Name)))
+        {
+            Insert(record, now, jitter);
+        }
+
+        foreach (var record in records.Where(r => r.Type is DnsRecordType.A or DnsRecordType.Aaaa && IsTargetOfService(r.Name)))
+        {
+            Insert(record, now, jitter);
+        }
+
+        Assemble(changes);
+        Schedule(now);
+    }
+
+    /// <summary>
+    /// Sends what is due. <paramref name="own"/> are this node's own pointers, listed as known answers
+    /// so that our own responder stays quiet (RFC 6762 §7.1).
+    /// </summary>
+    public void Tick(long now, IReadOnlyList<DnsRecord> own, List<DiscoveryChange> changes)
+    {
+        var questions = new List<DnsQuestion>();
+        var known = new List<DnsRecord>();
+        if (now >= _nextQueryAt)
+        {
+            questions.Add(new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr));
+            known.AddRange(own);
+            known.AddRange(_cache.Values.Where(e => IsBrowsedPointer(e.Record) && e.HalfLeft(now)).Select(e => e.Record.WithTtl(e.RemainingTtl(now))));
+            _nextQueryAt = now + _queryInterval;
+            _queryInterval = Math.Min(_queryInterval * 2, MaxQueryInterval);
+        }
+
+        if (now >= _nextExpiry)
+        {
+            foreach (var expired in _cache.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToList())
+            {
+                _cache.Remove(expired);
+            }
+
+            Assemble(changes);
+        }
+
+        if (now >= _nextRefresh)
+        {
+            foreach (var entry in _cache.Values.Where(e => e.RefreshDue <= now))
+            {
+                entry.RefreshSent();
+                AddQuestion(questions, entry.Record.Name, entry.Record.Type);
+            }
+        }
+
+        if (now >= _nextResolve)
+        {
+            Resolve(now, questions);
+        }
+
+        if (questions.Count > 0)
+        {
+            output.Multicast(DnsMessage.Query(questions, known));
+        }
+
+        Schedule(now);
+    }
+
+    private void Insert(DnsRecord record, long now, double jitter)
+    {
+        if (record.CacheFlush)
+        {
+            // RFC 6762 §10.2: the set of this name and type is now what this packet says; older members go in a second.
+            foreach (var entry in _cache.Values.Where(e => e.Record.Type == record.Type && e.Record.Name.Equals(record.Name)
+                && now - e.ReceivedAt > 1000 && !e.Record.IsSameRecord(record)))
+            {
+                entry.ExpireSoon(now);
+            }
+        }
+
+        var key = record with { Ttl = 0, CacheFlush = false };
+        if (record.Ttl == 0)
+        {
+            if (_cache.TryGetValue(key, out var existing))
+            {
+                existing.ExpireSoon(now);
+            }
+
+            return;
+        }
+
+        if (!_cache.ContainsKey(key) && _cache.Count >= MaxCacheEntries)
+        {
+            Refused++;
+            return;
+        }
+
+        _cache[key] = new CacheEntry(record, now, time.GetUtcNow(), jitter);
+        _asked.Remove((record.Name, record.Type));
+    }
+
+    // Ask again (at most three times, a second apart) for what a pointed-to instance or its host still lacks.
+    private void Resolve(long now, List<DnsQuestion> questions)
+    {
+        foreach (var instance in Pointers())
+        {
+            var service = Find(instance, DnsRecordType.Srv)?.Data as ServiceData;
+            if (service is null)
+            {
+                Ask(questions, instance, DnsRecordType.Srv, now);
+            }
+
+            if (Find(instance, DnsRecordType.Txt) is null)
+            {
+                Ask(questions, instance, DnsRecordType.Txt, now);
+            }
+
+            if (service is not null && Find(service.Target, DnsRecordType.A) is null && Find(service.Target, DnsRecordType.Aaaa) is null)
+            {
+                Ask(questions, service.Target, DnsRecordType.A, now);
+                Ask(questions, service.Target, DnsRecordType.Aaaa, now);
+            }
+        }
+    }
+
+    private void Ask(List<DnsQuestion> questions, DnsName name, DnsRecordType type, long now)
+    {
+        if (_asked.TryGetValue((name, type), out var asked) && (asked.Count >= ResolveAttempts || now - asked.At < ResolveRetry))
+        {
+            return;
+        }
+
+        _asked[(name, type)] = (now, asked.Count + 1);
+        AddQuestion(questions, name, type);
+    }
+
+    private static void AddQuestion(List<DnsQuestion> questions, DnsName name, DnsRecordType type)
+    {
+        if (!questions.Any(q => q.Type == type && q.Name.Equals(name)))
+        {
+            questions.Add(new DnsQuestion(name, type));
+        }
+    }
+
+    private void Assemble(List<DiscoveryChange> changes)
+    {
+        var now = new Dictionary<DnsName, DiscoveredService>();
+        foreach (var instance in Pointers())
+        {
+            if (Find(instance, DnsRecordType.Srv) is not { Data: ServiceData srv } || Find(instance, DnsRecordType.Txt) is not { Data: TextData txt })
+            {
+                continue;
+            }
+
+            var addresses = _cache.Values
+                .Where(e => e.Record.Type is DnsRecordType.A or DnsRecordType.Aaaa && e.Record.Name.Equals(srv.Target))
+                .Select(e => WithScope(((AddressData)e.Record.Data).Address))
+                .Distinct().Order(AddressOrder.Instance).ToArray();
+            if (addresses.Length == 0)
+            {
+                continue;
+            }
+
+            var seen = _cache.Values.Where(e => e.Record.Name.Equals(instance) || e.Record.Name.Equals(srv.Target)).Max(e => e.SeenAt);
+            now[instance] = new DiscoveredService(instance, srv.Target, srv.Port, addresses, txt.Pairs(), interfaceIndex, seen);
+        }
+
+        foreach (var (name, service) in now)
+        {
+            if (!_services.TryGetValue(name, out var before))
+            {
+                changes.Add(new DiscoveryChange(DiscoveryChangeKind.Found, service));
+            }
+            else if (!before.IsSameAs(service))
+            {
+                changes.Add(new DiscoveryChange(DiscoveryChangeKind.Changed, service));
+            }
+        }
+
+        foreach (var (name, service) in _services)
+        {
+            if (!now.ContainsKey(name))
+            {
+                changes.Add(new DiscoveryChange(DiscoveryChangeKind.Lost, service));
+            }
+        }
+
+        _services = now;
+    }
+
+    private void Schedule(long now)
+    {
+        _nextExpiry = _cache.Count == 0 ? long.MaxValue : _cache.Values.Min(e => e.ExpiresAt);
+        _nextRefresh = _cache.Count == 0 ? long.MaxValue : _cache.Values.Min(e => e.RefreshDue);
+        var unresolved = Pointers().Any(i => !_services.ContainsKey(i));
+        _nextResolve = unresolved ? now + (_asked.Count == 0 ? 0 : ResolveRetry) : long.MaxValue;
+        if (unresolved && _asked.Count > 0 && _asked.Values.All(a => a.Count >= ResolveAttempts))
+        {
+            _nextResolve = long.MaxValue; // the periodic query will bring it, or its pointer expires
+        }
+    }
+
+    private IEnumerable<DnsName> Pointers() =>
+        _cache.Values.Where(e => IsBrowsedPointer(e.Record)).Select(e => ((PointerData)e.Record.Data).Target).Distinct();
+
+    private DnsRecord? Find(DnsName name, DnsRecordType type) =>
+        _cache.Values.Where(e => e.Record.Type == type && e.Record.Name.Equals(name)).OrderByDescending(e => e.ReceivedAt).FirstOrDefault()?.Record;
+
+    private bool IsTargetOfService(DnsName name) =>
+        _cache.Values.Any(e => e.Record.Data is ServiceData srv && srv.Target.Equals(name));
+
+    private static bool IsBrowsedPointer(DnsRecord record) =>
+        record.Type == DnsRecordType.Ptr && record.Name.Equals(ServiceProfile.ServiceType) && record.Data is PointerData p && IsInstanceName(p.Target);
+
+    private static bool IsInstanceName(DnsName name) =>
+        name.Labels.Count == ServiceProfile.ServiceType.Labels.Count + 1 && name.EndsWith(ServiceProfile.ServiceType);
+
+    // A link-local IPv6 address is only usable with the interface it was seen on.
+    private IPAddress WithScope(IPAddress address) =>
+        address.IsIPv6LinkLocal && address.ScopeId == 0 ? new IPAddress(address.GetAddressBytes(), interfaceIndex) : address;
+
+    private sealed class AddressOrder : IComparer<IPAddress>
+    {
+        public static readonly AddressOrder Instance = new();
+
+        public int Compare(IPAddress? x, IPAddress? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            var c = x.AddressFamily.CompareTo(y.AddressFamily);
+            return c != 0 ? c : x.GetAddressBytes().AsSpan().SequenceCompareTo(y.GetAddressBytes());
+        }
+    }
+}
