@@ -228,13 +228,20 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         var addresses = service.Addresses.Select(a => PeerAddress.Of(a, service.Port)).Distinct(StringComparer.Ordinal).ToList();
         var host = service.Host.Labels.Count > 0 ? service.Host.Labels[0] : "";
         await _peers.Value.RecordDiscoveredAsync(id, host, addresses, cancellationToken).ConfigureAwait(false);
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        // Written as people read them (a structured list would render as ["…"]).
+        var at = string.Join(", ", addresses);
         if (change.Kind == DiscoveryChangeKind.Found)
         {
-            LogFound(_logger, id, addresses, where);
+            LogFound(_logger, id, at, where);
         }
         else
         {
-            LogChanged(_logger, id, addresses, where);
+            LogChanged(_logger, id, at, where);
         }
     }
 
@@ -284,10 +291,10 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     private static partial void LogStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} found by mDNS at {Addresses} on {Interface}")]
-    private static partial void LogFound(ILogger logger, NodeId nodeId, IReadOnlyList<string> addresses, string @interface);
+    private static partial void LogFound(ILogger logger, NodeId nodeId, string addresses, string @interface);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} changed: now at {Addresses} on {Interface}")]
-    private static partial void LogChanged(ILogger logger, NodeId nodeId, IReadOnlyList<string> addresses, string @interface);
+    private static partial void LogChanged(ILogger logger, NodeId nodeId, string addresses, string @interface);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} lost ({Reason})")]
     private static partial void LogLost(ILogger logger, NodeId nodeId, string reason);
