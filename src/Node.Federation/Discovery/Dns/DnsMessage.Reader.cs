@@ -77,7 +77,7 @@ public sealed partial class DnsMessage
     private static bool TryReadQuestion(ReadOnlySpan<byte> packet, ref int position, [NotNullWhen(true)] out DnsQuestion? question, out string error)
     {
         question = null;
-        if (!DnsWireReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
+        if (!DnsNameReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
         {
             return false;
         }
@@ -118,7 +118,7 @@ public sealed partial class DnsMessage
     private static bool TryReadRecord(ReadOnlySpan<byte> packet, ref int position, [NotNullWhen(true)] out DnsRecord? record, out string error)
     {
         record = null;
-        if (!DnsWireReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
+        if (!DnsNameReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
         {
             return false;
         }
@@ -140,7 +140,7 @@ public sealed partial class DnsMessage
             return false;
         }
 
-        if (!DnsWireReader.TryReadData(packet, type, position, length, out var data, out error))
+        if (!DnsDataReader.TryReadData(packet, type, position, length, out var data, out error))
         {
             return false;
         }

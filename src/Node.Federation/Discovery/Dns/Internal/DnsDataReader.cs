@@ -1,141 +1,18 @@
-// RFC 1035 §3.1 and §4.1.4 (names and compression), RFC 6762 §18.14 (compressed names in rdata),
-// RFC 2782 (SRV), RFC 3596 (AAAA), RFC 4034 §4.1 (NSEC type bitmaps), RFC 6763 §6 (TXT).
+// RFC 1035 §3.3, RFC 2782 (SRV), RFC 3596 (AAAA), RFC 4034 §4.1 (NSEC type bitmaps), RFC 6763 §6 (TXT),
+// RFC 6762 §18.14 (names inside PTR, SRV and NSEC data may be compressed).
 using System.Buffers.Binary;
 using System.Net;
-using System.Text;
-using System.Text.Unicode;
 
 namespace Node.Federation.Discovery.Dns.Internal;
 
 /// <summary>
-/// Reads names and record data from untrusted bytes. Never throws: every method returns false with an
-/// error naming the problem and the offset it was found at.
+/// Reads record data from untrusted bytes by type. Never throws: malformed data comes back as false
+/// with an error naming the problem.
 /// </summary>
-internal static class DnsWireReader
+internal static class DnsDataReader
 {
-    /// <summary>Compression pointers one name may follow; more means a crafted packet.</summary>
-    public const int MaxPointerJumps = 128;
-
     // What a failed read leaves in its out parameter.
     private static readonly OpaqueData Empty = new([]);
-
-    /// <summary>
-    /// Reads a name starting at <paramref name="position"/>. The labels and the terminating zero or pointer
-    /// read in place must end at or before <paramref name="end"/> (the rdata's end for names inside rdata);
-    /// a pointer may reach any earlier offset of the packet. On success <paramref name="position"/> is
-    /// just past the name as it sits in place.
-    /// </summary>
-    public static bool TryReadName(ReadOnlySpan<byte> packet, ref int position, int end, out DnsName name, out string error)
-    {
-        name = DnsName.Root;
-        List<string>? labels = null;
-        var cursor = position;
-        var limit = end;
-        var resumeAt = -1;
-        var jumps = 0;
-        var wireLength = 1;
-        while (true)
-        {
-            if (cursor >= limit)
-            {
-                error = $"name at {position} runs past {End(packet, limit)}";
-                return false;
-            }
-
-            var length = packet[cursor];
-            switch (length & 0xC0)
-            {
-                case 0x00:
-                    break;
-                case 0xC0:
-                    if (cursor + 1 >= limit)
-                    {
-                        error = $"compression pointer at {cursor} is cut off at {limit}";
-                        return false;
-                    }
-
-                    var target = ((length & 0x3F) << 8) | packet[cursor + 1];
-                    if (target == cursor)
-                    {
-                        error = $"compression pointer at {cursor} points to itself";
-                        return false;
-                    }
-
-                    if (target > cursor)
-                    {
-                        error = $"compression pointer at {cursor} points forward to {target}";
-                        return false;
-                    }
-
-                    if (++jumps > MaxPointerJumps)
-                    {
-                        error = $"name at {position} follows more than {MaxPointerJumps} compression pointers";
-                        return false;
-                    }
-
-                    if (resumeAt < 0)
-                    {
-                        resumeAt = cursor + 2;
-                    }
-
-                    // Labels reached through a pointer were written earlier in the packet; they may run
-                    // up to its end, but the pointer rule above keeps every jump going backward.
-                    cursor = target;
-                    limit = packet.Length;
-                    continue;
-                default:
-                    error = $"label at {cursor}: length byte 0x{length:X2} is neither a label of at most {DnsName.MaxLabelBytes} bytes nor a compression pointer";
-                    return false;
-            }
-
-            if (length == 0)
-            {
-                cursor++;
-                break;
-            }
-
-            wireLength += 1 + length;
-            if (wireLength > DnsName.MaxWireBytes)
-            {
-                error = $"name at {position} is longer than {DnsName.MaxWireBytes} bytes";
-                return false;
-            }
-
-            if (cursor + 1 + length > limit)
-            {
-                error = $"label at {cursor} of {length} bytes runs past {End(packet, limit)}";
-                return false;
-            }
-
-            var bytes = packet.Slice(cursor + 1, length);
-            if (!Utf8.IsValid(bytes))
-            {
-                error = $"label at {cursor} is not valid UTF-8";
-                return false;
-            }
-
-            (labels ??= new List<string>(4)).Add(Encoding.UTF8.GetString(bytes));
-            cursor += 1 + length;
-        }
-
-        position = resumeAt >= 0 ? resumeAt : cursor;
-        if (labels is null)
-        {
-            error = "";
-            return true;
-        }
-
-        // The checks above are the ones TryCreate makes (a label is 1..63 bytes as 0x00 type bits allow),
-        // so this cannot fail; it is kept as a value all the same.
-        if (!DnsName.TryCreate(labels, out name, out var invalid))
-        {
-            error = $"name at {position}: {invalid}";
-            return false;
-        }
-
-        error = "";
-        return true;
-    }
 
     /// <summary>
     /// Reads the data of a record of <paramref name="type"/> found at <paramref name="start"/>, exactly
@@ -174,9 +51,6 @@ internal static class DnsWireReader
         }
     }
 
-    private static string End(ReadOnlySpan<byte> packet, int limit) =>
-        limit == packet.Length ? $"the end of the packet at {limit}" : $"the end of the record data at {limit}";
-
     private static string Name(DnsRecordType type) => type switch
     {
         DnsRecordType.A => "A",
@@ -192,7 +66,7 @@ internal static class DnsWireReader
     {
         var end = start + length;
         var position = start;
-        if (!TryReadName(packet, ref position, end, out var target, out error))
+        if (!DnsNameReader.TryReadName(packet, ref position, end, out var target, out error))
         {
             data = Empty;
             error = $"PTR target: {error}";
@@ -214,7 +88,7 @@ internal static class DnsWireReader
 
         var end = start + length;
         var position = start + 6;
-        if (!TryReadName(packet, ref position, end, out var target, out error))
+        if (!DnsNameReader.TryReadName(packet, ref position, end, out var target, out error))
         {
             error = $"SRV target: {error}";
             return false;
@@ -256,7 +130,7 @@ internal static class DnsWireReader
         data = Empty;
         var end = start + length;
         var position = start;
-        if (!TryReadName(packet, ref position, end, out var next, out error))
+        if (!DnsNameReader.TryReadName(packet, ref position, end, out var next, out error))
         {
             error = $"NSEC next name: {error}";
             return false;
