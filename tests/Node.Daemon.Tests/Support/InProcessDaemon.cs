@@ -12,7 +12,8 @@ public static class InProcessDaemon
     /// </summary>
     public static IReadOnlyDictionary<string, string> Quiet { get; } = new Dictionary<string, string>
     {
-        ["SOVEREIGN_NODE__FEDERATION__DISCOVERY__ENABLED"] = "false",
+        // Cased as the keys are, so a reload's list of changes names Federation:…, not FEDERATION:….
+        ["SOVEREIGN_NODE__Federation__Discovery__Enabled"] = "false",
     };
 
     public static Task<int> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args,
