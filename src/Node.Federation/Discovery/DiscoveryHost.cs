@@ -118,12 +118,15 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
                 LogBrowsingOnly(_logger);
             }
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or InvalidOperationException or UnauthorizedAccessException
+                                       or NotSupportedException)
         {
             // Discovery is a convenience: static peers still work, and diagnose says why it is off.
             StartError = ex.Message;
             LogStartFailed(_logger, ex);
-            Volatile.Write(ref _discovery, null);
+            _changes.Writer.TryComplete();
+            _stopping.Cancel();
+            Interlocked.Exchange(ref _discovery, null)?.Dispose();
             _transport?.Dispose();
             _transport = null;
         }

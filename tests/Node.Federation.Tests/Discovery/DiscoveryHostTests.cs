@@ -122,6 +122,43 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_link_that_fails_when_started_is_let_go_and_the_reason_kept()
+    {
+        var link = new RefusingTransport();
+        var broken = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
+            new Lazy<PeerRegistry>(() => _store.Peers), _ => link, _store.Time, NullLoggerFactory.Instance);
+
+        await broken.StartAsync(Token);
+
+        Assert.Null(broken.Discovery);
+        Assert.Equal("No multicast here.", broken.StartError);
+        Assert.True(link.Disposed);
+        await broken.StopAsync(Token);
+        broken.Dispose();
+    }
+
+    private sealed class RefusingTransport : IMdnsTransport
+    {
+        public bool Disposed { get; private set; }
+
+        public IReadOnlyList<MdnsInterface> Interfaces => [];
+
+        public void Start(IMdnsTransportSink sink) => throw new NotSupportedException("No multicast here.");
+
+        public void SendMulticast(int interfaceIndex, ReadOnlySpan<byte> packet)
+        {
+        }
+
+        public void SendUnicast(int interfaceIndex, IPEndPoint destination, ReadOnlySpan<byte> packet)
+        {
+        }
+
+        public IReadOnlyList<MdnsLinkStatistics> Statistics() => [];
+
+        public void Dispose() => Disposed = true;
+    }
+
+    [Fact]
     public async Task A_link_that_cannot_be_set_up_leaves_the_node_running_and_says_why()
     {
         var broken = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
