@@ -146,17 +146,19 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         discovery.Stop(); // goodbyes
         discovery.Changed -= OnChanged;
         _changes.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_loop, _conflictWatch).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // What discovery handed over before it stopped is still recorded (the store stops after this host).
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The host's shutdown timeout ended the wait; the loops end on their own.
+            // The host's shutdown timeout ended the wait; the loop is cancelled below.
         }
         finally
         {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _conflictWatch.ConfigureAwait(false); // ends at once: it only waits on its timer
             discovery.Dispose();
             _transport?.Dispose();
         }
