@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Node.Federation.Discovery;
@@ -103,6 +104,49 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
 
         Assert.Single(_store.Peers.List());
         Assert.Equal(["peer.discovered", "peer.lost"], _store.PeerEvents().Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task Found_and_lost_peers_are_logged_one_line_each_with_where_and_why()
+    {
+        var logs = new ListLoggerFactory();
+        using var host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
+            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
+        var id = SomeNode();
+
+        var lastHeard = Service(id, "10.0.0.2");
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Found, Service(id, "10.0.0.2", "fe80::2%2")), Token);
+        _store.Time.Advance(TimeSpan.FromMinutes(2));
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, lastHeard), Token);
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, Service(id, "10.0.0.2")), Token);
+
+        Assert.Equal(
+            [
+                (LogLevel.Information, $"Peer {id} found by mDNS at 10.0.0.2:8102, [fe80::2%2]:8102 on #2"),
+                (LogLevel.Information, $"Peer {id} lost (records expired on #2; last heard 120 s ago)"),
+                (LogLevel.Information, $"Peer {id} lost (goodbye on #2)"),
+            ],
+            logs.Entries.Where(e => e.Category.EndsWith(nameof(DiscoveryHost), StringComparison.Ordinal)).Select(e => (e.Level, e.Message)));
+    }
+
+    [Fact]
+    public void A_name_conflict_is_warned_of_once_per_new_conflict()
+    {
+        var logs = new ListLoggerFactory();
+        using var host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
+            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
+        DiscoveryDiagnosis Diagnosis(int conflicts) => new("X (2)._sovereign._tcp.local", "sovereign-x-2.local",
+            [new DiscoveryLinkDiagnosis(new MdnsLinkStatistics(2, "eth0", true, true, 3, 4, 0, null), "announced", conflicts)], []);
+
+        host.WarnOfNewConflicts(Diagnosis(0));
+        host.WarnOfNewConflicts(Diagnosis(1));
+        host.WarnOfNewConflicts(Diagnosis(1));
+        host.WarnOfNewConflicts(Diagnosis(2));
+
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal("mDNS name conflict on eth0 (1 since start): another host claims our name; now claiming X (2)._sovereign._tcp.local and sovereign-x-2.local.",
+            warnings[0]);
     }
 
     [Fact]
