@@ -128,6 +128,7 @@ public static class NodeHost
         services.AddSingleton<LocalPackets>();
         services.AddSingleton<BackupApi>();
         services.AddSingleton(sp => new PeerRegistry(sp.GetRequiredService<StoreHost>().Store));
+        services.AddDiscovery(); // after the identity: it announces the node id
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
@@ -144,6 +145,7 @@ public static class NodeHost
         app.MapGrpcService<LogApi>();
         app.MapGrpcService<KnowledgeApi>();
         app.MapGrpcService<PeerApi>();
+        app.MapGrpcService<FederationApi>();
         app.MapGrpcService<DecisionApi>();
         app.MapGrpcService<BackupApi>();
         app.MapGrpcService<ReasoningApi>();

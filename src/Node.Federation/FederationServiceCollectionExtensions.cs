@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Node.Federation.Discovery;
 using Node.Federation.Identity;
 using Node.Federation.Internal;
+using Node.Federation.Peers;
 
 namespace Node.Federation;
 
@@ -10,13 +13,14 @@ namespace Node.Federation;
 public static class FederationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the federation settings' validator. The caller binds
-    /// <see cref="FederationOptions"/> to <see cref="FederationOptions.SectionName"/>.
+    /// Adds the federation settings' validators. The caller binds <see cref="FederationOptions"/> to
+    /// <see cref="FederationOptions.SectionName"/> and <see cref="DiscoveryOptions"/> to <see cref="DiscoveryOptions.SectionName"/>.
     /// </summary>
     public static IServiceCollection AddFederation(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>());
         return services;
     }
 
@@ -28,6 +32,26 @@ public static class FederationServiceCollectionExtensions
         services.AddSingleton<IdentityHostSettings>(settings);
         services.AddSingleton<IdentityHost>();
         services.AddHostedService(sp => sp.GetRequiredService<IdentityHost>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds mDNS discovery (<see cref="DiscoveryHost"/>), started after the identity: add it after
+    /// <see cref="AddNodeIdentity"/>. Needs a <see cref="PeerRegistry"/>; the link is UDP multicast
+    /// unless a <see cref="MdnsTransportFactory"/> was registered before (an in-memory one in tests).
+    /// </summary>
+    public static IServiceCollection AddDiscovery(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddFederation();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MdnsTransportFactory>(sp => options => new UdpMdnsTransport(
+            new UdpMdnsTransportOptions { Interfaces = [.. options.Interfaces], UseIPv4 = true, UseIPv6 = options.IPv6 },
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UdpMdnsTransport>>()));
+        // The registry reads the store, open only once the host has started.
+        services.TryAddSingleton(sp => new Lazy<PeerRegistry>(sp.GetRequiredService<PeerRegistry>));
+        services.AddSingleton<DiscoveryHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiscoveryHost>());
         return services;
     }
 }

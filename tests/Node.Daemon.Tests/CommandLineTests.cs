@@ -21,6 +21,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void No_discovery_switches_mdns_off_and_takes_no_value()
+    {
+        Assert.True(DaemonCommandLine.TryParse(["--no-discovery", "--name", "n1"], out var parsed, out var error), error);
+        Assert.False(DaemonCommandLine.TryParse(["--no-discovery=true"], out _, out var refused));
+
+        Assert.Equal("false", parsed.Settings["Federation:Discovery:Enabled"]);
+        Assert.Equal("n1", parsed.Settings["Node:Name"]);
+        Assert.Equal("option '--no-discovery' takes no value", refused);
+    }
+
+    [Fact]
     public void Set_takes_any_key_and_accepts_double_underscores()
     {
         Assert.True(DaemonCommandLine.TryParse(["--set", "Logging__RetainedFileCount=7", "--set=Node:Name=a=b"], out var parsed, out _));
@@ -75,6 +86,12 @@ public sealed class CommandLineTests
         {
             Assert.Contains(flag, usage, StringComparison.Ordinal);
             Assert.Contains(key, usage, StringComparison.Ordinal);
+        }
+
+        foreach (var (flag, key, value, _) in DaemonCommandLine.SwitchFlags)
+        {
+            Assert.Contains(flag, usage, StringComparison.Ordinal);
+            Assert.Contains($"{key}={value}", usage, StringComparison.Ordinal);
         }
 
         Assert.Contains("--config FILE", usage, StringComparison.Ordinal);

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Tests.Support;
+using Node.Federation.Discovery;
 
 namespace Node.Daemon.Tests;
 
@@ -94,6 +97,32 @@ public sealed class ConfigurationTests
         Assert.Equal("installed", settings.Node.Name);
     }
 
+    private static DiscoveryOptions Discovery(DaemonLaunch launch)
+    {
+        Assert.True(NodeConfiguration.TryBuild(launch, out var configuration, out var error), error);
+        Assert.Empty(NodeOptionsRegistration.Check(configuration, launch));
+        using var services = new ServiceCollection().AddNodeOptions(configuration, launch).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<DiscoveryOptions>>().Value;
+    }
+
+    [Fact]
+    public void Discovery_is_on_by_default_and_its_settings_come_from_file_environment_and_flags()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("node.json", """{ "Federation": { "Discovery": { "Interfaces": [ "eth0", "wlan0" ], "IPv6": false } } }""");
+
+        var defaults = Discovery(Launch(dir, []));
+        var fromFile = Discovery(Launch(dir, ["--config", file]));
+        var fromEnvironment = Discovery(Launch(dir, [], new() { ["SOVEREIGN_NODE__FEDERATION__DISCOVERY__INTERFACES__0"] = "br0" }));
+        var off = Discovery(Launch(dir, ["--config", file, "--no-discovery"]));
+
+        Assert.Equal((true, true, 0), (defaults.Enabled, defaults.IPv6, defaults.Interfaces.Count));
+        Assert.Equal((true, false), (fromFile.Enabled, fromFile.IPv6));
+        Assert.Equal(["eth0", "wlan0"], fromFile.Interfaces);
+        Assert.Equal(["br0"], fromEnvironment.Interfaces);
+        Assert.False(off.Enabled);
+    }
+
     public static TheoryData<string[], string, string> InvalidOptions => new()
     {
         { ["--peer-port", "70000"], "", "Federation:PeerPort must be a port from 0 to 65535 (0 picks a free port); was 70000." },
@@ -117,6 +146,14 @@ public sealed class ConfigurationTests
         { [], """{ "Reasoning": { "Kenny": { "Memory": { "Enter": 2 } } } }""", "Reasoning:Kenny:Memory:Enter must be in (0, 1]; was 2." },
         { ["--set", "Reasoning:Kyle:PivotSpn=3"], "", "Reasoning:Kyle:PivotSpn (from command line) is not a known setting. Did you mean Reasoning:Kyle:PivotSpan?" },
         { ["--set", "Reasoning:Kyle=3"], "", "Reasoning:Kyle (from command line) is not a known setting." },
+        { ["--set", "Federation:Discovery:Enabld=false"], "", "Federation:Discovery:Enabld (from command line) is not a known setting. Did you mean Federation:Discovery:Enabled?" },
+        { ["--set", "Federation:Discovery:Enabled=maybe"], "", "Federation:Discovery:Enabled must be true or false; was 'maybe'." },
+        { ["--set", "Federation:Discovery:Interfaces:0=abcdefghijklmnop"], "", "Federation:Discovery:Interfaces:0 must be an interface name such as eth0" },
+        { ["--set", "Federation:Discovery:Interface:0=eth0"], "", "Federation:Discovery:Interface:0 (from command line) is not a known setting. Did you mean Federation:Discovery:Interfaces:0?" },
+        { ["--set", "Federation:Discovery:Interfaces=eth0"], "", "Federation:Discovery:Interfaces (from command line) is a list: set its items as Federation:Discovery:Interfaces:0" },
+        { ["--set", "Federation:Discovery:Interfaces:0="], "", "Federation:Discovery:Interfaces:0 (from command line) is empty; give it a value or remove it." },
+        { [], """{ "Federation": { "Discovery": { "Interfaces": [ "eth0", "eth 1" ] } } }""", "Federation:Discovery:Interfaces:1 must be an interface name such as eth0" },
+        { [], """{ "Federation": { "Discovery": { "IPv7": false } } }""", "Federation:Discovery:IPv7 (from file" },
     };
 
     [Theory]

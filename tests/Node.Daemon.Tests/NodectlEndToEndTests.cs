@@ -111,6 +111,14 @@ public sealed class NodectlEndToEndTests
         Assert.True(forgotten.GetProperty("forgotten").GetInt32() >= 1);
         Assert.Empty((await node.JsonAsync("peers", "list")).GetProperty("peers").EnumerateArray());
 
+        // federation diagnose and discover (test nodes run with discovery off)
+        var diagnosis = await node.JsonAsync("federation", "diagnose");
+        Assert.False(diagnosis.GetProperty("enabled").GetBoolean());
+        Assert.Single(diagnosis.GetProperty("hints").EnumerateArray());
+        var discover = await node.RunAsync("federation", "discover", "--timeout", "200ms");
+        Assert.Equal(1, discover.Code);
+        Assert.Contains("discovery is off (Federation:Discovery:Enabled=false)", discover.Error, StringComparison.Ordinal);
+
         // decisions (none yet: the reasoning pipeline makes them)
         Assert.Empty((await node.JsonAsync("decisions", "list")).GetProperty("decisions").EnumerateArray());
 

@@ -52,6 +52,45 @@ internal static class CliSymbols
         return option;
     }
 
+    /// <summary>
+    /// A duration from <paramref name="min"/> to <paramref name="max"/>, written with its unit: <c>500ms</c>,
+    /// <c>2s</c>, <c>1.5s</c>, <c>1m</c>. Zero (<see cref="TimeSpan.Zero"/>) when not given.
+    /// </summary>
+    public static Option<TimeSpan> Duration(string name, TimeSpan min, TimeSpan max, string helpName, string description)
+    {
+        var option = new Option<TimeSpan>(name) { Description = description, HelpName = helpName };
+        option.CustomParser = result =>
+        {
+            var token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (TryParseDuration(token, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            result.AddError($"{name}: '{token}' is not a duration from {Output.Display.Duration(min)} to {Output.Display.Duration(max)} (such as 2s or 500ms).");
+            return TimeSpan.Zero;
+        };
+        return option;
+    }
+
+    /// <summary>Reads <c>500ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c>.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0)
+            : text.EndsWith('s') ? (text[..^1], 1000.0)
+            : text.EndsWith('m') ? (text[..^1], 60_000.0)
+            : (null, 0);
+        if (number is null || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+            || !double.IsFinite(amount) || amount * unit > TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromMilliseconds(Math.Round(amount * unit));
+        return true;
+    }
+
     /// <summary>Refuses an empty or blank value of <paramref name="option"/>.</summary>
     public static Option<string> NotBlank(this Option<string> option)
     {

@@ -36,6 +36,7 @@ internal static class CommandTree
         root.Subcommands.Add(StatusCommand.Create(globals, console));
         root.Subcommands.Add(KnowledgeCommands.Create(globals, console));
         root.Subcommands.Add(PeerCommands.Create(globals, console));
+        root.Subcommands.Add(FederationCommands.Create(globals, console));
         root.Subcommands.Add(DecisionCommands.Create(globals, console));
         root.Subcommands.Add(ObserveCommand.Create(globals, console));
         root.Subcommands.Add(ReasonCommands.Create(globals, console));

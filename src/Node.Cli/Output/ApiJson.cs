@@ -103,6 +103,63 @@ internal static class ApiJson
         writer.WriteEndObject();
     }
 
+    /// <summary>What answered a discovery query.</summary>
+    public static void WriteDiscovery(Utf8JsonWriter writer, DiscoverReply reply)
+    {
+        writer.WriteNumber("queriedAt", reply.QueriedAt);
+        writer.WriteStartArray("peers");
+        foreach (var peer in reply.Peers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("instance", peer.Instance);
+            writer.WriteString("nodeId", peer.NodeId);
+            writer.WriteString("host", peer.Host);
+            writer.WriteNumber("port", peer.Port);
+            writer.WriteStrings("addresses", peer.Addresses);
+            writer.WriteStartObject("txt");
+            foreach (var (key, value) in peer.Txt.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("interface", peer.InterfaceName);
+            writer.WriteNumber("lastSeenAt", peer.LastSeenAt);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Where discovery stands.</summary>
+    public static void WriteDiagnosis(Utf8JsonWriter writer, DiagnoseReply reply)
+    {
+        writer.WriteBoolean("enabled", reply.Enabled);
+        writer.WriteBoolean("running", reply.Running);
+        writer.WriteString("instanceName", reply.InstanceName);
+        writer.WriteString("hostName", reply.HostName);
+        writer.WriteNumber("services", reply.Services);
+        writer.WriteStartArray("links");
+        foreach (var link in reply.Links)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", link.Name);
+            writer.WriteNumber("index", link.Index);
+            writer.WriteBoolean("joinedIpv4", link.JoinedIpv4);
+            writer.WriteBoolean("joinedIpv6", link.JoinedIpv6);
+            writer.WriteNumber("packetsSent", link.PacketsSent);
+            writer.WriteNumber("packetsReceived", link.PacketsReceived);
+            writer.WriteNumber("sendErrors", link.SendErrors);
+            writer.WriteString("lastError", link.LastError);
+            writer.WriteString("state", link.State);
+            writer.WriteNumber("conflicts", link.Conflicts);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStrings("hints", reply.Hints);
+    }
+
     /// <summary>A decision; <c>explanation</c> is the node's JSON text, as a string.</summary>
     public static void WriteDecision(Utf8JsonWriter writer, Decision decision)
     {

@@ -14,6 +14,12 @@ internal static class Display
             ? "-"
             : DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A short duration as given on the command line: <c>500ms</c>, <c>2s</c>, <c>1.5s</c>.</summary>
+    public static string Duration(TimeSpan duration) =>
+        duration < TimeSpan.FromSeconds(1)
+            ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0}ms")
+            : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.###}s");
+
     /// <summary>A bar's time (Unix seconds): its date when it is midnight UTC (<c>2000-03-15</c>), else the UTC date and time.</summary>
     public static string BarTime(long unixSeconds)
     {

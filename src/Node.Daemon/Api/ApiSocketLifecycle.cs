@@ -22,6 +22,7 @@ internal sealed class ApiSocketLifecycle(string socket, HealthServiceImpl health
         "sovereign.api.v1.NodeService",
         "sovereign.api.v1.KnowledgeService",
         "sovereign.api.v1.PeerService",
+        "sovereign.api.v1.FederationService",
         "sovereign.api.v1.DecisionService",
         "sovereign.api.v1.LogService",
         "sovereign.api.v1.BackupService",

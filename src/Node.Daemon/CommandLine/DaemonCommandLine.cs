@@ -34,6 +34,12 @@ public sealed class DaemonCommandLine
         ("--peer-port", "Federation:PeerPort", "PORT", "TCP port for peers (TLS gRPC), 0 picks a free one; default 8102"),
     ];
 
+    /// <summary>Flags without a value that set one configuration key each to a fixed value.</summary>
+    public static IReadOnlyList<(string Flag, string Key, string Value, string Help)> SwitchFlags { get; } =
+    [
+        ("--no-discovery", "Federation:Discovery:Enabled", "false", "do not announce the node or look for peers over mDNS (static peers still work)"),
+    ];
+
     private DaemonCommandLine(DaemonCommand command, string? configFile, string? restoreFrom, IReadOnlyDictionary<string, string?> settings)
     {
         Command = command;
@@ -103,6 +109,18 @@ public sealed class DaemonCommandLine
             {
                 error = $"unexpected argument '{arg}'";
                 return false;
+            }
+
+            if (SwitchFlags.FirstOrDefault(f => f.Flag == arg) is { Key: not null } flag)
+            {
+                if (inlineValue is not null)
+                {
+                    error = $"option '{arg}' takes no value";
+                    return false;
+                }
+
+                settings[flag.Key] = flag.Value;
+                continue;
             }
 
             var key = arg is "--config" or "--set" || (arg == "--from" && command == DaemonCommand.Restore)

@@ -33,6 +33,11 @@ public static class HelpText
             text.Append("  ").Append($"{flag} {value}".PadRight(21)).Append(help).Append(" [").Append(key).AppendLine("]");
         }
 
+        foreach (var (flag, key, value, help) in DaemonCommandLine.SwitchFlags)
+        {
+            text.Append("  ").Append(flag.PadRight(21)).Append(help).Append(" [").Append(key).Append('=').Append(value).AppendLine("]");
+        }
+
         return text
             .AppendLine("  --set KEY=VALUE      set any configuration key, such as --set Logging:RetainedFileCount=60")
             .AppendLine("  -h, --help           show this help")

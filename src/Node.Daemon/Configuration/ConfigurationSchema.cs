@@ -15,17 +15,28 @@ public sealed partial class ConfigurationSchema
 {
     private readonly SortedSet<string> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _textKeys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _listKeys = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<IServiceProvider, IConfiguration, List<string>>> _checks = [];
 
-    /// <summary>Every known key, as <c>Section:Key</c>.</summary>
-    public IReadOnlyCollection<string> Keys => _keys;
+    /// <summary>Every known key, as <c>Section:Key</c> (a list's items are <c>Section:Key:0</c>…).</summary>
+    public IReadOnlyCollection<string> Keys => [.. _keys.Concat(_listKeys).Order(StringComparer.OrdinalIgnoreCase)];
 
-    /// <summary>Registers <typeparamref name="T"/> bound to <paramref name="section"/>: its public properties become known keys.</summary>
+    /// <summary>
+    /// Registers <typeparamref name="T"/> bound to <paramref name="section"/>: its public properties become known keys;
+    /// a list of text is set item by item (<c>Section:Key:0</c>, <c>Section:Key:1</c>…).
+    /// </summary>
     public ConfigurationSchema Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(string section)
         where T : class
     {
         foreach (var property in typeof(T).GetProperties())
         {
+            var list = typeof(IEnumerable<string>).IsAssignableFrom(property.PropertyType) && property.PropertyType != typeof(string);
+            if (property.CanWrite && list)
+            {
+                _listKeys.Add(ConfigurationPath.Combine(section, property.Name));
+                continue;
+            }
+
             // A nested options object is a section, not a key: its own keys come with its own Add.
             var nested = property.PropertyType.IsClass && property.PropertyType != typeof(string);
             if (property.CanWrite && !nested)
@@ -69,10 +80,22 @@ public sealed partial class ConfigurationSchema
         var errors = new List<string>();
         foreach (var (key, value, source) in NodeConfiguration.UserKeys(configuration))
         {
-            if (!_keys.Contains(key))
+            if (_listKeys.Contains(key))
+            {
+                // An empty list ("Interfaces": []) sets nothing; a single value would be dropped by the binder.
+                errors.Add($"{key} (from {source}) is a list: set its items as {key}:0, {key}:1 … (in the config file, a JSON array).");
+            }
+            else if (IsListItem(key))
+            {
+                if (value.Length == 0)
+                {
+                    errors.Add($"{key} (from {source}) is empty; give it a value or remove it.");
+                }
+            }
+            else if (!_keys.Contains(key))
             {
                 var hint = Closest(key) is { } near ? $" Did you mean {near}?" : "";
-                errors.Add($"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", _keys)}.");
+                errors.Add($"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", Keys)}.");
             }
             else if (value.Length == 0 && !_textKeys.Contains(key))
             {
@@ -89,9 +112,24 @@ public sealed partial class ConfigurationSchema
         return [.. errors.Distinct(StringComparer.Ordinal)];
     }
 
+    private bool IsListItem(string key)
+    {
+        var colon = key.LastIndexOf(':');
+        return colon > 0 && _listKeys.Contains(key[..colon])
+            && int.TryParse(key.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
+
     private string? Closest(string key)
     {
-        var best = _keys.Select(k => (Key: k, Distance: Node.Shared.EditDistance.Between(k.ToUpperInvariant(), key.ToUpperInvariant())))
+        // A misspelt list item (Interface:0) is compared by its list's name.
+        var colon = key.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(key.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && Closest(key[..colon]) is { } list && _listKeys.Contains(list))
+        {
+            return list + key[colon..];
+        }
+
+        var best = _keys.Concat(_listKeys).Select(k => (Key: k, Distance: Node.Shared.EditDistance.Between(k.ToUpperInvariant(), key.ToUpperInvariant())))
             .OrderBy(x => x.Distance).FirstOrDefault();
         return best.Key is not null && best.Distance <= Math.Max(2, key.Length / 4) ? best.Key : null;
     }

@@ -5,6 +5,7 @@ using Node.Daemon.Api;
 using Node.Daemon.Api.Access;
 using Node.Daemon.Reasoning;
 using Node.Federation;
+using Node.Federation.Discovery;
 using Node.Reasoning;
 using Node.Reasoning.Reasoners;
 using Node.Storage;
@@ -68,6 +69,9 @@ public static class NodeOptionsRegistration
         services.AddOptions<FederationOptions>()
             .Bind(configuration.GetSection(FederationOptions.SectionName))
             .ValidateOnStart();
+        services.AddOptions<DiscoveryOptions>()
+            .Bind(configuration.GetSection(DiscoveryOptions.SectionName))
+            .ValidateOnStart();
         services.AddFederation();
         services.AddStorageOptions();
 
@@ -79,6 +83,7 @@ public static class NodeOptionsRegistration
             .Add<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName)
+            .Add<DiscoveryOptions>(DiscoveryOptions.SectionName)
             .Add<ReasoningOptions>(ReasoningOptions.SectionName)
             .Add<KyleOptions>(ReasoningOptions.SectionName + ":Kyle")
             .Add<KennyOptions>(KennyOptions.SectionName)

@@ -76,6 +76,24 @@ public static class PeerAddress
         return true;
     }
 
+    /// <summary>
+    /// The address of <paramref name="address"/> and <paramref name="port"/> in the form <see cref="TryParse"/>
+    /// gives: <c>10.0.0.7:8102</c>, <c>[fe80::1%2]:8102</c> (a link-local address keeps its scope, the interface index).
+    /// </summary>
+    public static string Of(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var text = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+        return TryParse(text, out var normalized, out _) ? normalized : $"[{new IPAddress(address.GetAddressBytes())}]:{port}";
+    }
+
     private static string Printable(string text) =>
         string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c));
 }

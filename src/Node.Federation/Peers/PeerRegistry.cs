@@ -78,6 +78,83 @@ public sealed class PeerRegistry(NodeStore store)
         return List().First(p => id is not null ? p.NodeId == id : p.Addresses.Contains(address));
     }
 
+    /// <summary>
+    /// Records a peer mDNS found at <paramref name="addresses"/> (<c>host:port</c> forms). A new peer is
+    /// registered (tier unknown, source <c>mdns</c>; event <c>peer.discovered</c>); a known one keeps its
+    /// tier, source and name and gets the addresses and last-seen time (event <c>peer.changed</c> only
+    /// when the addresses changed).
+    /// </summary>
+    /// <param name="nodeId">The node id its TXT record gave.</param>
+    /// <param name="name">A name for a new peer (its mDNS host name); a known peer's name is kept.</param>
+    /// <param name="addresses">Where it answered, in the order to try.</param>
+    /// <param name="cancellationToken">Gives up waiting for the writer.</param>
+    public async Task<PeerEntry> RecordDiscoveredAsync(NodeId nodeId, string name, IReadOnlyList<string> addresses,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentOutOfRangeException.ThrowIfEqual(nodeId.IsEmpty, true, nameof(nodeId));
+        var id = nodeId.ToString();
+        var joined = string.Join('\n', addresses);
+        await store.Writer.WriteAsync(context =>
+        {
+            var current = context.Command("SELECT coalesce(addresses, '') FROM peers WHERE node_id = $node");
+            current.Parameters.AddWithValue("$node", id);
+            var before = current.ExecuteScalar() as string;
+
+            if (before is null)
+            {
+                var insert = context.Command("""
+                    INSERT INTO peers (node_id, name, tier, addresses, source, first_seen, last_seen)
+                    VALUES ($node, $name, 'unknown', $addresses, 'mdns', $now, $now)
+                    """);
+                insert.Parameters.AddWithValue("$node", id);
+                insert.Parameters.AddWithValue("$name", name.Length > 0 ? name : DBNull.Value);
+                insert.Parameters.AddWithValue("$addresses", joined);
+                insert.Parameters.AddWithValue("$now", context.Now);
+                insert.ExecuteNonQuery();
+                context.AppendEvent(EventKinds.PeerDiscovered, EventPayload.Of(("node", id), ("addresses", addresses)));
+                return;
+            }
+
+            var update = context.Command("""
+                UPDATE peers SET addresses = $addresses, last_seen = $now, name = coalesce(nullif(name, ''), $name) WHERE node_id = $node
+                """);
+            update.Parameters.AddWithValue("$node", id);
+            update.Parameters.AddWithValue("$name", name.Length > 0 ? name : DBNull.Value);
+            update.Parameters.AddWithValue("$addresses", joined);
+            update.Parameters.AddWithValue("$now", context.Now);
+            update.ExecuteNonQuery();
+            if (!string.Equals(before, joined, StringComparison.Ordinal))
+            {
+                context.AppendEvent(EventKinds.PeerChanged, EventPayload.Of(("node", id), ("addresses", addresses)));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return List().First(p => p.NodeId == id);
+    }
+
+    /// <summary>
+    /// Records that a peer mDNS had found is gone (goodbye or expired records): event <c>peer.lost</c>.
+    /// The peer stays known. False, with nothing recorded, when no peer has that id.
+    /// </summary>
+    public Task<bool> RecordLostAsync(NodeId nodeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfEqual(nodeId.IsEmpty, true, nameof(nodeId));
+        var id = nodeId.ToString();
+        return store.Writer.WriteAsync(context =>
+        {
+            var known = context.Command("SELECT count(*) FROM peers WHERE node_id = $node");
+            known.Parameters.AddWithValue("$node", id);
+            if (Convert.ToInt64(known.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return false;
+            }
+
+            context.AppendEvent(EventKinds.PeerLost, EventPayload.Of(("node", id)));
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>Sets the trust tier of a registered peer; null when no peer has that id.</summary>
     public async Task<PeerEntry?> SetTrustAsync(NodeId nodeId, TrustTier tier, string reason, string by, CancellationToken cancellationToken = default)
     {

@@ -51,6 +51,15 @@ public static class EventKinds
     /// <summary>A peer was forgotten (payload: node or address).</summary>
     public const string PeerForgotten = "peer.forgotten";
 
+    /// <summary>A peer was found by mDNS for the first time (payload: node, addresses).</summary>
+    public const string PeerDiscovered = "peer.discovered";
+
+    /// <summary>A known peer was found by mDNS at other addresses (payload: node, addresses).</summary>
+    public const string PeerChanged = "peer.changed";
+
+    /// <summary>A peer found by mDNS said goodbye or its records expired (payload: node); it stays known.</summary>
+    public const string PeerLost = "peer.lost";
+
     /// <summary>A guardian approved or rejected a pending decision (payload: id, verdict, guardian, reason).</summary>
     public const string DecisionDecided = "decision.decided";
 

@@ -32,6 +32,7 @@ public sealed class FakeNode : IAsyncDisposable
         builder.Services.AddSingleton(Node);
         builder.Services.AddSingleton(Knowledge);
         builder.Services.AddSingleton(Peers);
+        builder.Services.AddSingleton(Federation);
         builder.Services.AddSingleton(Decisions);
         builder.Services.AddSingleton(Log);
         builder.Services.AddSingleton(Backup);
@@ -41,6 +42,7 @@ public sealed class FakeNode : IAsyncDisposable
         _app.MapGrpcService<FakeNodeService>();
         _app.MapGrpcService<FakeKnowledgeService>();
         _app.MapGrpcService<FakePeerService>();
+        _app.MapGrpcService<FakeFederationService>();
         _app.MapGrpcService<FakeDecisionService>();
         _app.MapGrpcService<FakeLogService>();
         _app.MapGrpcService<FakeBackupService>();
@@ -53,6 +55,7 @@ public sealed class FakeNode : IAsyncDisposable
     public FakeNodeService Node { get; } = new();
     public FakeKnowledgeService Knowledge { get; } = new();
     public FakePeerService Peers { get; } = new();
+    public FakeFederationService Federation { get; } = new();
     public FakeDecisionService Decisions { get; } = new();
     public FakeLogService Log { get; } = new();
     public FakeBackupService Backup { get; } = new();

@@ -133,7 +133,7 @@ public sealed partial class DaemonProcess : IDisposable
             start.Environment.Remove(key);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in InProcessDaemon.Quiet.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }

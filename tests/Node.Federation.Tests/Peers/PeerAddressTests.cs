@@ -48,4 +48,18 @@ public sealed class PeerAddressTests
             }
         }, iter: 20_000);
     }
+
+    [Theory]
+    [InlineData("10.0.0.7", 8102, "10.0.0.7:8102")]
+    [InlineData("::ffff:10.0.0.7", 8102, "10.0.0.7:8102")]
+    [InlineData("2001:db8:0:0::7", 8102, "[2001:db8::7]:8102")]
+    [InlineData("fe80::7%3", 9000, "[fe80::7%3]:9000")]
+    public void An_address_found_on_the_network_is_written_the_way_it_reads_back(string ip, int port, string expected)
+    {
+        var text = PeerAddress.Of(System.Net.IPAddress.Parse(ip), port);
+
+        Assert.Equal(expected, text);
+        Assert.True(PeerAddress.TryParse(text, out var normalized, out var error), error);
+        Assert.Equal(text, normalized);
+    }
 }

@@ -28,6 +28,9 @@ internal static class ApiScopes
         [Api + "PeerService/SetTrust"] = ApiScope.Admin,
         [Api + "PeerService/Forget"] = ApiScope.Admin,
 
+        [Api + "FederationService/Discover"] = ApiScope.Read,
+        [Api + "FederationService/Diagnose"] = ApiScope.Read,
+
         [Api + "DecisionService/List"] = ApiScope.Read,
         [Api + "DecisionService/Approve"] = ApiScope.Admin,
         [Api + "DecisionService/Reject"] = ApiScope.Admin,

@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Node.Federation.Discovery.Dns;
+using Node.Federation.Identity;
+using Node.Federation.Peers;
+
+namespace Node.Federation.Discovery;
+
+/// <summary>
+/// Runs mDNS discovery while the node runs: announces this node (after <see cref="IdentityHost"/> has
+/// loaded its identity), records the peers it finds in the <see cref="PeerRegistry"/> and says goodbye
+/// on stop. The registry is written from the host's own loop, never from discovery's callbacks, so
+/// discovery never waits on the store.
+/// </summary>
+public sealed partial class DiscoveryHost : IHostedService, IDisposable
+{
+    /// <summary>How often the responder's name conflicts are looked at, to warn of new ones.</summary>
+    public static readonly TimeSpan ConflictCheckInterval = TimeSpan.FromSeconds(15);
+
+    private readonly DiscoveryOptions _options;
+    private readonly int _peerPort;
+    private readonly IdentityHost _identity;
+    private readonly Lazy<PeerRegistry> _peers;
+    private readonly MdnsTransportFactory _transports;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<DiscoveryHost> _logger;
+    private readonly Channel<DiscoveryChange> _changes = Channel.CreateUnbounded<DiscoveryChange>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<int, int> _conflictsLogged = [];
+    private IMdnsTransport? _transport;
+    private MdnsDiscovery? _discovery;
+    private Task _loop = Task.CompletedTask;
+    private Task _conflictWatch = Task.CompletedTask;
+
+    /// <summary>A host for the settings given; nothing runs until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Discovery settings (<c>Federation:Discovery</c>).</param>
+    /// <param name="federation">Federation settings: the peer port announced.</param>
+    /// <param name="identity">The node's identity, loaded before this host starts.</param>
+    /// <param name="peers">The registry found peers are recorded in (resolved once the store is open).</param>
+    /// <param name="transports">Makes the link (UDP in the node, in-memory in tests).</param>
+    /// <param name="time">The clock and timers.</param>
+    /// <param name="loggers">Loggers for the host and the discovery engine.</param>
+    public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, Lazy<PeerRegistry> peers,
+        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(federation);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _options = options.Value;
+        _peerPort = federation.Value.PeerPort;
+        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        _peers = peers ?? throw new ArgumentNullException(nameof(peers));
+        _transports = transports ?? throw new ArgumentNullException(nameof(transports));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<DiscoveryHost>();
+    }
+
+    /// <summary>Whether discovery is switched on (<c>Federation:Discovery:Enabled</c>).</summary>
+    public bool Enabled => _options.Enabled;
+
+    /// <summary>Why discovery is not running although enabled (the link could not be set up), or null.</summary>
+    public string? StartError { get; private set; }
+
+    /// <summary>The engine while it runs; null when disabled, not started, failed or stopped.</summary>
+    public MdnsDiscovery? Discovery => Volatile.Read(ref _discovery);
+
+    /// <summary>
+    /// Queries for peers now on every interface and gives, after <paramref name="wait"/>, the services
+    /// heard from since the query.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Discovery is not running.</exception>
+    public async Task<IReadOnlyList<DiscoveredService>> DiscoverAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var discovery = Discovery ?? throw new InvalidOperationException("Discovery is not running.");
+        var asked = _time.GetUtcNow();
+        discovery.QueryNow();
+        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        return [.. discovery.Services.Where(s => s.LastSeen >= asked)];
+    }
+
+    /// <summary>The name of interface <paramref name="index"/>, or <c>#index</c> when it is gone.</summary>
+    public string InterfaceName(int index) =>
+        _transport?.Interfaces.FirstOrDefault(i => i.Index == index)?.Name ?? string.Create(CultureInfo.InvariantCulture, $"#{index}");
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            LogDisabled(_logger);
+            return Task.CompletedTask;
+        }
+
+        var self = _identity.Identity.Id;
+        try
+        {
+            _transport = _transports(_options);
+            var discovery = new MdnsDiscovery(_transport, _time, _loggers.CreateLogger<MdnsDiscovery>());
+            discovery.Changed += OnChanged;
+            _loop = Task.Run(() => RecordChangesAsync(_stopping.Token), CancellationToken.None);
+            _conflictWatch = Task.Run(() => WatchConflictsAsync(_stopping.Token), CancellationToken.None);
+            Volatile.Write(ref _discovery, discovery);
+            if (_peerPort > 0)
+            {
+                // No peer listener binds the port yet: the configured one is what peers will be told.
+                discovery.Start(new ServiceProfile(self, _peerPort));
+                LogAnnouncing(_logger, self, _peerPort);
+            }
+            else
+            {
+                discovery.Start(null);
+                LogBrowsingOnly(_logger);
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or InvalidOperationException or UnauthorizedAccessException
+                                       or NotSupportedException)
+        {
+            // Discovery is a convenience: static peers still work, and diagnose says why it is off.
+            StartError = ex.Message;
+            LogStartFailed(_logger, ex);
+            _changes.Writer.TryComplete();
+            _stopping.Cancel();
+            Interlocked.Exchange(ref _discovery, null)?.Dispose();
+            _transport?.Dispose();
+            _transport = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var discovery = Interlocked.Exchange(ref _discovery, null);
+        if (discovery is null)
+        {
+            return;
+        }
+
+        discovery.Stop(); // goodbyes
+        discovery.Changed -= OnChanged;
+        _changes.Writer.TryComplete();
+        try
+        {
+            // What discovery handed over before it stopped is still recorded (the store stops after this host).
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout ended the wait; the loop is cancelled below.
+        }
+        finally
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _conflictWatch.ConfigureAwait(false); // ends at once: it only waits on its timer
+            discovery.Dispose();
+            _transport?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _discovery, null)?.Dispose();
+        _transport?.Dispose();
+        _stopping.Dispose();
+    }
+
+    // Raised on discovery's thread: hand over and return at once.
+    private void OnChanged(DiscoveryChange change) => _changes.Writer.TryWrite(change);
+
+    private async Task RecordChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in _changes.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RecordAsync(change, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRecordFailed(_logger, change.Service.Instance, ex); // one bad change must not end the loop
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Records one change: a found or changed peer in the registry, a lost one in the event log.</summary>
+    internal async Task RecordAsync(DiscoveryChange change, CancellationToken cancellationToken)
+    {
+        var service = change.Service;
+        if (service.NodeId is not { } id)
+        {
+            LogNoNodeId(_logger, service.Instance);
+            return;
+        }
+
+        if (id == _identity.Identity.Id)
+        {
+            return; // our own announcement, heard back
+        }
+
+        var where = InterfaceName(service.InterfaceIndex);
+        if (change.Kind == DiscoveryChangeKind.Lost)
+        {
+            await _peers.Value.RecordLostAsync(id, cancellationToken).ConfigureAwait(false);
+            var silent = _time.GetUtcNow() - service.LastSeen;
+            var reason = silent <= TimeSpan.FromSeconds(1)
+                ? $"goodbye on {where}"
+                : string.Create(CultureInfo.InvariantCulture, $"records expired on {where}; last heard {silent.TotalSeconds:0} s ago");
+            LogLost(_logger, id, reason);
+            return;
+        }
+
+        if (service.Port is < 1 or > 65535)
+        {
+            LogBadPort(_logger, service.Instance, service.Port);
+            return;
+        }
+
+        var addresses = service.Addresses.Select(a => PeerAddress.Of(a, service.Port)).Distinct(StringComparer.Ordinal).ToList();
+        var host = service.Host.Labels.Count > 0 ? service.Host.Labels[0] : "";
+        await _peers.Value.RecordDiscoveredAsync(id, host, addresses, cancellationToken).ConfigureAwait(false);
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        // Written as people read them (a structured list would render as ["…"]).
+        var at = string.Join(", ", addresses);
+        if (change.Kind == DiscoveryChangeKind.Found)
+        {
+            LogFound(_logger, id, at, where);
+        }
+        else
+        {
+            LogChanged(_logger, id, at, where);
+        }
+    }
+
+    private async Task WatchConflictsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ConflictCheckInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (Discovery is { } discovery)
+                {
+                    WarnOfNewConflicts(discovery.Diagnose());
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Logs a warning for each interface whose conflict count grew since last looked at.</summary>
+    internal void WarnOfNewConflicts(DiscoveryDiagnosis diagnosis)
+    {
+        foreach (var link in diagnosis.Links)
+        {
+            var logged = _conflictsLogged.GetValueOrDefault(link.Link.Index);
+            if (link.Conflicts > logged)
+            {
+                _conflictsLogged[link.Link.Index] = link.Conflicts;
+                LogConflict(_logger, link.Link.Name, link.Conflicts, diagnosis.InstanceName, diagnosis.HostName);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "mDNS discovery is off (Federation:Discovery:Enabled=false); static peers still work.")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "mDNS discovery announcing {NodeId} on peer port {Port} and browsing for peers.")]
+    private static partial void LogAnnouncing(ILogger logger, NodeId nodeId, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "mDNS discovery browsing only: Federation:PeerPort is 0 and no peer listener has picked a port to announce.")]
+    private static partial void LogBrowsingOnly(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "mDNS discovery could not start; static peers still work.")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} found by mDNS at {Addresses} on {Interface}")]
+    private static partial void LogFound(ILogger logger, NodeId nodeId, string addresses, string @interface);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} changed: now at {Addresses} on {Interface}")]
+    private static partial void LogChanged(ILogger logger, NodeId nodeId, string addresses, string @interface);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {NodeId} lost ({Reason})")]
+    private static partial void LogLost(ILogger logger, NodeId nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS service {Instance} ignored: its TXT record has no valid node id.")]
+    private static partial void LogNoNodeId(ILogger logger, DnsName instance);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS service {Instance} ignored: port {Port} is not a port.")]
+    private static partial void LogBadPort(ILogger logger, DnsName instance, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS discovery could not record {Instance}; the next change of it will be tried.")]
+    private static partial void LogRecordFailed(ILogger logger, DnsName instance, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict on {Interface} ({Conflicts} since start): another host claims our name; now claiming {Instance} and {Host}.")]
+    private static partial void LogConflict(ILogger logger, string @interface, int conflicts, string? instance, string? host);
+}
