@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, and only those that are missing.
 # Native AOT links with clang and zlib; the API tests call the node from Debian's python3-grpcio
-# (a client nobody here wrote). Later suites add their packages to the list below.
+# (a client nobody here wrote); the multicast tests run Avahi (avahi-daemon, avahi-utils, dbus) in
+# network namespaces made with iproute2. Later suites add their packages to the list below.
 set -euo pipefail
 
-packages=(clang zlib1g-dev python3-grpcio)
+packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus)
 
 missing=()
 for package in "${packages[@]}"; do
