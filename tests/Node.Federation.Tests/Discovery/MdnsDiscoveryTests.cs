@@ -319,7 +319,10 @@ public sealed class MdnsDiscoveryTests : IDisposable
 
         var replies = _lan.Network.Sent.Skip(count).Where(p => SimulatedLan.Parse(p.Data).IsResponse).ToArray();
         Assert.InRange(replies.Count(p => p.UnicastTo is null), 4, 6); // one multicast a second
-        Assert.InRange(replies.Count(p => p.UnicastTo is not null), 1, 5 * 20); // 20 unicast replies a second to one source at most
+        // 20 unicast replies a second to one source at most, every second of the flood.
+        var unicast = replies.Where(p => p.UnicastTo is not null).GroupBy(p => (int)(p.At - replies[0].At).TotalSeconds).ToArray();
+        Assert.InRange(unicast.Sum(g => g.Count()), 4 * 20, 5 * 20);
+        Assert.All(unicast, second => Assert.True(second.Count() <= 20, $"{second.Count()} unicast replies in second {second.Key}"));
 
         var browser = _lan.Add("c", "10.0.0.3", announce: false);
         _lan.Run(2);

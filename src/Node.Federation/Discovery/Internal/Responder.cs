@@ -339,12 +339,12 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         private const int PerSource = 20;
         private const int Total = 200;
         private readonly Dictionary<IPAddress, int> _counts = [];
-        private long _windowStart = long.MinValue;
+        private long? _windowStart;
         private int _total;
 
         public bool TryTake(IPAddress source, long now)
         {
-            if (now - _windowStart >= 1000)
+            if (_windowStart is not { } start || now - start >= 1000)
             {
                 _windowStart = now;
                 _counts.Clear();
