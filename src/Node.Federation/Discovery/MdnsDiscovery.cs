@@ -357,7 +357,8 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             {
                 var before = link.Responder.State;
                 link.Responder.Tick(now);
-                if (before != ResponderState.Announced && link.Responder.State == ResponderState.Announced && link.Responder.Records is { } records)
+                // Logged with the first announcement: from then on peers can list the node.
+                if (before == ResponderState.Probing && link.Responder.State != ResponderState.Probing && link.Responder.Records is { } records)
                 {
                     LogAnnounced(_logger, records.Instance, records.Host, link.Interface.Name);
                 }
