@@ -49,7 +49,9 @@ public static class DiscoveryHints
                 hints.Add($"no multicast traffic seen on {link.Name}: check the firewall allows UDP 5353 and the switch passes multicast");
             }
 
-            if (link.SendErrors > 0)
+            // Sends that failed and were followed by ones that went (an IPv6 address still in
+            // duplicate-address detection at start) leave the count but no error: no hint then.
+            if (link.SendErrors > 0 && link.LastError is not null)
             {
                 hints.Add($"{link.Name}: {link.SendErrors} send{(link.SendErrors == 1 ? "" : "s")} failed{(link.LastError is { } last ? $", the last with: {last}" : "")}; check for a multicast route ('ip route get 224.0.0.251')");
             }

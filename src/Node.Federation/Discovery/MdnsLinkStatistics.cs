@@ -8,6 +8,6 @@ namespace Node.Federation.Discovery;
 /// <param name="PacketsSent">Datagrams sent out of it.</param>
 /// <param name="PacketsReceived">Datagrams received on it.</param>
 /// <param name="SendErrors">Sends that failed.</param>
-/// <param name="LastError">The last failure (a join or a send), or null.</param>
+/// <param name="LastError">The current failure: a join that failed, or a send that failed with none gone through since; null when all is well.</param>
 public sealed record MdnsLinkStatistics(int Index, string Name, bool JoinedIPv4, bool JoinedIPv6, long PacketsSent, long PacketsReceived,
     long SendErrors, string? LastError);

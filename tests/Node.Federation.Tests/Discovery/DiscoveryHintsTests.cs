@@ -33,6 +33,10 @@ public sealed class DiscoveryHintsTests
     }
 
     [Fact]
+    public void Sends_that_failed_before_others_went_through_need_no_hint() =>
+        Assert.Empty(DiscoveryHints.For(true, null, Diagnosis(Link("eth0", sendErrors: 2, lastError: null)), []));
+
+    [Fact]
     public void Joined_but_nothing_received_points_at_the_firewall_and_the_switch() =>
         Assert.Equal(["no multicast traffic seen on eth0: check the firewall allows UDP 5353 and the switch passes multicast"],
             DiscoveryHints.For(true, null, Diagnosis(Link("eth0", received: 0), Link("wlan0")), []));

@@ -91,6 +91,13 @@ public sealed class UdpMdnsTransportTests
         Assert.Equal(0, statistics.PacketsSent);
         Assert.Contains("NetworkUnreachable", statistics.LastError, StringComparison.Ordinal);
         Assert.Single(transport.Logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Debug);
+
+        // A send that goes through again ends the problem; the count stays.
+        transport.Transport.SendMulticast(index, "back"u8);
+        var recovered = Assert.Single(transport.Transport.Statistics());
+        Assert.Equal(2, recovered.SendErrors);
+        Assert.True(recovered.PacketsSent > 0);
+        Assert.Null(recovered.LastError);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class MdnsLink
     private long _received;
     private long _sendErrors;
     private volatile string? _lastError;
+    private volatile bool _lastErrorIsSend;
 
     public MdnsLink(MdnsInterface info, int port)
     {
@@ -37,13 +38,27 @@ internal sealed class MdnsLink
 
     public bool HasIPv6 => Info.Addresses.Any(a => a.AddressFamily == AddressFamily.InterNetworkV6);
 
+    /// <summary>The current problem: a failed join, or a send that failed and was not followed by one that went.</summary>
     public string? LastError
     {
         get => _lastError;
-        set => _lastError = value;
+        set
+        {
+            _lastError = value;
+            _lastErrorIsSend = false;
+        }
     }
 
-    public void CountSent() => Interlocked.Increment(ref _sent);
+    public void CountSent()
+    {
+        Interlocked.Increment(ref _sent);
+        if (_lastErrorIsSend)
+        {
+            // A send went through again (an IPv6 address out of duplicate-address detection, a route back): no longer a problem.
+            _lastError = null;
+            _lastErrorIsSend = false;
+        }
+    }
 
     public void CountReceived() => Interlocked.Increment(ref _received);
 
@@ -51,6 +66,7 @@ internal sealed class MdnsLink
     {
         Interlocked.Increment(ref _sendErrors);
         _lastError = error;
+        _lastErrorIsSend = true;
     }
 
     public MdnsLinkStatistics Snapshot() => new(Info.Index, Info.Name, JoinedIPv4, JoinedIPv6,
