@@ -16,4 +16,21 @@ public enum DiscoveryChangeKind
 /// <summary>A discovered service that was found, changed or lost.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Service">The service as it now is (as it last was, when lost).</param>
-public readonly record struct DiscoveryChange(DiscoveryChangeKind Kind, DiscoveredService Service);
+/// <param name="Reason">Why it was lost; <see cref="LossReason.None"/> unless <paramref name="Kind"/> is <see cref="DiscoveryChangeKind.Lost"/>.</param>
+public readonly record struct DiscoveryChange(DiscoveryChangeKind Kind, DiscoveredService Service, LossReason Reason = LossReason.None);
+
+/// <summary>Why a service was lost.</summary>
+public enum LossReason
+{
+    /// <summary>Not lost.</summary>
+    None,
+
+    /// <summary>It sent goodbye packets (TTL 0): it stopped or withdrew the service.</summary>
+    Goodbye,
+
+    /// <summary>Its records expired unrefreshed: it went silent (switched off, unplugged).</summary>
+    Expired,
+
+    /// <summary>The interface it was seen on went away.</summary>
+    InterfaceGone,
+}

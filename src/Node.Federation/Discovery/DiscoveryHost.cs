@@ -216,10 +216,12 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         if (change.Kind == DiscoveryChangeKind.Lost)
         {
             await _peers.Value.RecordLostAsync(id, cancellationToken).ConfigureAwait(false);
-            var silent = _time.GetUtcNow() - service.LastSeen;
-            var reason = silent <= TimeSpan.FromSeconds(1)
-                ? $"goodbye on {where}"
-                : string.Create(CultureInfo.InvariantCulture, $"records expired on {where}; last heard {silent.TotalSeconds:0} s ago");
+            var reason = change.Reason switch
+            {
+                LossReason.Goodbye => $"goodbye on {where}",
+                LossReason.InterfaceGone => $"{where} went away",
+                _ => string.Create(CultureInfo.InvariantCulture, $"records expired on {where}; last heard {(_time.GetUtcNow() - service.LastSeen).TotalSeconds:0} s ago"),
+            };
             LogLost(_logger, id, reason);
             return;
         }

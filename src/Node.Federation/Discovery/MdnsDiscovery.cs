@@ -288,7 +288,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         var changes = new List<DiscoveryChange>();
         foreach (var gone in _links.Keys.Where(index => interfaces.All(i => i.Index != index)).ToList())
         {
-            changes.AddRange(_links[gone].Browser.Services.Where(s => !IsOwn(s)).Select(s => new DiscoveryChange(DiscoveryChangeKind.Lost, s)));
+            changes.AddRange(_links[gone].Browser.Services.Where(s => !IsOwn(s)).Select(s => new DiscoveryChange(DiscoveryChangeKind.Lost, s, LossReason.InterfaceGone)));
             _links.Remove(gone);
         }
 

@@ -117,14 +117,16 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
         var lastHeard = Service(id, "10.0.0.2");
         await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Found, Service(id, "10.0.0.2", "fe80::2%2")), Token);
         _store.Time.Advance(TimeSpan.FromMinutes(2));
-        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, lastHeard), Token);
-        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, Service(id, "10.0.0.2")), Token);
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, lastHeard, LossReason.Expired), Token);
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, lastHeard, LossReason.Goodbye), Token);
+        await host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Lost, lastHeard, LossReason.InterfaceGone), Token);
 
         Assert.Equal(
             [
                 (LogLevel.Information, $"Peer {id} found by mDNS at 10.0.0.2:8102, [fe80::2%2]:8102 on #2"),
                 (LogLevel.Information, $"Peer {id} lost (records expired on #2; last heard 120 s ago)"),
                 (LogLevel.Information, $"Peer {id} lost (goodbye on #2)"),
+                (LogLevel.Information, $"Peer {id} lost (#2 went away)"),
             ],
             logs.Entries.Where(e => e.Category.EndsWith(nameof(DiscoveryHost), StringComparison.Ordinal)).Select(e => (e.Level, e.Message)));
     }

@@ -77,6 +77,7 @@ public sealed class MdnsDiscoveryTests : IDisposable
         Assert.Empty(a.Discovery.Services);
         var lost = Assert.Single(a.ChangesOf(DiscoveryChangeKind.Lost));
         Assert.Equal(b.Profile!.NodeId, lost.Service.NodeId);
+        Assert.Equal(LossReason.Goodbye, lost.Reason);
         Assert.InRange((_lan.Time.GetUtcNow() - stoppedAt).TotalSeconds, 1, 2);
     }
 
@@ -94,7 +95,7 @@ public sealed class MdnsDiscoveryTests : IDisposable
         _lan.Run(TimeSpan.FromSeconds(10));
 
         Assert.Empty(a.Discovery.Services);
-        Assert.Single(a.ChangesOf(DiscoveryChangeKind.Lost));
+        Assert.Equal(LossReason.Expired, Assert.Single(a.ChangesOf(DiscoveryChangeKind.Lost)).Reason);
         var srvRefreshes = _lan.Sent().Where(p => p.From == "a" && !p.Message.IsResponse && p.At > lastHeard && p.At < lastHeard.AddSeconds(120)
             && p.Message.Questions.Any(q => q.Type == DnsRecordType.Srv)).Select(p => (p.At - lastHeard).TotalSeconds / 120).ToArray();
         // Refreshes at 80, 85, 90 and 95 % (+0–2 %) of the TTL from when the record came; after it expires, resolving asks again.

@@ -20,6 +20,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     private readonly Dictionary<DnsRecord, CacheEntry> _cache = [];
     private readonly Dictionary<(DnsName, DnsRecordType), (long At, int Count)> _asked = [];
     private Dictionary<DnsName, DiscoveredService> _services = [];
+    private readonly HashSet<DnsName> _saidGoodbye = [];
     private long _nextQueryAt = long.MaxValue;
     private long _queryInterval = 1000;
     private long _nextExpiry = long.MaxValue;
@@ -144,6 +145,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
             if (_cache.TryGetValue(key, out var existing))
             {
                 existing.ExpireSoon(now);
+                _saidGoodbye.Add(record.Type == DnsRecordType.Ptr ? ((PointerData)record.Data).Target : record.Name);
             }
 
             return;
@@ -241,11 +243,17 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         {
             if (!now.ContainsKey(name))
             {
-                changes.Add(new DiscoveryChange(DiscoveryChangeKind.Lost, service));
+                var goodbye = _saidGoodbye.Contains(name) || _saidGoodbye.Contains(service.Host);
+                changes.Add(new DiscoveryChange(DiscoveryChangeKind.Lost, service, goodbye ? LossReason.Goodbye : LossReason.Expired));
             }
         }
 
         _services = now;
+        if (_saidGoodbye.Count > 0)
+        {
+            // Remembered only while one of its records is still in the cache.
+            _saidGoodbye.RemoveWhere(n => !_cache.Values.Any(e => e.Record.Name.Equals(n) || (e.Record.Data is PointerData p && p.Target.Equals(n))));
+        }
     }
 
     private void Schedule(long now)
