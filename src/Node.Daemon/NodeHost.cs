@@ -128,7 +128,7 @@ public static class NodeHost
         services.AddSingleton<LocalPackets>();
         services.AddSingleton<BackupApi>();
         services.AddSingleton(sp => new PeerRegistry(sp.GetRequiredService<StoreHost>().Store));
-        services.AddDiscovery(); // after the identity: it announces the node id
+        services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name); // after the identity: it announces the node id
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();

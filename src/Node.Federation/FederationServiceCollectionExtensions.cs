@@ -40,7 +40,9 @@ public static class FederationServiceCollectionExtensions
     /// <see cref="AddNodeIdentity"/>. Needs a <see cref="PeerRegistry"/>; the link is UDP multicast
     /// unless a <see cref="MdnsTransportFactory"/> was registered before (an in-memory one in tests).
     /// </summary>
-    public static IServiceCollection AddDiscovery(this IServiceCollection services)
+    /// <param name="services">The services.</param>
+    /// <param name="nodeName">The node's name, announced in TXT; null announces none.</param>
+    public static IServiceCollection AddDiscovery(this IServiceCollection services, Func<IServiceProvider, string?>? nodeName = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddFederation();
@@ -50,7 +52,9 @@ public static class FederationServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UdpMdnsTransport>>()));
         // The registry reads the store, open only once the host has started.
         services.TryAddSingleton(sp => new Lazy<PeerRegistry>(sp.GetRequiredService<PeerRegistry>));
-        services.AddSingleton<DiscoveryHost>();
+        services.AddSingleton(sp => new DiscoveryHost(sp.GetRequiredService<IOptions<DiscoveryOptions>>(), sp.GetRequiredService<IOptions<FederationOptions>>(),
+            sp.GetRequiredService<IdentityHost>(), sp.GetRequiredService<Lazy<PeerRegistry>>(), sp.GetRequiredService<MdnsTransportFactory>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), nodeName?.Invoke(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<DiscoveryHost>());
         return services;
     }

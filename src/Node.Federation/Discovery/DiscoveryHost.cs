@@ -21,6 +21,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     public static readonly TimeSpan ConflictCheckInterval = TimeSpan.FromSeconds(15);
 
     private readonly DiscoveryOptions _options;
+    private readonly string? _nodeName;
     private readonly int _peerPort;
     private readonly IdentityHost _identity;
     private readonly Lazy<PeerRegistry> _peers;
@@ -45,9 +46,11 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     /// <param name="transports">Makes the link (UDP in the node, in-memory in tests).</param>
     /// <param name="time">The clock and timers.</param>
     /// <param name="loggers">Loggers for the host and the discovery engine.</param>
+    /// <param name="nodeName">The node's name, announced in TXT so peers can show it; null announces none.</param>
     public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, Lazy<PeerRegistry> peers,
-        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers)
+        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null)
     {
+        _nodeName = nodeName;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(federation);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -109,7 +112,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
             if (_peerPort > 0)
             {
                 // No peer listener binds the port yet: the configured one is what peers will be told.
-                discovery.Start(new ServiceProfile(self, _peerPort));
+                discovery.Start(new ServiceProfile(self, _peerPort, Name: _nodeName));
                 LogAnnouncing(_logger, self, _peerPort);
             }
             else
@@ -233,8 +236,11 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         }
 
         var addresses = service.Addresses.Select(a => PeerAddress.Of(a, service.Port)).Distinct(StringComparer.Ordinal).ToList();
-        var host = service.Host.Labels.Count > 0 ? service.Host.Labels[0] : "";
-        await _peers.Value.RecordDiscoveredAsync(id, host, addresses, cancellationToken).ConfigureAwait(false);
+        // The name it gives itself (TXT "name", checked like our own), else its mDNS host name.
+        var name = service.Txt.TryGetValue(ServiceProfile.NameKey, out var given) && ServiceProfile.IsUsableName(given)
+            ? given
+            : service.Host.Labels.Count > 0 ? service.Host.Labels[0] : "";
+        await _peers.Value.RecordDiscoveredAsync(id, name, addresses, cancellationToken).ConfigureAwait(false);
         if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;

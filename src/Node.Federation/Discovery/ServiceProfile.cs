@@ -11,7 +11,8 @@ namespace Node.Federation.Discovery;
 /// <param name="NodeId">This node's id.</param>
 /// <param name="Port">The peer port (TLS gRPC).</param>
 /// <param name="ManifestHash">Hex SHA-256 of the node's signed manifest, or null while it issues none.</param>
-public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHash = null)
+/// <param name="Name">The node's human-readable name (<c>Node:Name</c>), or null; peers show it in their lists.</param>
+public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHash = null, string? Name = null)
 {
     /// <summary>The service type, a contract (ARCHITECTURE.md).</summary>
     public static DnsName ServiceType { get; } = DnsName.Parse("_sovereign._tcp.local");
@@ -19,8 +20,11 @@ public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHas
     /// <summary>The protocol version the TXT record carries (<c>proto=</c>).</summary>
     public const int ProtocolVersion = 1;
 
-    /// <summary>TXT keys (RFC 6763 §6): the TXT record's own version, the node id, the protocol version, the manifest hash.</summary>
-    public const string TxtVersionKey = "txtvers", NodeIdKey = "id", ProtocolKey = "proto", ManifestKey = "manifest";
+    /// <summary>TXT keys (RFC 6763 §6): the TXT record's own version, the node id, the protocol version, the manifest hash, the node's name.</summary>
+    public const string TxtVersionKey = "txtvers", NodeIdKey = "id", ProtocolKey = "proto", ManifestKey = "manifest", NameKey = "name";
+
+    /// <summary>Longest name carried in TXT, in characters (as <c>Node:Name</c> allows).</summary>
+    public const int MaxNameLength = 64;
 
     /// <summary>The instance label for rename attempt <paramref name="attempt"/> (1 = the plain node id, 2 = "… (2)", RFC 6762 §9).</summary>
     public string InstanceLabel(int attempt = 1) =>
@@ -32,6 +36,13 @@ public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHas
         var id = NodeId.ToString().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
         return attempt <= 1 ? $"sovereign-{id}" : string.Create(CultureInfo.InvariantCulture, $"sovereign-{id}-{attempt}");
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> may be shown as a node's name: 1 to 64 characters, no control
+    /// characters, no surrounding spaces. A name in a peer's TXT is untrusted and checked the same way.
+    /// </summary>
+    public static bool IsUsableName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && !name.Any(char.IsControl) && name.Trim().Length == name.Length;
 
     /// <summary>The TXT pairs announced.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> TxtPairs()
@@ -45,6 +56,11 @@ public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHas
         if (ManifestHash is { Length: > 0 })
         {
             pairs.Add(new(ManifestKey, ManifestHash));
+        }
+
+        if (IsUsableName(Name))
+        {
+            pairs.Add(new(NameKey, Name));
         }
 
         return pairs;

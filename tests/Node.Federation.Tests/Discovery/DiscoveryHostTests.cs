@@ -66,6 +66,23 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_peer_is_listed_under_the_name_its_txt_gives_when_that_name_is_fit_to_show()
+    {
+        var named = SomeNode();
+        var garbled = SomeNode();
+        var withName = Service(named, "10.0.0.2");
+        var withBadName = Service(garbled, "10.0.0.3");
+        ((Dictionary<string, string>)withName.Txt)["name"] = "pantry";
+        ((Dictionary<string, string>)withBadName.Txt)["name"] = "evil\u001b[2Jname";
+
+        await _host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Found, withName), Token);
+        await _host.RecordAsync(new DiscoveryChange(DiscoveryChangeKind.Found, withBadName), Token);
+
+        Assert.Equal("pantry", _store.Peers.List().Single(p => p.NodeId == named.ToString()).Name);
+        Assert.Equal("sovereign-peer", _store.Peers.List().Single(p => p.NodeId == garbled.ToString()).Name);
+    }
+
+    [Fact]
     public async Task A_changed_peer_gets_its_new_addresses()
     {
         var id = SomeNode();

@@ -349,6 +349,16 @@ public sealed class MdnsDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void The_txt_record_carries_the_node_name_only_when_it_is_fit_to_show()
+    {
+        var id = SimulatedLan.NewNodeId();
+        Assert.Contains(new KeyValuePair<string, string>("name", "kitchen"), new ServiceProfile(id, 8102, Name: "kitchen").TxtPairs());
+        Assert.DoesNotContain(new ServiceProfile(id, 8102, Name: " padded").TxtPairs(), p => p.Key == "name");
+        Assert.DoesNotContain(new ServiceProfile(id, 8102, Name: new string('x', 65)).TxtPairs(), p => p.Key == "name");
+        Assert.Equal(["txtvers", "id", "proto"], new ServiceProfile(id, 8102).TxtPairs().Select(p => p.Key));
+    }
+
+    [Fact]
     public void A_node_does_not_list_itself()
     {
         var a = _lan.Add("a", "10.0.0.1");
