@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
+using Node.Federation.Discovery;
 using Node.Federation.Identity;
 using Node.Protocol.Api;
 using Node.Storage;
@@ -18,7 +19,8 @@ internal sealed class NodeApi(
     IOptionsMonitor<NodeOptions> node,
     DaemonLaunch launch,
     TimeProvider time,
-    NodeClock clock) : NodeService.NodeServiceBase
+    NodeClock clock,
+    DiscoveryHost discovery) : NodeService.NodeServiceBase
 {
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
@@ -40,7 +42,34 @@ internal sealed class NodeApi(
             State = stalled.Count == 0 ? "ok" : "degraded",
             Detail = stalled.Count == 0 ? $"{loops.Registered.Count} registered" : $"stalled: {string.Join(", ", stalled.Select(s => s.Name))}",
         });
+        status.Subsystems.Add(Discovery(discovery));
         return Task.FromResult(status);
+    }
+
+    // "off" by setting, "failed" when the link could not be set up, otherwise the name claimed and how many peers answer.
+    private static Subsystem Discovery(DiscoveryHost discovery)
+    {
+        if (!discovery.Enabled)
+        {
+            return new Subsystem { Name = "discovery", State = "off", Detail = "Federation:Discovery:Enabled=false" };
+        }
+
+        if (discovery.Discovery is not { } running)
+        {
+            return new Subsystem { Name = "discovery", State = discovery.StartError is null ? "starting" : "failed", Detail = discovery.StartError ?? "" };
+        }
+
+        var diagnosis = running.Diagnose();
+        var conflicts = diagnosis.Links.Sum(l => l.Conflicts);
+        return new Subsystem
+        {
+            Name = "discovery",
+            State = diagnosis.Links.Count == 0 ? "degraded" : "ok",
+            Detail = diagnosis.Links.Count == 0
+                ? "no suitable interface"
+                : $"{diagnosis.InstanceName ?? "browsing only"}; {diagnosis.Services.Count} peer service(s) on {string.Join(", ", diagnosis.Links.Select(l => l.Link.Name))}"
+                    + (conflicts > 0 ? $"; {conflicts} name conflict(s)" : ""),
+        };
     }
 
     private static StoreStats Stats(NodeStore store)

@@ -58,6 +58,8 @@ public sealed class FederationApiTests
         Assert.False(reply.Running);
         Assert.Empty(reply.Links);
         Assert.Contains("nodectl peers add", Assert.Single(reply.Hints), StringComparison.Ordinal);
+        var status = await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Token);
+        Assert.Equal(("off", "Federation:Discovery:Enabled=false"), status.Subsystems.Where(s => s.Name == "discovery").Select(s => (s.State, s.Detail)).Single());
     }
 
     [Fact]
@@ -95,6 +97,10 @@ public sealed class FederationApiTests
         Assert.True(diagnosis.Running);
         Assert.Equal("eth0", Assert.Single(diagnosis.Links).Name);
         Assert.Empty(diagnosis.Hints);
+        var status = await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Token);
+        var discovery = status.Subsystems.Single(s => s.Name == "discovery");
+        Assert.Equal("ok", discovery.State);
+        Assert.Equal($"{status.NodeId}._sovereign._tcp.local; 1 peer service(s) on eth0", discovery.Detail);
     }
 }
 
