@@ -331,6 +331,39 @@ public sealed class MdnsDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_flood_of_made_up_services_fills_at_most_the_instance_cap_and_a_known_peer_stays_listed()
+    {
+        var a = _lan.Add("a", "10.0.0.1");
+        var b = _lan.Add("b", "10.0.0.2");
+        _lan.Run(3);
+        var attacker = new IPEndPoint(IPAddress.Parse("10.0.0.66"), 5353);
+
+        for (var i = 0; i < 2000; i++)
+        {
+            var instance = ServiceProfile.ServiceType.Prepend($"fake {i}");
+            var host = DnsName.Of($"fake-{i}", "local");
+            DnsRecord[] records =
+            [
+                new(ServiceProfile.ServiceType, DnsRecordType.Ptr, 4500, new PointerData(instance)),
+                new(instance, DnsRecordType.Srv, 4500, new ServiceData(0, 0, 1, host), CacheFlush: true),
+                new(instance, DnsRecordType.Txt, 4500, TextData.FromPairs([new("id", "nonsense")]), CacheFlush: true),
+                new(host, DnsRecordType.A, 4500, new AddressData(new IPAddress([10, 9, (byte)(i >> 8), (byte)i])), CacheFlush: true),
+                // SRV and TXT of instances no pointer names are not kept at all.
+                new(ServiceProfile.ServiceType.Prepend($"orphan {i}"), DnsRecordType.Srv, 4500, new ServiceData(0, 0, 1, host), CacheFlush: true),
+            ];
+            _lan.Network.Inject(DnsMessage.Response(records).ToArray(), attacker);
+            _lan.Run(TimeSpan.FromMilliseconds(1));
+        }
+
+        _lan.Run(5);
+
+        Assert.InRange(a.Discovery.Services.Count, 2, Node.Federation.Discovery.Internal.Browser.MaxInstances);
+        Assert.Contains(a.Discovery.Services, s => s.NodeId == b.Profile!.NodeId);
+        Assert.DoesNotContain(a.Discovery.Services, s => s.InstanceLabel.StartsWith("orphan", StringComparison.Ordinal));
+        Assert.Empty(a.ChangesOf(DiscoveryChangeKind.Lost));
+    }
+
+    [Fact]
     public void A_browse_only_node_announces_nothing_and_queries_now_on_demand()
     {
         var a = _lan.Add("a", "10.0.0.1");

@@ -13,11 +13,14 @@ namespace Node.Federation.Discovery.Internal;
 internal sealed class Browser(LinkOutput output, Random random, TimeProvider time, int interfaceIndex, Func<DnsRecord, bool> isOurs)
 {
     public const int MaxCacheEntries = 2048;
+
+    /// <summary>Instances followed at most: pointers to more are refused (a flood of made-up services).</summary>
+    public const int MaxInstances = 256;
     public const long MaxQueryInterval = 3_600_000;
     private const int ResolveRetry = 1000;
     private const int ResolveAttempts = 3;
 
-    private readonly Dictionary<DnsRecord, CacheEntry> _cache = [];
+    private readonly RecordCache _cache = new(MaxCacheEntries);
     private readonly Dictionary<(DnsName, DnsRecordType), (long At, int Count)> _asked = [];
     private Dictionary<DnsName, DiscoveredService> _services = [];
     private readonly HashSet<DnsName> _saidGoodbye = [];
@@ -64,7 +67,8 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
             Insert(record, now, jitter);
         }
 
-        foreach (var record in records.Where(r => r.Type is DnsRecordType.Srv or DnsRecordType.Txt && IsInstanceName(r.Name)))
+        // Only for instances a cached pointer names: made-up SRV/TXT records cannot fill the cache.
+        foreach (var record in records.Where(r => r.Type is DnsRecordType.Srv or DnsRecordType.Txt && IsInstanceName(r.Name) && IsPointedTo(r.Name)))
         {
             Insert(record, now, jitter);
         }
@@ -90,24 +94,19 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         {
             questions.Add(new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr));
             known.AddRange(own);
-            known.AddRange(_cache.Values.Where(e => IsBrowsedPointer(e.Record) && e.HalfLeft(now)).Select(e => e.Record.WithTtl(e.RemainingTtl(now))));
+            known.AddRange(_cache.Set(ServiceProfile.ServiceType, DnsRecordType.Ptr).Where(e => e.HalfLeft(now)).Select(e => e.Record.WithTtl(e.RemainingTtl(now))));
             _nextQueryAt = now + _queryInterval;
             _queryInterval = Math.Min(_queryInterval * 2, MaxQueryInterval);
         }
 
-        if (now >= _nextExpiry)
+        if (now >= _nextExpiry && _cache.RemoveExpired(now))
         {
-            foreach (var expired in _cache.Where(e => e.Value.ExpiresAt <= now).Select(e => e.Key).ToList())
-            {
-                _cache.Remove(expired);
-            }
-
             Assemble(changes);
         }
 
         if (now >= _nextRefresh)
         {
-            foreach (var entry in _cache.Values.Where(e => e.RefreshDue <= now))
+            foreach (var entry in _cache.Entries.Where(e => e.RefreshDue <= now))
             {
                 entry.RefreshSent();
                 AddQuestion(questions, entry.Record.Name, entry.Record.Type);
@@ -132,17 +131,18 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         if (record.CacheFlush)
         {
             // RFC 6762 §10.2: the set of this name and type is now what this packet says; older members go in a second.
-            foreach (var entry in _cache.Values.Where(e => e.Record.Type == record.Type && e.Record.Name.Equals(record.Name)
-                && now - e.ReceivedAt > 1000 && !e.Record.IsSameRecord(record)))
+            foreach (var entry in _cache.Set(record.Name, record.Type))
             {
-                entry.ExpireSoon(now);
+                if (now - entry.ReceivedAt > 1000 && !entry.Record.IsSameRecord(record))
+                {
+                    entry.ExpireSoon(now);
+                }
             }
         }
 
-        var key = record with { Ttl = 0, CacheFlush = false };
         if (record.Ttl == 0)
         {
-            if (_cache.TryGetValue(key, out var existing))
+            if (_cache.Find(record) is { } existing)
             {
                 existing.ExpireSoon(now);
                 _saidGoodbye.Add(record.Type == DnsRecordType.Ptr ? ((PointerData)record.Data).Target : record.Name);
@@ -151,13 +151,18 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
             return;
         }
 
-        if (!_cache.ContainsKey(key) && _cache.Count >= MaxCacheEntries)
+        if (record.Type == DnsRecordType.Ptr && _cache.Find(record) is null && _cache.Set(record.Name, record.Type).Count >= MaxInstances)
         {
             Refused++;
             return;
         }
 
-        _cache[key] = new CacheEntry(record, now, time.GetUtcNow(), jitter);
+        if (!_cache.Put(new CacheEntry(record, now, time.GetUtcNow(), jitter)))
+        {
+            Refused++;
+            return;
+        }
+
         _asked.Remove((record.Name, record.Type));
     }
 
@@ -214,16 +219,14 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
                 continue;
             }
 
-            var addresses = _cache.Values
-                .Where(e => e.Record.Type is DnsRecordType.A or DnsRecordType.Aaaa && e.Record.Name.Equals(srv.Target))
-                .Select(e => WithScope(((AddressData)e.Record.Data).Address))
-                .Distinct().Order(AddressOrder.Instance).ToArray();
-            if (addresses.Length == 0)
+            var hostEntries = _cache.Set(srv.Target, DnsRecordType.A).Concat(_cache.Set(srv.Target, DnsRecordType.Aaaa)).ToArray();
+            if (hostEntries.Length == 0)
             {
                 continue;
             }
 
-            var seen = _cache.Values.Where(e => e.Record.Name.Equals(instance) || e.Record.Name.Equals(srv.Target)).Max(e => e.SeenAt);
+            var addresses = hostEntries.Select(e => WithScope(((AddressData)e.Record.Data).Address)).Distinct().Order(AddressOrder.Instance).ToArray();
+            var seen = hostEntries.Concat(_cache.Set(instance, DnsRecordType.Srv)).Concat(_cache.Set(instance, DnsRecordType.Txt)).Max(e => e.SeenAt);
             now[instance] = new DiscoveredService(instance, srv.Target, srv.Port, addresses, txt.Pairs(), interfaceIndex, seen);
         }
 
@@ -252,14 +255,15 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         if (_saidGoodbye.Count > 0)
         {
             // Remembered only while one of its records is still in the cache.
-            _saidGoodbye.RemoveWhere(n => !_cache.Values.Any(e => e.Record.Name.Equals(n) || (e.Record.Data is PointerData p && p.Target.Equals(n))));
+            _saidGoodbye.RemoveWhere(n => _cache.Set(n, DnsRecordType.Srv).Count == 0 && _cache.Set(n, DnsRecordType.A).Count == 0
+                && _cache.Set(n, DnsRecordType.Aaaa).Count == 0 && !Pointers().Contains(n));
         }
     }
 
     private void Schedule(long now)
     {
-        _nextExpiry = _cache.Count == 0 ? long.MaxValue : _cache.Values.Min(e => e.ExpiresAt);
-        _nextRefresh = _cache.Count == 0 ? long.MaxValue : _cache.Values.Min(e => e.RefreshDue);
+        _nextExpiry = _cache.NextExpiry();
+        _nextRefresh = _cache.NextRefresh();
         var unresolved = Pointers().Any(i => !_services.ContainsKey(i));
         _nextResolve = unresolved ? now + (_asked.Count == 0 ? 0 : ResolveRetry) : long.MaxValue;
         if (unresolved && _asked.Count > 0 && _asked.Values.All(a => a.Count >= ResolveAttempts))
@@ -268,14 +272,16 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         }
     }
 
+    // Only pointers of the browsed type are ever cached (see Receive).
     private IEnumerable<DnsName> Pointers() =>
-        _cache.Values.Where(e => IsBrowsedPointer(e.Record)).Select(e => ((PointerData)e.Record.Data).Target).Distinct();
+        _cache.Set(ServiceProfile.ServiceType, DnsRecordType.Ptr).Select(e => ((PointerData)e.Record.Data).Target).Distinct();
 
-    private DnsRecord? Find(DnsName name, DnsRecordType type) =>
-        _cache.Values.Where(e => e.Record.Type == type && e.Record.Name.Equals(name)).OrderByDescending(e => e.ReceivedAt).FirstOrDefault()?.Record;
+    private DnsRecord? Find(DnsName name, DnsRecordType type) => _cache.Newest(name, type);
 
-    private bool IsTargetOfService(DnsName name) =>
-        _cache.Values.Any(e => e.Record.Data is ServiceData srv && srv.Target.Equals(name));
+    private bool IsTargetOfService(DnsName name) => _cache.IsServiceTarget(name);
+
+    private bool IsPointedTo(DnsName instance) =>
+        _cache.Find(new DnsRecord(ServiceProfile.ServiceType, DnsRecordType.Ptr, 0, new PointerData(instance))) is not null;
 
     private static bool IsBrowsedPointer(DnsRecord record) =>
         record.Type == DnsRecordType.Ptr && record.Name.Equals(ServiceProfile.ServiceType) && record.Data is PointerData p && IsInstanceName(p.Target);
