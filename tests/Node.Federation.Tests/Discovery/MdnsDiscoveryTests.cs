@@ -392,6 +392,43 @@ public sealed class MdnsDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void Service_type_enumeration_names_our_type()
+    {
+        _lan.Add("a", "10.0.0.1");
+        _lan.Run(5);
+        var count = _lan.Network.Sent.Count;
+
+        _lan.Network.Inject(DnsMessage.Query([new DnsQuestion(DnsName.Parse("_services._dns-sd._udp.local"), DnsRecordType.Ptr)]).ToArray(),
+            new IPEndPoint(IPAddress.Parse("10.0.0.9"), 5353));
+        _lan.Run(1);
+
+        var answer = Assert.Single(Assert.Single(_lan.Sent().Skip(count), p => p.Message.IsResponse).Message.Answers);
+        Assert.Equal(ServiceProfile.ServiceType, ((PointerData)answer.Data).Target);
+    }
+
+    [Fact]
+    public void An_interface_that_goes_loses_its_peers_and_one_that_comes_back_probes_and_finds_them_again()
+    {
+        var a = _lan.Add("a", "10.0.0.1");
+        var b = _lan.Add("b", "10.0.0.2");
+        _lan.Run(3);
+
+        _lan.Network.SetConnected(a.Transport, false);
+        Assert.Equal(LossReason.InterfaceGone, Assert.Single(a.ChangesOf(DiscoveryChangeKind.Lost)).Reason);
+        Assert.Empty(a.Discovery.Services);
+        Assert.Empty(a.Discovery.Diagnose().Links);
+
+        var back = _lan.Time.GetUtcNow();
+        _lan.Network.SetConnected(a.Transport, true);
+        _lan.Run(3);
+
+        Assert.Single(a.Discovery.Services);
+        Assert.Equal(2, a.ChangesOf(DiscoveryChangeKind.Found).Count);
+        Assert.Contains(_lan.Sent(), p => p.From == "a" && p.At > back && p.Message.Authorities.Count > 0); // probed again
+        Assert.Equal(a.Profile!.NodeId.ToString(), a.Discovery.InstanceName);
+    }
+
+    [Fact]
     public void A_node_does_not_list_itself()
     {
         var a = _lan.Add("a", "10.0.0.1");
