@@ -225,6 +225,22 @@ public sealed class MdnsDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_query_that_arrives_over_ipv4_and_ipv6_is_answered_once()
+    {
+        var a = _lan.Add("a", "10.0.0.1");
+        _lan.Run(5);
+        var srv = Announced(a).Answers.First(r => r.Type == DnsRecordType.Srv);
+        var count = _lan.Network.Sent.Count;
+        var query = DnsMessage.Query([new DnsQuestion(srv.Name, DnsRecordType.Srv)]).ToArray();
+
+        _lan.Network.Inject(query, new IPEndPoint(IPAddress.Parse("10.0.0.9"), 5353));
+        _lan.Network.Inject(query, new IPEndPoint(IPAddress.Parse("fe80::9"), 5353));
+        _lan.Run(3);
+
+        Assert.Single(_lan.Sent().Skip(count), p => p.Message.IsResponse);
+    }
+
+    [Fact]
     public void A_qu_question_for_a_recently_multicast_record_gets_a_unicast_reply()
     {
         var a = _lan.Add("a", "10.0.0.1");

@@ -197,10 +197,17 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
 
             foreach (var answer in answers)
             {
-                var recentlyMulticast = _lastMulticast.TryGetValue(answer, out var at) && now - at < answer.Ttl * 1000L / 4;
-                if (legacy || (question.UnicastResponse && recentlyMulticast))
+                var multicastAt = _lastMulticast.TryGetValue(answer, out var at) ? at : long.MinValue / 2;
+                if (legacy || (question.UnicastResponse && now - multicastAt < answer.Ttl * 1000L / 4))
                 {
                     unicast.Add(answer);
+                }
+                else if (now - multicastAt < ProbeDefenseRateLimit)
+                {
+                    // It went out on this link a moment ago: this is the same query arriving over the other
+                    // IP family, or one that crossed our answer. Answering again a second later would
+                    // only double every answer on a dual-stack link.
+                    continue;
                 }
                 else
                 {
