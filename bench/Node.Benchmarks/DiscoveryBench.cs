@@ -65,6 +65,7 @@ internal static partial class DiscoveryBench
         var trials = Option(args, "--trials", 20);
         var steadyMinutes = Option(args, "--steady-minutes", 5);
         var warmUpMinutes = Option(args, "--warmup-minutes", 2);
+        var ipv4Only = args.Contains("--ipv4-only"); // the nodes with Federation:Discovery:IPv6=false
         var binary = AotBinary.Find();
         var nodectl = Path.Combine(Path.GetDirectoryName(binary)!, "nodectl");
 
@@ -84,8 +85,8 @@ internal static partial class DiscoveryBench
         try
         {
             await using var lab = await NetworkLab.CreateAsync();
-            var bench = new Run(lab, binary, nodectl, work.FullName, cancel.Token);
-            Console.WriteLine($"sovereign-node {binary}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, lab {lab.Prefix}");
+            var bench = new Run(lab, binary, nodectl, work.FullName, ipv4Only, cancel.Token);
+            Console.WriteLine($"sovereign-node {binary}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, lab {lab.Prefix}{(ipv4Only ? ", nodes on IPv4 only" : "")}");
             await bench.SetUpAsync();
             await bench.NodeTrialsAsync(trials);
             await bench.AvahiTrialsAsync(trials);
@@ -104,7 +105,7 @@ internal static partial class DiscoveryBench
         }
     }
 
-    private sealed class Run(NetworkLab lab, string binary, string nodectl, string work, CancellationToken cancel)
+    private sealed class Run(NetworkLab lab, string binary, string nodectl, string work, bool ipv4Only, CancellationToken cancel)
     {
         private readonly List<LabHost> _hosts = [];
         private readonly List<LabInterface> _links = [];
@@ -316,7 +317,8 @@ internal static partial class DiscoveryBench
             var data = Path.Combine(work, $"node{number}");
             var started = Stopwatch.GetTimestamp();
             var process = lab.Start(host.Namespace,
-                [binary, "--data-dir", data, "--name", $"bench-{number}", "--set", "Federation:Discovery:Enabled=true"],
+                [binary, "--data-dir", data, "--name", $"bench-{number}", "--set", "Federation:Discovery:Enabled=true",
+                    .. (ipv4Only ? (string[])["--set", "Federation:Discovery:IPv6=false"] : [])],
                 new Dictionary<string, string> { ["SOVEREIGN_NODE__Federation__Discovery__Enabled"] = "true" });
             var discovery = Stamped(process, l => AnnouncingLine().IsMatch(l));
             var announced = Stamped(process, l => l.Contains("mDNS announced ", StringComparison.Ordinal));

@@ -6,7 +6,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-latency [--observations N] [--depth D]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-breakdown [--observations N]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
-// sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W]
+// sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
 {
     case ["--load", ..]:
