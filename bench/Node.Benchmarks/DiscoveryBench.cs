@@ -125,7 +125,7 @@ internal static partial class DiscoveryBench
 
             _a = await StartNodeAsync(_hosts[0]);
             await _a.Announced.WaitAsync(Wait, cancel);
-            Console.WriteLine($"A {_a.Id} in {_hosts[0]} ({_links[0].IPv4}, {_links[0].IPv6LinkLocal}), announced {Ms(_a.AnnouncedAt - _a.StartedAt)} after exec");
+            Console.WriteLine($"A {_a.Id} in {_hosts[0]} ({_links[0].IPv4}, {_links[0].IPv6LinkLocal}), \"mDNS announced\" line {Ms(_a.AnnouncedAt - _a.StartedAt):F0} ms after exec");
         }
 
         public async Task NodeTrialsAsync(int trials)
