@@ -6,6 +6,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-latency [--observations N] [--depth D]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-breakdown [--observations N]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
+// sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
 {
     case ["--load", ..]:
@@ -16,6 +17,8 @@ switch (args)
         return PipelineBreakdown.Run(args);
     case ["--replay-throughput", ..]:
         return ReplayThroughput.Run(args);
+    case ["--discovery", ..]:
+        return await DiscoveryBench.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
