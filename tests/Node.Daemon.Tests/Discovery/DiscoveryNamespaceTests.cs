@@ -87,7 +87,13 @@ public sealed class DiscoveryNamespaceTests
         await node.LineAsync("mDNS announced");
         await using var avahi = await AvahiDaemon.StartAsync(linkB);
 
-        // avahi-browse -rpt _sovereign._tcp
+        // A lasting browse first: Avahi has just started, and a one-shot browse (-t) may end at "all for
+        // now" before our answer to its first query is in. Then avahi-browse -rpt _sovereign._tcp, from its cache.
+        await using (var browsing = avahi.StartBrowsing())
+        {
+            await browsing.WaitForLineAsync(l => AvahiService.TryParse(l) is { Protocol: "IPv4" } s && s.Name == id);
+        }
+
         var ours = (await avahi.BrowseOnceAsync()).Where(s => s.Name == id).ToList();
         var v4 = Assert.Single(ours, s => s.Protocol == "IPv4");
         Assert.Equal(8102, v4.Port);

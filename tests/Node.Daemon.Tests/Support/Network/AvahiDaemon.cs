@@ -141,9 +141,10 @@ internal sealed class AvahiDaemon : IAsyncDisposable
         var bus = Start(["dbus-daemon", $"--config-file={busConfig}", "--nofork", "--nopidfile", "--print-address"]);
         BusAddress = (await bus.WaitForLineAsync(l => l.StartsWith("unix:", StringComparison.Ordinal))).Trim();
 
-        // A private mount namespace, so each Avahi has its own /run/avahi-daemon (pid file, socket).
+        // A private mount namespace with its own /run, so each Avahi has its own /run/avahi-daemon
+        // (pid file, socket) and nothing is made in the host's /run.
         var avahi = Start(["unshare", "-m", "sh", "-c",
-            "mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f \"$0\"",
+            "mount -t tmpfs tmpfs /run && mkdir /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f \"$0\"",
             avahiConfig]);
         await avahi.WaitForLineAsync(l => l.Contains("Server startup complete", StringComparison.Ordinal));
     }
