@@ -119,7 +119,11 @@ public sealed class InMemoryMdnsNetwork
     {
         var due = _time.GetTimestamp() + (long)(_latency.TotalSeconds * _time.TimestampFrequency);
         _queue.Enqueue(delivery, (due, _sequence++));
-        _timer.Change(_latency, Timeout.InfiniteTimeSpan);
+        if (_queue.Count == 1)
+        {
+            // Every datagram takes the same latency: the head is the earliest, and the timer is armed for it already.
+            _timer.Change(_latency, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void Deliver()

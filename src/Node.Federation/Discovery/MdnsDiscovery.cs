@@ -28,6 +28,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
     private readonly Random _random;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Link> _links = [];
+    private readonly Dictionary<DnsName, DiscoveredService> _reported = [];
     private readonly Queue<long> _conflictTimes = new();
     private readonly ITimer _timer;
     private ServiceProfile? _profile;
@@ -248,6 +249,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
                 link.Browser.Receive(message, now, changes);
             }
 
+            changes = Merge(changes);
             Arm();
         }
 
@@ -267,6 +269,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             }
 
             changes.AddRange(Reconcile(interfaces, Now));
+            changes = Merge(changes);
             Arm();
         }
 
@@ -366,6 +369,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
                 link.Browser.Tick(now, OwnPointers(link), changes);
             }
 
+            changes = Merge(changes);
             Arm();
         }
 
@@ -383,15 +387,52 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         _timer.Change(due == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Max(0, due - Now)), Timeout.InfiniteTimeSpan);
     }
 
+    // One view per instance over every interface: a peer seen on eth0 and wlan0 is found once, with
+    // the addresses of both, and lost only when no interface sees it any more. Our own is left out.
+    private List<DiscoveryChange> Merge(List<DiscoveryChange> linkChanges)
+    {
+        var merged = new List<DiscoveryChange>();
+        foreach (var instance in linkChanges.Select(c => c.Service.Instance).Distinct())
+        {
+            var views = _links.Values.SelectMany(l => l.Browser.Services).Where(s => s.Instance.Equals(instance)).ToList();
+            var known = _reported.TryGetValue(instance, out var before);
+            if (views.Count == 0)
+            {
+                if (known)
+                {
+                    _reported.Remove(instance);
+                    var reason = linkChanges.LastOrDefault(c => c.Kind == DiscoveryChangeKind.Lost && c.Service.Instance.Equals(instance)).Reason;
+                    merged.Add(new DiscoveryChange(DiscoveryChangeKind.Lost, before!, reason == LossReason.None ? LossReason.Expired : reason));
+                }
+
+                continue;
+            }
+
+            var now = views[0] with
+            {
+                Addresses = views.SelectMany(v => v.Addresses).Distinct().ToArray(),
+                LastSeen = views.Max(v => v.LastSeen),
+            };
+            if (!known)
+            {
+                merged.Add(new DiscoveryChange(DiscoveryChangeKind.Found, now));
+            }
+            else if (!before!.IsSameAs(now))
+            {
+                merged.Add(new DiscoveryChange(DiscoveryChangeKind.Changed, now));
+            }
+
+            _reported[instance] = now;
+        }
+
+        merged.RemoveAll(c => IsOwn(c.Service));
+        return merged;
+    }
+
     private void Raise(List<DiscoveryChange> changes)
     {
         foreach (var change in changes)
         {
-            if (IsOwn(change.Service))
-            {
-                continue;
-            }
-
             try
             {
                 Changed?.Invoke(change);

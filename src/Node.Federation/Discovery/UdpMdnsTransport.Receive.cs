@@ -51,8 +51,17 @@ public sealed partial class UdpMdnsTransport
             return;
         }
 
+        var source = (IPEndPoint)result.RemoteEndPoint;
+        // RFC 6762 §11: multicast to 224.0.0.251/ff02::fb is link-local and never routed; a unicast datagram to
+        // port 5353 is only taken from the local link, or a host beyond a router could query us or feed us answers.
+        if (!result.PacketInformation.Address.IsIPv6Multicast && !IsIPv4Multicast(result.PacketInformation.Address) && !link.Info.IsOnLink(source.Address))
+        {
+            LogOnce("off-link", family, SocketError.AccessDenied, $"a unicast datagram from {source.Address}, outside {link.Info.Name}'s subnets, was dropped");
+            return;
+        }
+
         link.CountReceived();
-        var packet = new MdnsPacket(buffer.AsMemory(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint, index);
+        var packet = new MdnsPacket(buffer.AsMemory(0, result.ReceivedBytes), source, index);
         try
         {
             sink.OnPacket(in packet);
@@ -62,4 +71,7 @@ public sealed partial class UdpMdnsTransport
             LogSinkFailed(_logger, ex);
         }
     }
+
+    private static bool IsIPv4Multicast(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xE0;
 }

@@ -377,6 +377,55 @@ public sealed class MdnsDiscoveryTests : IDisposable
         Assert.Contains(a.Discovery.Services, s => s.NodeId == b.Profile!.NodeId);
         Assert.DoesNotContain(a.Discovery.Services, s => s.InstanceLabel.StartsWith("orphan", StringComparison.Ordinal));
         Assert.Empty(a.ChangesOf(DiscoveryChangeKind.Lost));
+
+        // With 256 pointers known, a browse query still goes out (its known answers capped to fit).
+        var count = _lan.Network.Sent.Count;
+        a.Discovery.QueryNow();
+        _lan.Run(1);
+        Assert.Contains(_lan.Sent().Skip(count), p => p.From == "a" && !p.Message.IsResponse && p.Message.Questions.Any(q => q.Type == DnsRecordType.Ptr));
+    }
+
+    [Fact]
+    public void A_forged_goodbye_for_our_records_is_answered_by_announcing_them_again()
+    {
+        var a = _lan.Add("a", "10.0.0.1");
+        var b = _lan.Add("b", "10.0.0.2");
+        _lan.Run(5);
+        var forged = Announced(a).Answers.Select(r => r.WithTtl(0)).ToArray();
+        var count = _lan.Network.Sent.Count;
+
+        _lan.Network.Inject(DnsMessage.Response(forged).ToArray(), new IPEndPoint(IPAddress.Parse("10.0.0.66"), 5353));
+        _lan.Run(3);
+
+        var again = _lan.Sent().Skip(count).Where(p => p.From == "a" && p.Message.IsResponse).SelectMany(p => p.Message.Answers).ToArray();
+        Assert.Contains(again, r => r.Type == DnsRecordType.Srv && r.Ttl == 120);
+        Assert.Contains(again, r => r.Type == DnsRecordType.Ptr && r.Ttl == 4500);
+        Assert.Single(b.Discovery.Services);
+        Assert.Empty(b.ChangesOf(DiscoveryChangeKind.Lost));
+    }
+
+    [Fact]
+    public void A_flood_of_conflicting_responses_renames_at_most_once_per_probe_and_then_backs_off()
+    {
+        var id = SimulatedLan.NewNodeId();
+        var a = _lan.Add("a", "10.0.0.1", id);
+        var attacker = new IPEndPoint(IPAddress.Parse("10.0.0.66"), 5353);
+        var profile = new ServiceProfile(id, 8102);
+
+        // Every 10 ms for 20 s: a different SRV for each of the next 100 names we could rename to.
+        for (var tick = 0; tick < 2000; tick++)
+        {
+            var claims = Enumerable.Range(1, 100).Select(n => new DnsRecord(ServiceProfile.ServiceType.Prepend(profile.InstanceLabel(n)), DnsRecordType.Srv, 120,
+                new ServiceData(0, 0, 1, DnsName.Of("attacker", "local")), CacheFlush: true)).ToArray();
+            _lan.Network.Inject(DnsMessage.Response(claims[..50]).ToArray(), attacker);
+            _lan.Network.Inject(DnsMessage.Response(claims[50..]).ToArray(), attacker);
+            _lan.Run(TimeSpan.FromMilliseconds(10));
+        }
+
+        // A rename needs a probe of the new name first, and after 15 in 10 s the next probe waits 5 s:
+        // about 15 + 2 a 10 s window at most, not one per packet (4,000 packets).
+        var attempt = int.Parse(a.Discovery.InstanceName!.Split('(', ')')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(attempt, 2, 40);
     }
 
     [Fact]

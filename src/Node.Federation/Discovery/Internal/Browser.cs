@@ -14,6 +14,9 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 {
     public const int MaxCacheEntries = 2048;
 
+    /// <summary>Records of one name and type kept at most, pointers aside (addresses of one host, SRVs of one instance).</summary>
+    public const int MaxPerName = 32;
+
     /// <summary>Instances followed at most: pointers to more are refused (a flood of made-up services).</summary>
     public const int MaxInstances = 256;
     public const long MaxQueryInterval = 3_600_000;
@@ -47,7 +50,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     /// <summary>Asks now with no known answers but our own, so that every other instance answers; the back-off starts again.</summary>
     public void QueryNow(long now, IReadOnlyList<DnsRecord> own)
     {
-        output.Multicast(DnsMessage.Query([new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr)], own));
+        Send([new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr)], [.. own]);
         _nextQueryAt = now + 1000;
         _queryInterval = 2000;
     }
@@ -61,25 +64,31 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         var records = response.Answers.Concat(response.Additionals).Where(r => !isOurs(r)).ToList();
         // One jitter per packet: records that came together are refreshed together, in one query.
         var jitter = random.NextDouble() * 0.02;
+        var added = false;
         // Pointers first, then what they point to, so one packet with PTR+SRV+TXT+A resolves at once.
         foreach (var record in records.Where(IsBrowsedPointer))
         {
-            Insert(record, now, jitter);
+            added |= Insert(record, now, jitter);
         }
 
         // Only for instances a cached pointer names: made-up SRV/TXT records cannot fill the cache.
         foreach (var record in records.Where(r => r.Type is DnsRecordType.Srv or DnsRecordType.Txt && IsInstanceName(r.Name) && IsPointedTo(r.Name)))
         {
-            Insert(record, now, jitter);
+            added |= Insert(record, now, jitter);
         }
 
         foreach (var record in records.Where(r => r.Type is DnsRecordType.A or DnsRecordType.Aaaa && IsTargetOfService(r.Name)))
         {
-            Insert(record, now, jitter);
+            added |= Insert(record, now, jitter);
         }
 
         Assemble(changes);
-        Schedule(now);
+        if (added)
+        {
+            _nextResolve = Math.Min(_nextResolve, now); // anything new may leave an instance to resolve
+        }
+
+        Schedule();
     }
 
     /// <summary>
@@ -102,6 +111,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         if (now >= _nextExpiry && _cache.RemoveExpired(now))
         {
             Assemble(changes);
+            _nextResolve = Math.Min(_nextResolve, now); // a pointer may have outlived its SRV: ask for it again
         }
 
         if (now >= _nextRefresh)
@@ -115,18 +125,14 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 
         if (now >= _nextResolve)
         {
-            Resolve(now, questions);
+            _nextResolve = Resolve(now, questions);
         }
 
-        if (questions.Count > 0)
-        {
-            output.Multicast(DnsMessage.Query(questions, known));
-        }
-
-        Schedule(now);
+        Send(questions, known);
+        Schedule();
     }
 
-    private void Insert(DnsRecord record, long now, double jitter)
+    private bool Insert(DnsRecord record, long now, double jitter)
     {
         if (record.CacheFlush)
         {
@@ -148,57 +154,87 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
                 _saidGoodbye.Add(record.Type == DnsRecordType.Ptr ? ((PointerData)record.Data).Target : record.Name);
             }
 
-            return;
+            return false;
         }
 
         if (record.Type == DnsRecordType.Ptr && _cache.Find(record) is null && _cache.Set(record.Name, record.Type).Count >= MaxInstances)
         {
             Refused++;
-            return;
+            return false;
         }
 
+        if (record.Type != DnsRecordType.Ptr && _cache.Find(record) is null && _cache.Set(record.Name, record.Type).Count >= MaxPerName)
+        {
+            Refused++; // a host with more than 32 addresses, or an instance with 32 SRVs, is a flood
+            return false;
+        }
+
+        var added = _cache.Find(record) is null;
         if (!_cache.Put(new CacheEntry(record, now, time.GetUtcNow(), jitter)))
         {
             Refused++;
-            return;
+            return false;
         }
 
         _asked.Remove((record.Name, record.Type));
+        return added;
     }
 
-    // Ask again (at most three times, a second apart) for what a pointed-to instance or its host still lacks.
-    private void Resolve(long now, List<DnsQuestion> questions)
+    // Ask again (at most three times, a second apart) for what a pointed-to instance or its host still
+    // lacks. Returns when a further question may go, or MaxValue when everything missing has been asked
+    // three times (the periodic query will bring it, or its pointer expires). What is no longer needed is
+    // forgotten, so the asked-for list stays as small as what is missing.
+    private long Resolve(long now, List<DnsQuestion> questions)
     {
-        foreach (var instance in Pointers())
+        var needed = new HashSet<(DnsName, DnsRecordType)>();
+        foreach (var instance in Pointers().Where(i => !_services.ContainsKey(i)))
         {
             var service = Find(instance, DnsRecordType.Srv)?.Data as ServiceData;
             if (service is null)
             {
-                Ask(questions, instance, DnsRecordType.Srv, now);
+                needed.Add((instance, DnsRecordType.Srv));
             }
 
             if (Find(instance, DnsRecordType.Txt) is null)
             {
-                Ask(questions, instance, DnsRecordType.Txt, now);
+                needed.Add((instance, DnsRecordType.Txt));
             }
 
             if (service is not null && Find(service.Target, DnsRecordType.A) is null && Find(service.Target, DnsRecordType.Aaaa) is null)
             {
-                Ask(questions, service.Target, DnsRecordType.A, now);
-                Ask(questions, service.Target, DnsRecordType.Aaaa, now);
+                needed.Add((service.Target, DnsRecordType.A));
+                needed.Add((service.Target, DnsRecordType.Aaaa));
             }
         }
-    }
 
-    private void Ask(List<DnsQuestion> questions, DnsName name, DnsRecordType type, long now)
-    {
-        if (_asked.TryGetValue((name, type), out var asked) && (asked.Count >= ResolveAttempts || now - asked.At < ResolveRetry))
+        foreach (var stale in _asked.Keys.Where(k => !needed.Contains(k)).ToList())
         {
-            return;
+            _asked.Remove(stale);
         }
 
-        _asked[(name, type)] = (now, asked.Count + 1);
-        AddQuestion(questions, name, type);
+        var next = long.MaxValue;
+        foreach (var (name, type) in needed)
+        {
+            _asked.TryGetValue((name, type), out var asked);
+            if (asked.Count >= ResolveAttempts)
+            {
+                continue;
+            }
+
+            if (asked.Count == 0 || now - asked.At >= ResolveRetry)
+            {
+                _asked[(name, type)] = (now, asked.Count + 1);
+                AddQuestion(questions, name, type);
+                asked = _asked[(name, type)];
+            }
+
+            if (asked.Count < ResolveAttempts)
+            {
+                next = Math.Min(next, asked.At + ResolveRetry);
+            }
+        }
+
+        return next;
     }
 
     private static void AddQuestion(List<DnsQuestion> questions, DnsName name, DnsRecordType type)
@@ -260,15 +296,26 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         }
     }
 
-    private void Schedule(long now)
+    private void Schedule()
     {
         _nextExpiry = _cache.NextExpiry();
         _nextRefresh = _cache.NextRefresh();
-        var unresolved = Pointers().Any(i => !_services.ContainsKey(i));
-        _nextResolve = unresolved ? now + (_asked.Count == 0 ? 0 : ResolveRetry) : long.MaxValue;
-        if (unresolved && _asked.Count > 0 && _asked.Values.All(a => a.Count >= ResolveAttempts))
+    }
+
+    /// <summary>Questions at most per query message: with known answers it stays far below 9000 bytes.</summary>
+    public const int MaxQuestionsPerQuery = 16;
+
+    /// <summary>Known answers at most per query (RFC 6762 §7.2 would split with TC; listing fewer only costs answers).</summary>
+    public const int MaxKnownAnswers = 32;
+
+    // However many questions are due (a cache of 2048 records), each message stays small enough to send.
+    private void Send(List<DnsQuestion> questions, List<DnsRecord> known)
+    {
+        for (var i = 0; i < questions.Count; i += MaxQuestionsPerQuery)
         {
-            _nextResolve = long.MaxValue; // the periodic query will bring it, or its pointer expires
+            var batch = questions.GetRange(i, Math.Min(MaxQuestionsPerQuery, questions.Count - i));
+            var answers = batch.Any(q => q.Type == DnsRecordType.Ptr) ? known.Take(MaxKnownAnswers).ToList() : [];
+            output.Multicast(DnsMessage.Query(batch, answers));
         }
     }
 

@@ -50,20 +50,36 @@ internal static class InterfaceScanner
         }
 
         var addresses = new List<IPAddress>();
+        var prefixes = new List<int>();
         foreach (var unicast in properties.UnicastAddresses)
         {
             var address = unicast.Address;
             if (address.AddressFamily == AddressFamily.InterNetwork && useIPv4)
             {
                 addresses.Add(address);
+                prefixes.Add(PrefixLength(unicast));
             }
             else if (address.AddressFamily == AddressFamily.InterNetworkV6 && useIPv6)
             {
                 addresses.Add(address.IsIPv6LinkLocal && address.ScopeId != index ? new IPAddress(address.GetAddressBytes(), index) : address);
+                prefixes.Add(PrefixLength(unicast));
             }
         }
 
-        return addresses.Count == 0 ? null : new MdnsInterface(index, nic.Name, addresses);
+        // A prefix not known for every address: none are used (the on-link check then lets everything in).
+        return addresses.Count == 0 ? null : new MdnsInterface(index, nic.Name, addresses) { PrefixLengths = prefixes.Contains(-1) ? [] : prefixes };
+    }
+
+    private static int PrefixLength(UnicastIPAddressInformation unicast)
+    {
+        try
+        {
+            return unicast.PrefixLength;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return -1;
+        }
     }
 
     private static int IndexOf(NetworkInterface nic, IPInterfaceProperties properties)

@@ -30,6 +30,7 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
     private long _nextAt = long.MaxValue;
     private long _pendingAt = long.MaxValue;
     private bool _pendingDefends;
+    private int _tieLosses;
 
     public ResponderState State { get; private set; }
 
@@ -48,6 +49,8 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         State = ResponderState.Probing;
         _probesSent = 0;
         _announcesSent = 0;
+        _tieLosses = 0;
+        _lastMulticast.Clear();
         _pending.Clear();
         _pendingAt = long.MaxValue;
         _nextAt = now + delay;
@@ -148,6 +151,14 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         var records = _records!;
         foreach (var record in message.Answers.Concat(message.Additionals))
         {
+            if (State != ResponderState.Probing && records.All.FirstOrDefault(record.IsSameRecord) is { } mine && record.Ttl < mine.Ttl / 2)
+            {
+                // Someone announced one of our records with a short TTL or as a goodbye (a forged one, or a
+                // confused proxy): caches would drop it. Announce it again, within the rate limit (RFC 6762 §6.6).
+                QueueMulticast(mine, now);
+                continue;
+            }
+
             if (!records.Owns(record.Name) || record.Ttl == 0 || record.Type is not (DnsRecordType.Srv or DnsRecordType.Txt or DnsRecordType.A or DnsRecordType.Aaaa))
             {
                 // Duplicate answer suppression (RFC 6762 §7.4): someone else just multicast a shared answer we were about to send.
@@ -157,6 +168,13 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
 
             if (isOurs(record))
             {
+                continue;
+            }
+
+            if (State == ResponderState.Probing && _probesSent == 0)
+            {
+                // Not probed for these names yet (the first probe is still to go, or the 5 s back-off
+                // runs): a response now says nothing about them, and must not rename us again.
                 continue;
             }
 
@@ -179,23 +197,23 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         var records = _records!;
         if (State == ResponderState.Probing)
         {
-            LoseSimultaneousProbe(message, records, now);
-            return false;
+            return LoseSimultaneousProbe(message, records, now);
         }
 
         var legacy = source.Port != MdnsPort;
         var unicast = new List<DnsRecord>();
         var multicast = new List<DnsRecord>();
         var isProbe = message.Authorities.Count > 0;
-        foreach (var question in message.Questions)
+        var known = KnownAnswers(message);
+        foreach (var question in message.Questions.Take(MaxQuestions))
         {
-            var answers = records.Answering(question).Where(r => !KnownAnswer(message, r)).ToList();
+            var answers = records.Answering(question).Where(r => !(known.TryGetValue(r with { Ttl = 0, CacheFlush = false }, out var ttl) && ttl >= r.Ttl / 2)).ToList();
             if (answers.Count == 0 && records.Negative(question) is { } negative)
             {
                 answers.Add(negative);
             }
 
-            foreach (var answer in answers)
+            foreach (var answer in answers.Where(a => !unicast.Contains(a) && !multicast.Contains(a)))
             {
                 var multicastAt = _lastMulticast.TryGetValue(answer, out var at) ? at : long.MinValue / 2;
                 if (legacy || (question.UnicastResponse && now - multicastAt < answer.Ttl * 1000L / 4))
@@ -242,20 +260,43 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         return false;
     }
 
-    // RFC 6762 §8.2: a simultaneous probe whose proposed records are later than ours wins; we wait a second and probe again.
-    private void LoseSimultaneousProbe(DnsMessage message, ServiceRecords records, long now)
+    /// <summary>Tie-breaks lost in a row before the names count as taken.</summary>
+    public const int MaxTieLosses = 3;
+
+    // RFC 6762 §8.2: a simultaneous probe whose proposed records are later than ours wins; we wait a second and
+    // probe again. Our own probe from another interface on the same LAN is no rival. A host that keeps out-probing
+    // us (three times in a row) holds the names as far as we are concerned: true, and the caller renames.
+    private bool LoseSimultaneousProbe(DnsMessage message, ServiceRecords records, long now)
     {
         foreach (var name in new[] { records.Instance, records.Host })
         {
             var theirs = message.Authorities.Where(r => r.Name.Equals(name)).ToArray();
-            if (theirs.Length > 0 && ProbeTieBreak.Compare(records.UniqueOf(name), theirs) < 0)
+            if (theirs.Length > 0 && !theirs.All(isOurs) && ProbeTieBreak.Compare(records.UniqueOf(name), theirs) < 0)
             {
                 Conflicts++;
+                if (++_tieLosses >= MaxTieLosses)
+                {
+                    return true;
+                }
+
                 _probesSent = 0;
                 _nextAt = now + 1000;
-                return;
+                return false;
             }
         }
+
+        return false;
+    }
+
+    private void QueueMulticast(DnsRecord record, long now)
+    {
+        if (!_pending.Contains(record))
+        {
+            _pending.Add(record);
+        }
+
+        _pendingAt = Math.Min(_pendingAt, now);
+        FlushPending(now);
     }
 
     private void Announce(long now)
@@ -328,9 +369,21 @@ internal sealed class Responder(LinkOutput output, Random random, Func<DnsRecord
         }
     }
 
-    // RFC 6762 §7.1: the asker already holds this record with at least half its TTL left.
-    private static bool KnownAnswer(DnsMessage query, DnsRecord ours) =>
-        query.Answers.Any(known => known.IsSameRecord(ours) && known.Ttl >= ours.Ttl / 2);
+    /// <summary>Questions of one query looked at, at most: a query holds a handful; a 9 KB one of hundreds is a flood.</summary>
+    public const int MaxQuestions = 64;
+
+    // RFC 6762 §7.1: what the asker already holds, by record (TTL aside), with the longest TTL it lists; built once per query.
+    private static Dictionary<DnsRecord, uint> KnownAnswers(DnsMessage query)
+    {
+        var known = new Dictionary<DnsRecord, uint>();
+        foreach (var answer in query.Answers)
+        {
+            var key = answer with { Ttl = 0, CacheFlush = false };
+            known[key] = Math.Max(known.GetValueOrDefault(key), answer.Ttl);
+        }
+
+        return known;
+    }
 
     private static DnsMessage Reply(ServiceRecords records, List<DnsRecord> answers) =>
         DnsMessage.Response(answers, records.AdditionalFor(answers).ToArray());
