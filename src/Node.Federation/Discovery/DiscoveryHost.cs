@@ -17,9 +17,6 @@ namespace Node.Federation.Discovery;
 /// </summary>
 public sealed partial class DiscoveryHost : IHostedService, IDisposable
 {
-    /// <summary>How often the responder's name conflicts are looked at, to warn of new ones.</summary>
-    public static readonly TimeSpan ConflictCheckInterval = TimeSpan.FromSeconds(15);
-
     private readonly DiscoveryOptions _options;
     private readonly string? _nodeName;
     private readonly int _peerPort;
@@ -32,11 +29,9 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     private readonly Channel<DiscoveryChange> _changes = Channel.CreateUnbounded<DiscoveryChange>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<int, int> _conflictsLogged = [];
     private IMdnsTransport? _transport;
     private MdnsDiscovery? _discovery;
     private Task _loop = Task.CompletedTask;
-    private Task _conflictWatch = Task.CompletedTask;
 
     /// <summary>A host for the settings given; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Discovery settings (<c>Federation:Discovery</c>).</param>
@@ -107,7 +102,6 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
             var discovery = new MdnsDiscovery(_transport, _time, _loggers.CreateLogger<MdnsDiscovery>());
             discovery.Changed += OnChanged;
             _loop = Task.Run(() => RecordChangesAsync(_stopping.Token), CancellationToken.None);
-            _conflictWatch = Task.Run(() => WatchConflictsAsync(_stopping.Token), CancellationToken.None);
             Volatile.Write(ref _discovery, discovery);
             if (_peerPort > 0)
             {
@@ -161,7 +155,6 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         finally
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
-            await _conflictWatch.ConfigureAwait(false); // ends at once: it only waits on its timer
             discovery.Dispose();
             _transport?.Dispose();
         }
@@ -258,39 +251,6 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         }
     }
 
-    private async Task WatchConflictsAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(ConflictCheckInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (Discovery is { } discovery)
-                {
-                    WarnOfNewConflicts(discovery.Diagnose());
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    /// <summary>Logs a warning for each interface whose conflict count grew since last looked at.</summary>
-    internal void WarnOfNewConflicts(DiscoveryDiagnosis diagnosis)
-    {
-        foreach (var link in diagnosis.Links)
-        {
-            var logged = _conflictsLogged.GetValueOrDefault(link.Link.Index);
-            if (link.Conflicts > logged)
-            {
-                _conflictsLogged[link.Link.Index] = link.Conflicts;
-                LogConflict(_logger, link.Link.Name, link.Conflicts, diagnosis.InstanceName, diagnosis.HostName);
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "mDNS discovery is off (Federation:Discovery:Enabled=false); static peers still work.")]
     private static partial void LogDisabled(ILogger logger);
 
@@ -320,7 +280,4 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS discovery could not record {Instance}; the next change of it will be tried.")]
     private static partial void LogRecordFailed(ILogger logger, DnsName instance, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict on {Interface} ({Conflicts} since start): another host claims our name; now claiming {Instance} and {Host}.")]
-    private static partial void LogConflict(ILogger logger, string @interface, int conflicts, string? instance, string? host);
 }

@@ -239,9 +239,15 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             }
 
             var now = Now;
+            var conflicts = link.Responder.Conflicts;
             if (link.Responder.Receive(message, packet.Source, now))
             {
                 Rename(link, now);
+            }
+            else if (link.Responder.Conflicts > conflicts && _profile is not null)
+            {
+                // Contested but kept for now: a lost tie-break (probe again in 1 s) or a conflicting answer after announcing (probe again).
+                LogContested(_logger, _profile.InstanceLabel(_attempt), link.Interface.Name, link.Responder.Conflicts);
             }
 
             if (message.IsResponse)
@@ -468,6 +474,9 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict: {Taken} is held by another host on {Interface}; claiming {Renamed} instead.")]
     private static partial void LogConflict(ILogger logger, string taken, string @interface, string renamed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name {Name} contested on {Interface} ({Conflicts} conflicts there since start): another host answers or probes for it; probing again.")]
+    private static partial void LogContested(ILogger logger, string name, string @interface, int conflicts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "mDNS announced {Instance} at {Host} on {Interface}.")]
     private static partial void LogAnnounced(ILogger logger, DnsName instance, DnsName host, string @interface);

@@ -149,26 +149,6 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_name_conflict_is_warned_of_once_per_new_conflict()
-    {
-        var logs = new ListLoggerFactory();
-        using var host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
-        DiscoveryDiagnosis Diagnosis(int conflicts) => new("X (2)._sovereign._tcp.local", "sovereign-x-2.local",
-            [new DiscoveryLinkDiagnosis(new MdnsLinkStatistics(2, "eth0", true, true, 3, 4, 0, null), "announced", conflicts)], []);
-
-        host.WarnOfNewConflicts(Diagnosis(0));
-        host.WarnOfNewConflicts(Diagnosis(1));
-        host.WarnOfNewConflicts(Diagnosis(1));
-        host.WarnOfNewConflicts(Diagnosis(2));
-
-        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
-        Assert.Equal(2, warnings.Count);
-        Assert.Equal("mDNS name conflict on eth0 (1 since start): another host claims our name; now claiming X (2)._sovereign._tcp.local and sovereign-x-2.local.",
-            warnings[0]);
-    }
-
-    [Fact]
     public async Task Switched_off_it_starts_no_link_and_has_no_engine()
     {
         var off = new DiscoveryHost(Options.Create(new DiscoveryOptions { Enabled = false }), Options.Create(new FederationOptions()), _identity,

@@ -1,7 +1,9 @@
 using System.Net;
 using Node.Federation.Discovery;
 using Node.Federation.Discovery.Dns;
+using Microsoft.Extensions.Logging;
 using Node.Federation.Tests.Discovery.Support;
+using Node.Federation.Tests.Support;
 
 namespace Node.Federation.Tests.Discovery;
 
@@ -151,6 +153,23 @@ public sealed class MdnsDiscoveryTests : IDisposable
         Assert.Equal($"{id} (2)", latecomer.Discovery.InstanceName);
         Assert.Equal("announced", Assert.Single(latecomer.Discovery.Diagnose().Links).State);
         Assert.Equal($"sovereign-{id.ToString().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant()}-2.local", latecomer.Discovery.Diagnose().HostName);
+    }
+
+    [Fact]
+    public void A_conflict_is_warned_of_once_when_it_happens_by_the_node_that_renames()
+    {
+        var id = SimulatedLan.NewNodeId();
+        var holderLogs = new ListLoggerFactory();
+        var latecomerLogs = new ListLoggerFactory();
+        _lan.Add("a", "10.0.0.1", id, loggers: holderLogs);
+        _lan.Run(4);
+        _lan.Add("b", "10.0.0.2", id, loggers: latecomerLogs);
+
+        _lan.Run(6);
+
+        Assert.DoesNotContain(holderLogs.Entries, e => e.Level >= LogLevel.Warning);
+        var warning = Assert.Single(latecomerLogs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal($"mDNS name conflict: {id} is held by another host on b; claiming {id} (2) instead.", warning.Message);
     }
 
     [Fact]

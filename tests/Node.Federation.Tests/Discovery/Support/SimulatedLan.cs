@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Node.Federation.Discovery;
 using Node.Federation.Discovery.Dns;
@@ -21,10 +22,10 @@ internal sealed class SimulatedLan : IDisposable
     public static NodeId NewNodeId() => NodeId.FromPublicKey(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A node announcing <paramref name="id"/> (a fresh one when null) on port 8102; null <paramref name="announce"/> browses only.</summary>
-    public SimulatedNode Add(string name, string address, NodeId? id = null, int seed = 0, bool announce = true, bool start = true)
+    public SimulatedNode Add(string name, string address, NodeId? id = null, int seed = 0, bool announce = true, bool start = true, ILoggerFactory? loggers = null)
     {
         var transport = Network.Attach(name, IPAddress.Parse(address), IPAddress.Parse($"fe80::{_nodes.Count + 1}"));
-        var discovery = new MdnsDiscovery(transport, Time, NullLogger<MdnsDiscovery>.Instance, new Random(seed == 0 ? _nodes.Count + 17 : seed));
+        var discovery = new MdnsDiscovery(transport, Time, loggers?.CreateLogger<MdnsDiscovery>() ?? NullLogger<MdnsDiscovery>.Instance, new Random(seed == 0 ? _nodes.Count + 17 : seed));
         var node = new SimulatedNode(name, transport, discovery, announce ? new ServiceProfile(id ?? NewNodeId(), 8102) : null);
         _nodes.Add(node);
         if (start)
