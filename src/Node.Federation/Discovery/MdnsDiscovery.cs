@@ -64,7 +64,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         {
             lock (_gate)
             {
-                return _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s)).ToArray();
+                return Resolved();
             }
         }
     }
@@ -131,11 +131,11 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             var now = Now;
             foreach (var link in _links.Values)
             {
-                var records = new ServiceRecords(profile, _attempt, link.Interface.Addresses);
+                var records = RecordsFor(link.Interface);
                 if (previous is null || previous.NodeId != profile.NodeId)
                 {
                     link.Responder.Goodbye();
-                    link.Responder.Probe(records, now, _random.Next(0, Responder.ProbeInterval + 1));
+                    link.Responder.Probe(records, now, ProbeDelay());
                 }
                 else
                 {
@@ -180,10 +180,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
                 links.Add(new DiscoveryLinkDiagnosis(link, state, known?.Responder.Conflicts ?? 0));
             }
 
-            var instance = _profile is null ? null : ServiceProfile.ServiceType.Prepend(_profile.InstanceLabel(_attempt)).ToString();
-            var host = _profile is null ? null : $"{_profile.HostLabel(_attempt)}.local";
-            return new DiscoveryDiagnosis(instance, host, links,
-                _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s)).ToArray());
+            return new DiscoveryDiagnosis(_profile?.Instance(_attempt).ToString(), _profile?.Host(_attempt).ToString(), links, Resolved());
         }
     }
 
@@ -297,7 +294,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         var changes = new List<DiscoveryChange>();
         foreach (var gone in _links.Keys.Where(index => interfaces.All(i => i.Index != index)).ToList())
         {
-            changes.AddRange(_links[gone].Browser.Services.Where(s => !IsOwn(s)).Select(s => new DiscoveryChange(DiscoveryChangeKind.Lost, s, LossReason.InterfaceGone)));
+            changes.AddRange(_links[gone].Browser.Services.Select(s => new DiscoveryChange(DiscoveryChangeKind.Lost, s, LossReason.InterfaceGone)));
             _links.Remove(gone);
         }
 
@@ -310,7 +307,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
                     link.Interface = networkInterface;
                     if (_profile is not null)
                     {
-                        link.Responder.Update(new ServiceRecords(_profile, _attempt, networkInterface.Addresses), now);
+                        link.Responder.Update(RecordsFor(networkInterface), now);
                     }
                 }
 
@@ -324,7 +321,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             link.Browser.Start(now);
             if (_profile is not null)
             {
-                link.Responder.Probe(new ServiceRecords(_profile, _attempt, networkInterface.Addresses), now, _random.Next(0, Responder.ProbeInterval + 1));
+                link.Responder.Probe(RecordsFor(networkInterface), now, ProbeDelay());
             }
         }
 
@@ -343,11 +340,11 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             _conflictTimes.Dequeue();
         }
 
-        var delay = _conflictTimes.Count >= ConflictBurst ? ConflictBackoff : _random.Next(0, Responder.ProbeInterval + 1);
+        var delay = _conflictTimes.Count >= ConflictBurst ? ConflictBackoff : ProbeDelay();
         LogConflict(_logger, taken, where.Interface.Name, _profile.InstanceLabel(_attempt));
         foreach (var link in _links.Values)
         {
-            link.Responder.Probe(new ServiceRecords(_profile, _attempt, link.Interface.Addresses), now, delay);
+            link.Responder.Probe(RecordsFor(link.Interface), now, delay);
         }
     }
 
@@ -449,6 +446,15 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
             }
         }
     }
+
+    // The records of the names claimed now, with this interface's addresses (called with a profile only).
+    private ServiceRecords RecordsFor(MdnsInterface networkInterface) => new(_profile!, _attempt, networkInterface.Addresses);
+
+    // RFC 6762 §8.1: a random 0–250 ms before the first probe.
+    private int ProbeDelay() => _random.Next(0, Responder.ProbeInterval + 1);
+
+    // The services every interface has resolved, our own left out.
+    private DiscoveredService[] Resolved() => [.. _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s))];
 
     private static IReadOnlyList<DnsRecord> OwnPointers(Link link) =>
         link.Responder.State is ResponderState.Announcing or ResponderState.Announced && link.Responder.Records is { } records ? [records.Pointer] : [];

@@ -44,6 +44,12 @@ public sealed record ServiceProfile(NodeId NodeId, int Port, string? ManifestHas
     public static bool IsUsableName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
         name is { Length: > 0 and <= MaxNameLength } && !name.Any(char.IsControl) && name.Trim().Length == name.Length;
 
+    /// <summary>The full instance name for rename attempt <paramref name="attempt"/>: <c>&lt;label&gt;._sovereign._tcp.local</c>.</summary>
+    public DnsName Instance(int attempt = 1) => ServiceType.Prepend(InstanceLabel(attempt));
+
+    /// <summary>The host name for rename attempt <paramref name="attempt"/>: <c>sovereign-&lt;id&gt;.local</c>.</summary>
+    public DnsName Host(int attempt = 1) => DnsName.Of(HostLabel(attempt), "local");
+
     /// <summary>The TXT pairs announced.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> TxtPairs()
     {

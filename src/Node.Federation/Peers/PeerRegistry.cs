@@ -85,7 +85,7 @@ public sealed class PeerRegistry(NodeStore store)
     /// when the addresses changed).
     /// </summary>
     /// <param name="nodeId">The node id its TXT record gave.</param>
-    /// <param name="name">A name for a new peer (its mDNS host name); a known peer's name is kept.</param>
+    /// <param name="name">A name for a new peer (the name its TXT gives, else its mDNS host name); a known peer's name is kept.</param>
     /// <param name="addresses">Where it answered, in the order to try.</param>
     /// <param name="cancellationToken">Gives up waiting for the writer.</param>
     public async Task<PeerEntry> RecordDiscoveredAsync(NodeId nodeId, string name, IReadOnlyList<string> addresses,

@@ -37,9 +37,6 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 
     public long NextDue => Math.Min(Math.Min(_nextQueryAt, _nextExpiry), Math.Min(_nextRefresh, _nextResolve));
 
-    /// <summary>Malformed or oversized cache inserts refused (the cache is full).</summary>
-    public long Refused { get; private set; }
-
     /// <summary>Starts browsing: the first query goes after 20–120 ms (RFC 6762 §5.2).</summary>
     public void Start(long now)
     {
@@ -159,20 +156,17 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 
         if (record.Type == DnsRecordType.Ptr && _cache.Find(record) is null && _cache.Set(record.Name, record.Type).Count >= MaxInstances)
         {
-            Refused++;
             return false;
         }
 
         if (record.Type != DnsRecordType.Ptr && _cache.Find(record) is null && _cache.Set(record.Name, record.Type).Count >= MaxPerName)
         {
-            Refused++; // a host with more than 32 addresses, or an instance with 32 SRVs, is a flood
-            return false;
+            return false; // a host with more than 32 addresses, or an instance with 32 SRVs, is a flood
         }
 
         var added = _cache.Find(record) is null;
         if (!_cache.Put(new CacheEntry(record, now, time.GetUtcNow(), jitter)))
         {
-            Refused++;
             return false;
         }
 

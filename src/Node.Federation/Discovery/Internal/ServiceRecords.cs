@@ -19,8 +19,8 @@ internal sealed class ServiceRecords
 
     public ServiceRecords(ServiceProfile profile, int attempt, IReadOnlyList<IPAddress> addresses)
     {
-        Instance = ServiceProfile.ServiceType.Prepend(profile.InstanceLabel(attempt));
-        Host = DnsName.Of(profile.HostLabel(attempt), "local");
+        Instance = profile.Instance(attempt);
+        Host = profile.Host(attempt);
         Pointer = new DnsRecord(ServiceProfile.ServiceType, DnsRecordType.Ptr, OtherTtl, new PointerData(Instance));
         Enumeration = new DnsRecord(ServicesName, DnsRecordType.Ptr, OtherTtl, new PointerData(ServiceProfile.ServiceType));
         Service = new DnsRecord(Instance, DnsRecordType.Srv, HostTtl, new ServiceData(0, 0, (ushort)profile.Port, Host), CacheFlush: true);
