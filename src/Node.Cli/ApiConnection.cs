@@ -12,9 +12,41 @@ internal static class ApiConnection
     /// <summary>The development socket, relative to the working directory.</summary>
     public const string DevelopmentSocket = ".node/api.sock";
 
-    /// <summary>The socket to use: <paramref name="given"/>, else the installed one when it exists, else the development one.</summary>
+    /// <summary>The group whose members may use the installed socket.</summary>
+    public const string ServiceGroup = "sovereign-node";
+
+    /// <summary>
+    /// The socket to use: <paramref name="given"/>, else the installed one when it exists (or its
+    /// folder does and this user may not look inside), else the development one.
+    /// </summary>
     public static string Find(string? given) =>
-        given ?? (File.Exists(InstalledSocket) ? InstalledSocket : Path.GetFullPath(DevelopmentSocket));
+        given ?? (Presence(InstalledSocket) != SocketPresence.Missing ? InstalledSocket : Path.GetFullPath(DevelopmentSocket));
+
+    /// <summary>Whether <paramref name="socket"/> is there, missing, or hidden from this user by its folder's mode.</summary>
+    public static SocketPresence Presence(string socket)
+    {
+        if (File.Exists(socket))
+        {
+            return SocketPresence.Present;
+        }
+
+        // File.Exists says false for a file this user may not reach; a folder it may not read says which.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(socket));
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return SocketPresence.Missing;
+        }
+
+        try
+        {
+            _ = Directory.EnumerateFileSystemEntries(folder).Any();
+            return SocketPresence.Missing;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return SocketPresence.NotPermitted;
+        }
+    }
 
     /// <summary>A channel over <paramref name="socket"/>.</summary>
     public static GrpcChannel Open(string socket) =>
@@ -42,4 +74,17 @@ internal static class ApiConnection
                 },
             },
         });
+}
+
+/// <summary>What nodectl can tell about a socket before connecting.</summary>
+internal enum SocketPresence
+{
+    /// <summary>No such socket.</summary>
+    Missing,
+
+    /// <summary>The socket is there.</summary>
+    Present,
+
+    /// <summary>Its folder exists but this user may not look inside: not in the service group.</summary>
+    NotPermitted,
 }

@@ -10,6 +10,35 @@ namespace Node.Daemon.Tests;
 
 public sealed class LoggingTests
 {
+    // A message parameter named Source would replace the class name the enricher puts first on
+    // every line (the journal showed "/etc/sovereign-node/node.json: Configuration reloaded ...").
+    [Fact]
+    public void No_log_message_names_a_parameter_Source()
+    {
+        var src = Path.Combine(RepositoryRoot(), "src");
+        var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => File.ReadLines(file).Where(line => line.Contains("LoggerMessage(", StringComparison.Ordinal) && line.Contains("{Source}", StringComparison.Ordinal))
+                .Select(line => $"{Path.GetRelativePath(src, file)}: {line.Trim()}"))
+            .ToList();
+
+        Assert.True(Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Any(), $"no sources under {src}");
+        Assert.Empty(offenders);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SovereignNode.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no SovereignNode.sln above {AppContext.BaseDirectory}");
+    }
+
     [Fact]
     public async Task Each_component_gets_its_file_and_errors_also_land_in_errors_log()
     {

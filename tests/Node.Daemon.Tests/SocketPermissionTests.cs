@@ -2,7 +2,10 @@ using Node.Daemon.Tests.Support;
 
 namespace Node.Daemon.Tests;
 
-/// <summary>The socket (mode 0660) refuses a user who is neither its owner nor in its group.</summary>
+/// <summary>
+/// The socket (mode 0660) refuses a user who is neither its owner nor in its group, and so does its
+/// folder (0750, as systemd makes /run/sovereign-node).
+/// </summary>
 public sealed class SocketPermissionTests
 {
     public static TheoryData<string> Kinds => DaemonProcess.Kinds();
@@ -34,6 +37,32 @@ public sealed class SocketPermissionTests
         Assert.Contains(socket, refused.Error, StringComparison.Ordinal);
         Assert.Contains("ermission denied", refused.Error, StringComparison.Ordinal);
         Assert.True(owner.Code == 0, owner.ToString());
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_user_outside_the_group_of_a_closed_socket_folder_is_told_which_group_to_join(string kind)
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess,
+            "Needs root, to run nodectl as another user (CI runs the tests as root).");
+        Assert.SkipUnless(File.Exists("/usr/bin/setpriv") || File.Exists("/bin/setpriv"), "setpriv (util-linux) is not installed.");
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        using var daemon = DaemonProcess.Start(kind, dir.Path, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        await notify.WaitForAsync("READY=1");
+        var socket = dir.Combine(".node", "api.sock");
+        // As RuntimeDirectoryMode=0750 leaves /run/sovereign-node: others may not even look inside.
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(dir.Combine(".node"), (UnixFileMode)0b111_101_000);
+
+        var refused = await NodeCtlProcess.RunAsync(kind, ["status", "--socket", socket], AsNobody);
+
+        Assert.True(refused.Code == 1, refused.ToString());
+        Assert.Empty(refused.Output);
+        Assert.Contains($"nodectl: permission denied: {socket} is for the node's user and the members of the group sovereign-node", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Is the node running", refused.Error, StringComparison.Ordinal);
         daemon.Signal(DaemonProcess.SIGTERM);
         Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }

@@ -17,10 +17,16 @@ internal sealed class ApiAction(GlobalOptions globals, CliConsole console, Func<
     public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
     {
         var socket = ApiConnection.Find(parseResult.GetValue(globals.Socket));
-        if (!File.Exists(socket))
+        switch (ApiConnection.Presence(socket))
         {
-            await console.Error.WriteLineAsync($"nodectl: no node socket at {socket}. Is the node running? {HowToStart}").ConfigureAwait(false);
-            return NodeCtl.Unreachable;
+            case SocketPresence.Missing:
+                await console.Error.WriteLineAsync($"nodectl: no node socket at {socket}. Is the node running? {HowToStart}").ConfigureAwait(false);
+                return NodeCtl.Unreachable;
+            case SocketPresence.NotPermitted:
+                await console.Error.WriteLineAsync(
+                    $"nodectl: permission denied: {socket} is for the node's user and the members of the group {ApiConnection.ServiceGroup} " +
+                    $"(sudo usermod -aG {ApiConnection.ServiceGroup} $USER, then log in again), or root").ConfigureAwait(false);
+                return NodeCtl.Error;
         }
 
         using var channel = ApiConnection.Open(socket);

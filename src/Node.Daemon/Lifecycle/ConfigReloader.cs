@@ -180,20 +180,20 @@ public sealed partial class ConfigReloader(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {Source}: {Changes}.")]
-    private static partial void LogChanged(ILogger logger, string source, string changes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {ConfigSource}: {Changes}.")]
+    private static partial void LogChanged(ILogger logger, string configSource, string changes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the configuration reload in the event log: {Reason}")]
     private static partial void LogNotRecorded(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {Source}: nothing changed.")]
-    private static partial void LogUnchanged(ILogger logger, string source);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded from {ConfigSource}: nothing changed.")]
+    private static partial void LogUnchanged(ILogger logger, string configSource);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration changes to {Keys} take effect at the next restart.")]
     private static partial void LogNeedsRestart(ILogger logger, string keys);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload refused, keeping the running configuration: {Source}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string source, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload refused, keeping the running configuration: {ConfigSource}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string configSource, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Configuration reload failed; the running configuration is unchanged.")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);

@@ -475,8 +475,8 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         _ => "browsing",
     };
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS datagram from {Source} ignored: {Problem}.")]
-    private static partial void LogMalformed(ILogger logger, System.Net.IPEndPoint source, string problem);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS datagram from {Sender} ignored: {Problem}.")]
+    private static partial void LogMalformed(ILogger logger, System.Net.IPEndPoint sender, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict: {Taken} is held by another host on {Interface}; claiming {Renamed} instead.")]
     private static partial void LogConflict(ILogger logger, string taken, string @interface, string renamed);
