@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The boot test: builds a test image of the USB stick, boots it in QEMU with OVMF (UEFI) under
+# software emulation (TCG, never /dev/kvm), and reads the probe's markers from the serial
+# console. The probe (image/test/overlay) runs inside the guest and checks, in order: the data
+# partition unlocked and mounted, the service active through READY=1, the journal's priorities,
+# nodectl for a group member and refused for others, the host name, systemd-analyze verify and
+# security, a restart after SIGKILL, a watchdog restart after SIGSTOP, reload, and a clean stop.
+#
+#   image/boot-test.sh [--aot DIR] [--keep]
+#
+#   --aot DIR  the native-AOT binaries (default: publish them with scripts/publish-aot.sh)
+#   --keep     keep the work folder (image, serial log) and say where it is
+#
+# The test image is the production image plus the probe: the same first-boot code makes the
+# LUKS2 volume, keyed by a key stick (a second USB disk) the test makes with a random key.
+# Fails, with the serial log's tail, when a marker is missing or says FAIL. Needs root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+aot=
+keep=0
+while (($#)); do
+  case $1 in
+    --aot) aot=${2:?--aot needs a directory}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "boot-test: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'boot-test: %s\n' "$*" >&2; }
+[[ $(id -u) -eq 0 ]] || { say "run as root (debootstrap's chroot)"; exit 1; }
+image/install-deps.sh
+
+started=$SECONDS
+work=$(mktemp -d "${TMPDIR:-/tmp}/sovereign-boot-test.XXXXXX")
+qemu_pid=
+cleanup() {
+  if [[ -n $qemu_pid ]] && kill -0 "$qemu_pid" 2>/dev/null; then
+    kill -KILL "$qemu_pid" 2>/dev/null || true
+    wait "$qemu_pid" 2>/dev/null || true
+  fi
+  if ((keep)); then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+if [[ -z $aot ]]; then
+  scripts/publish-aot.sh >&2
+  aot=artifacts/aot
+fi
+deb=$(packaging/build-deb.sh --aot "$aot" --out "$work/deb" | tail -n1)
+say ".deb built and lintian-clean: $(basename "$deb")"
+
+image/build.sh --deb "$deb" --out "$work/stick.img" --key-stick --test-overlay image/test/overlay \
+  --cmdline-extra "console=ttyS0,115200 systemd.firstboot=off systemd.show_status=error" >/dev/null
+built=$SECONDS
+# The stick is larger than the image, as a real one is: first boot grows the data partition.
+truncate -s +512M "$work/stick.img"
+
+# The key: a random passphrase of printable characters, so that the second boot can type it.
+(umask 077 && printf '%s' "$(head -c 24 /dev/urandom | base64 | tr -d '+/=')" >"$work/passphrase")
+# The key stick: a vfat filesystem labelled SN-KEY holding it as the key file.
+mkfs.vfat -n SN-KEY -C "$work/key.img" 8192 >/dev/null
+MTOOLS_SKIP_CHECK=1 mcopy -i "$work/key.img" "$work/passphrase" ::/sovereign-node.key
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+
+# Boots the stick once: boot NAME SECONDS [QEMU ARGS...]; the serial console goes to
+# $work/serial-NAME.log through image/test/console.py. Sets boot_status.
+boot() {
+  local name=$1 seconds=$2
+  shift 2
+  : >"$work/serial-$name.log"
+  say "boot $name under QEMU (TCG); serial console in $work/serial-$name.log"
+  boot_status=0
+  # The stick on a USB 3 controller, as on a PC; no network card: the test is offline.
+  /usr/bin/python3 image/test/console.py "$work/console.sock" "$work/serial-$name.log" "$seconds" -- \
+    qemu-system-x86_64 \
+    -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+    -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+    -drive if=pflash,format=raw,file="$work/vars.fd" \
+    -device qemu-xhci,id=xhci \
+    -drive if=none,id=stick,format=raw,file="$work/stick.img" \
+    -device usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=1 \
+    "$@" \
+    -chardev socket,id=console,path="$work/console.sock" -serial chardev:console \
+    -nic none -display none -monitor none -no-reboot || boot_status=$?
+}
+
+# Checks that every marker of a boot says ok; prints the probe's lines. Adds to failed.
+failed=()
+check() {
+  local name=$1 serial=$work/serial-$1.log marker
+  shift
+  grep -ao 'SN-PROBE .*\|SN-CONSOLE .*' "$serial" | tr -d '\r' | sed "s/^/  [$name] /" >&2 || true
+  for marker in "$@"; do
+    if ! grep -aq "SN-PROBE $marker ok" "$serial" || grep -aq "SN-PROBE $marker FAIL" "$serial"; then
+      failed+=("$name:$marker")
+    fi
+  done
+  grep -aq "SN-PROBE done 0" "$serial" || failed+=("$name:done")
+  if ((boot_status != 0)); then
+    failed+=("$name:qemu-exit-$boot_status")
+    ((boot_status == 124)) && say "boot $name: QEMU did not power off in time"
+  fi
+}
+
+# First boot, with the key stick: data-init makes the LUKS2 volume; every check.
+boot first 600 \
+  -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on
+check first start unlocked identity grown ready journal-priority api-member api-other hostname verify exposure \
+  sigkill-restart watchdog-restart reload clean-stop
+first_done=$SECONDS
+
+# Second boot, no key stick: crypttab waits for it, then asks at the console; we type.
+if ((${#failed[@]} == 0)); then
+  SN_PASSPHRASE_FILE=$work/passphrase boot second 400
+  check second start unlocked identity unlocked-by-crypttab same-node
+  grep -aq 'SN-CONSOLE typed the passphrase' "$work/serial-second.log" || failed+=("second:passphrase-prompt")
+fi
+
+if ((${#failed[@]} > 0)); then
+  say "FAILED: ${failed[*]}"
+  for log in "$work"/serial-*.log; do
+    say "the tail of $(basename "$log"):"
+    tail -n 60 "$log" | tr -d '\r' >&2
+  done
+  keep=1
+  exit 1
+fi
+say "passed: build $((built - started)) s, first boot $((first_done - built)) s, second boot $((SECONDS - first_done)) s, all $((SECONDS - started)) s"
