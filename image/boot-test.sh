@@ -51,7 +51,13 @@ fi
 deb=$(packaging/build-deb.sh --aot "$aot" --out "$work/deb" | tail -n1)
 say ".deb built and lintian-clean: $(basename "$deb")"
 
-image/build.sh --deb "$deb" --out "$work/stick.img" --key-stick --test-overlay image/test/overlay \
+# The probe, and what it needs: the stick writer and a small image for it to write.
+cp -a image/test/overlay "$work/overlay"
+install -m 0755 image/write-stick.sh "$work/overlay/usr/libexec/sovereign-node-test/write-stick"
+head -c $((2 * 1024 * 1024)) /dev/urandom >"$work/overlay/usr/libexec/sovereign-node-test/tiny.img"
+truncate -s 64M "$work/target.img"
+
+image/build.sh --deb "$deb" --out "$work/stick.img" --key-stick --test-overlay "$work/overlay" \
   --cmdline-extra "console=ttyS0,115200 systemd.firstboot=off systemd.show_status=error" >/dev/null
 built=$SECONDS
 # The stick is larger than the image, as a real one is: first boot grows the data partition.
@@ -105,10 +111,14 @@ check() {
 }
 
 # First boot, with the key stick: data-init makes the LUKS2 volume; every check.
+# A third, blank USB disk is the target of the stick writer.
 boot first 600 \
-  -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on
+  -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on \
+  -drive if=none,id=target,format=raw,file="$work/target.img" -device usb-storage,bus=xhci.0,drive=target,removable=on,serial=SNTARGET
 check first start unlocked identity grown ready journal-priority api-member api-other hostname verify exposure \
-  sigkill-restart watchdog-restart reload clean-stop
+  write-stick sigkill-restart watchdog-restart reload clean-stop
+tiny=$work/overlay/usr/libexec/sovereign-node-test/tiny.img
+cmp --quiet --bytes="$(stat -c %s "$tiny")" "$tiny" "$work/target.img" || failed+=("first:write-stick-content")
 first_done=$SECONDS
 
 # Second boot, no key stick: crypttab waits for it, then asks at the console; we type.

@@ -75,6 +75,8 @@ packages=(
   linux-image-amd64 initramfs-tools systemd-boot-efi
   cryptsetup-bin libcryptsetup12 e2fsprogs fdisk
   iproute2 procps
+  # systemd-cryptenroll --tpm2-device (docs/operator-manual.md): the TPM2 libraries it loads.
+  libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0
 )
 base_version=1 # bump when the base stage changes in a way the package list does not show
 key=$(printf '%s\n' "$suite" "$base_version" "${packages[@]}" | sha256sum | cut -c1-16)
