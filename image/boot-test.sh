@@ -51,9 +51,10 @@ fi
 deb=$(packaging/build-deb.sh --aot "$aot" --out "$work/deb" | tail -n1)
 say ".deb built and lintian-clean: $(basename "$deb")"
 
-# The probe, and what it needs: the stick writer and a small image for it to write.
+# The probe, and what it needs: the stick writer and a small image for it to write, the .deb.
 cp -a image/test/overlay "$work/overlay"
 install -m 0755 image/write-stick.sh "$work/overlay/usr/libexec/sovereign-node-test/write-stick"
+install -m 0644 "$deb" "$work/overlay/usr/libexec/sovereign-node-test/sovereign-node.deb"
 head -c $((2 * 1024 * 1024)) /dev/urandom >"$work/overlay/usr/libexec/sovereign-node-test/tiny.img"
 truncate -s 64M "$work/target.img"
 
@@ -115,7 +116,7 @@ check() {
 boot first 600 \
   -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on \
   -drive if=none,id=target,format=raw,file="$work/target.img" -device usb-storage,bus=xhci.0,drive=target,removable=on,serial=SNTARGET
-check first start unlocked identity grown ready journal-priority api-member api-other hostname verify exposure \
+check first start unlocked key-forgotten identity grown ready journal-priority api-member api-other hostname verify exposure \
   write-stick sigkill-restart watchdog-restart reload clean-stop
 tiny=$work/overlay/usr/libexec/sovereign-node-test/tiny.img
 cmp --quiet --bytes="$(stat -c %s "$tiny")" "$tiny" "$work/target.img" || failed+=("first:write-stick-content")
@@ -124,7 +125,7 @@ first_done=$SECONDS
 # Second boot, no key stick: crypttab waits for it, then asks at the console; we type.
 if ((${#failed[@]} == 0)); then
   SN_PASSPHRASE_FILE=$work/passphrase boot second 400
-  check second start unlocked identity unlocked-by-crypttab same-node
+  check second start unlocked key-forgotten identity unlocked-by-crypttab same-node deb-remove deb-reinstall deb-purge
   grep -aq 'SN-CONSOLE typed the passphrase' "$work/serial-second.log" || failed+=("second:passphrase-prompt")
 fi
 

@@ -12,7 +12,7 @@
 #   --mirror URL         the Debian mirror (default http://deb.debian.org/debian)
 #   --key-stick          unlock the data partition with a key file on a second stick (a vfat
 #                        filesystem labelled SN-KEY holding sovereign-node.key), falling back to
-#                        the console passphrase when no such stick is found
+#                        the console passphrase when no such stick is there within 20 s
 #   --test-overlay DIR   copy DIR over the root filesystem last (the boot test's probe)
 #   --cmdline-extra ARGS more kernel arguments (the boot test adds its serial console)
 #
@@ -130,17 +130,12 @@ rm -f "$root/var/lib/dbus/machine-id"
 printf 'sovereign\n' >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 
-if ((key_stick)); then
-  key_field=/sovereign-node.key:LABEL=SN-KEY
-  key_options=keyfile-timeout=20s,
-else
-  key_field=none
-  key_options=
-fi
-cat >"$root/etc/crypttab" <<EOF
-# The node's state: LUKS2, made on first boot (sovereign-data-init.service).
-# <name>        <device>         <key>  <options>
-sovereign-data  PARTLABEL=sn-data  $key_field  luks,discard,${key_options}tries=3
+cat >"$root/etc/crypttab" <<'EOF'
+# The node's state: LUKS2, made on first boot (sovereign-data-init.service). The key: a key
+# stick's, copied to /run/cryptsetup-keys.d/sovereign-data.key (sovereign-key-stick.service),
+# else the passphrase, asked at the console.
+# <name>        <device>           <key>  <options>
+sovereign-data  PARTLABEL=sn-data  none   luks,discard,tries=3
 EOF
 cat >"$root/etc/fstab" <<'EOF'
 # <file system>             <mount point>             <type> <options>                          <dump> <pass>
@@ -150,7 +145,7 @@ tmpfs                       /tmp                      tmpfs  rw,nosuid,nodev,mod
 EOF
 
 # The appliance's services: networkd for the LAN, the first-boot units; no timers that go online.
-systemctl --root="$root" enable systemd-networkd.service sovereign-data-init.service sovereign-hostname.service sovereign-root-password.service >/dev/null 2>&1
+systemctl --root="$root" enable systemd-networkd.service sovereign-key-stick.service sovereign-data-init.service sovereign-hostname.service sovereign-root-password.service >/dev/null 2>&1
 systemctl --root="$root" mask apt-daily.timer apt-daily-upgrade.timer systemd-networkd-wait-online.service systemd-firstboot.service >/dev/null 2>&1
 systemctl --root="$root" is-enabled sovereign-node.service >/dev/null || fail "the .deb did not enable sovereign-node.service"
 
@@ -159,6 +154,11 @@ if [[ -n $overlay ]]; then
   if [[ -x $root/usr/libexec/sovereign-node-test/enable ]]; then
     chroot "$root" /usr/libexec/sovereign-node-test/enable
   fi
+fi
+
+if ((key_stick)); then
+  grep -q '^KEY_STICK_LABEL=' "$root/etc/default/sovereign-data" || fail "/etc/default/sovereign-data has no KEY_STICK_LABEL= line"
+  sed -i 's/^KEY_STICK_LABEL=.*/KEY_STICK_LABEL=SN-KEY/' "$root/etc/default/sovereign-data"
 fi
 
 kernel=$(find "$root/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n1)

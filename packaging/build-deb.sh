@@ -75,7 +75,7 @@ Version: $version
 Architecture: amd64
 Maintainer: Sovereign Node team <maintainers@sovereign-node.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), systemd (>= 252)
+Depends: libc6 (>= 2.34), systemd (>= 252), init-system-helpers (>= 1.54~)
 Section: net
 Priority: optional
 Homepage: https://sovereign-node.invalid/
