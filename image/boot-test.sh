@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The boot test: builds a test image of the USB stick, boots it in QEMU with OVMF (UEFI) under
-# software emulation (TCG, never /dev/kvm), and reads the probe's markers from the serial
-# console. The probe (image/test/overlay) runs inside the guest and checks, in order: the data
-# partition unlocked and mounted, the service active through READY=1, the journal's priorities,
-# nodectl for a group member and refused for others, the host name, systemd-analyze verify and
-# security, a restart after SIGKILL, a watchdog restart after SIGSTOP, reload, and a clean stop.
+# The boot test: builds a test image of the USB stick, boots it three times in QEMU with OVMF
+# (UEFI) under software emulation (TCG, never /dev/kvm), answers the guest's questions at the
+# serial console (image/test/console.py) and reads the probe's markers from it. The probe
+# (image/test/overlay) runs inside the guest:
+#   boot 1, no key stick: the new passphrase and root's password typed at the console; the data
+#     partition grown, made LUKS2 and mounted; the service active through READY=1; the journal's
+#     priorities; nodectl for a group member and refused for others; the host name;
+#     systemd-analyze verify and security; the stick writer; a restart after SIGKILL, a watchdog
+#     restart after SIGSTOP; reload; a clean stop.
+#   boot 2, the key stick in: crypttab unlocks with its key, nothing is asked; the same node.
+#   boot 3, no key stick: crypttab asks, the passphrase is typed; the same node; the package
+#     removed (state kept), reinstalled (started) and purged (state gone).
 #
 #   image/boot-test.sh [--aot DIR] [--keep]
 #
 #   --aot DIR  the native-AOT binaries (default: publish them with scripts/publish-aot.sh)
-#   --keep     keep the work folder (image, serial log) and say where it is
+#   --keep     keep the work folder (image, serial logs) and say where it is
 #
-# The test image is the production image plus the probe: the same first-boot code makes the
-# LUKS2 volume, keyed by a key stick (a second USB disk) the test makes with a random key.
-# Fails, with the serial log's tail, when a marker is missing or says FAIL. Needs root.
+# The test image is the production image built with --key-stick, plus the probe and a cheaper
+# Argon2id. Fails, with the serial logs' tails, when a marker is missing or says FAIL, or a
+# question was answered a different number of times than expected. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +29,7 @@ while (($#)); do
   case $1 in
     --aot) aot=${2:?--aot needs a directory}; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "boot-test: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,13 +40,8 @@ image/install-deps.sh
 
 started=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/sovereign-boot-test.XXXXXX")
-qemu_pid=
 cleanup() {
-  if [[ -n $qemu_pid ]] && kill -0 "$qemu_pid" 2>/dev/null; then
-    kill -KILL "$qemu_pid" 2>/dev/null || true
-    wait "$qemu_pid" 2>/dev/null || true
-  fi
-  if ((keep)); then say "kept $work"; else rm -rf "$work"; fi
+  if ((keep)); then say "kept $work"; else rm -rf --one-file-system "$work"; fi
 }
 trap cleanup EXIT
 
@@ -56,7 +57,8 @@ cp -a image/test/overlay "$work/overlay"
 install -m 0755 image/write-stick.sh "$work/overlay/usr/libexec/sovereign-node-test/write-stick"
 install -m 0644 "$deb" "$work/overlay/usr/libexec/sovereign-node-test/sovereign-node.deb"
 head -c $((2 * 1024 * 1024)) /dev/urandom >"$work/overlay/usr/libexec/sovereign-node-test/tiny.img"
-truncate -s 64M "$work/target.img"
+# The writer's target: a used stick, with a FAT filesystem on it (not mounted: it may be written).
+mkfs.vfat -n OLDSTICK -C "$work/target.img" $((64 * 1024)) >/dev/null
 
 image/build.sh --deb "$deb" --out "$work/stick.img" --key-stick --test-overlay "$work/overlay" \
   --cmdline-extra "console=ttyS0,115200 systemd.firstboot=off systemd.show_status=error" >/dev/null
@@ -64,7 +66,8 @@ built=$SECONDS
 # The stick is larger than the image, as a real one is: first boot grows the data partition.
 truncate -s +512M "$work/stick.img"
 
-# The key: a random passphrase of printable characters, so that the second boot can type it.
+# The key: a random passphrase of printable characters, typed at the console on boots 1 and 3,
+# and the key file on the key stick for boot 2.
 (umask 077 && printf '%s' "$(head -c 24 /dev/urandom | base64 | tr -d '+/=')" >"$work/passphrase")
 # The key stick: a vfat filesystem labelled SN-KEY holding it as the key file.
 mkfs.vfat -n SN-KEY -C "$work/key.img" 8192 >/dev/null
@@ -107,27 +110,61 @@ check() {
   grep -aq "SN-PROBE done 0" "$serial" || failed+=("$name:done")
   if ((boot_status != 0)); then
     failed+=("$name:qemu-exit-$boot_status")
-    ((boot_status == 124)) && say "boot $name: QEMU did not power off in time"
+    if ((boot_status == 124)); then say "boot $name: QEMU did not power off in time"; fi
   fi
 }
 
-# First boot, with the key stick: data-init makes the LUKS2 volume; every check.
-# A third, blank USB disk is the target of the stick writer.
+# Answers at the console are typed only when asked: passphrase prompts and root's password.
+answered() { grep -ac "SN-CONSOLE answered $2\b" "$work/serial-$1.log" || true; }
+expect_answered() {
+  local boot=$1 question=$2 times=$3 got
+  got=$(answered "$boot" "$question")
+  ((got == times)) || failed+=("$boot:$question-typed-$got-times-not-$times")
+}
+(umask 077 && printf '%s' "$(head -c 12 /dev/urandom | base64 | tr -d '+/=')" >"$work/root-password")
+export SN_PASSPHRASE_FILE=$work/passphrase SN_ROOT_PASSWORD_FILE=$work/root-password
+
+# Boot 1, as a buyer's first: no key stick. data-init asks for a new passphrase (twice) and
+# makes the LUKS2 volume, root's password is asked (twice); every check. A third, blank USB disk
+# is the target of the stick writer.
 boot first 600 \
-  -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on \
   -drive if=none,id=target,format=raw,file="$work/target.img" -device usb-storage,bus=xhci.0,drive=target,removable=on,serial=SNTARGET
-check first start unlocked key-forgotten identity grown ready journal-priority api-member api-other hostname verify exposure \
-  write-stick sigkill-restart watchdog-restart reload clean-stop
+check first start unlocked key-forgotten identity root-password grown ready journal-priority api-member api-other hostname \
+  verify exposure write-stick sigkill-restart watchdog-restart reload clean-stop
+expect_answered first new-passphrase 1
+expect_answered first repeat-passphrase 1
+expect_answered first root-password 1
+expect_answered first repeat-root-password 1
 tiny=$work/overlay/usr/libexec/sovereign-node-test/tiny.img
 cmp --quiet --bytes="$(stat -c %s "$tiny")" "$tiny" "$work/target.img" || failed+=("first:write-stick-content")
 first_done=$SECONDS
 
-# Second boot, no key stick: crypttab waits for it, then asks at the console; we type.
+# Boot 2, with the key stick: its key unlocks the volume; nobody is asked anything.
 if ((${#failed[@]} == 0)); then
-  SN_PASSPHRASE_FILE=$work/passphrase boot second 400
-  check second start unlocked key-forgotten identity unlocked-by-crypttab same-node deb-remove deb-reinstall deb-purge
-  grep -aq 'SN-CONSOLE typed the passphrase' "$work/serial-second.log" || failed+=("second:passphrase-prompt")
+  boot second 400 \
+    -drive if=none,id=key,format=raw,file="$work/key.img" -device usb-storage,bus=xhci.0,drive=key,removable=on
+  check second start unlocked key-forgotten identity unlocked-by-crypttab same-node key-stick
+  expect_answered second unlock-passphrase 0
 fi
+second_done=$SECONDS
+
+# Boot 3, no key stick: it is waited for, then the passphrase is asked at the console and typed;
+# the package is removed, reinstalled and purged.
+if ((${#failed[@]} == 0)); then
+  boot third 400
+  check third start unlocked key-forgotten identity unlocked-by-crypttab same-node deb-remove deb-reinstall deb-purge
+  expect_answered third unlock-passphrase 1
+fi
+
+# No secret typed at the console may show up in what the guest printed.
+for log in "$work"/serial-*.log; do
+  for secret in passphrase root-password; do
+    if grep -aqF -- "$(cat "$work/$secret")" "$log"; then
+      failed+=("$(basename "$log" .log):$secret-echoed")
+      sed -i "s/$(cat "$work/$secret")/<$secret>/g" "$log"
+    fi
+  done
+done
 
 if ((${#failed[@]} > 0)); then
   say "FAILED: ${failed[*]}"
@@ -138,4 +175,4 @@ if ((${#failed[@]} > 0)); then
   keep=1
   exit 1
 fi
-say "passed: build $((built - started)) s, first boot $((first_done - built)) s, second boot $((SECONDS - first_done)) s, all $((SECONDS - started)) s"
+say "passed: build $((built - started)) s, boots $((first_done - built)) s, $((second_done - first_done)) s and $((SECONDS - second_done)) s, all $((SECONDS - started)) s"

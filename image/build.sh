@@ -78,24 +78,33 @@ packages=(
   # systemd-cryptenroll --tpm2-device (docs/operator-manual.md): the TPM2 libraries it loads.
   libtss2-esys-3.0.2-0 libtss2-rc0 libtss2-mu0 libtss2-tcti-device0
 )
-base_version=1 # bump when the base stage changes in a way the package list does not show
+base_version=2 # bump when the base stage changes in a way the package list does not show
 key=$(printf '%s\n' "$suite" "$base_version" "${packages[@]}" | sha256sum | cut -c1-16)
 base=$cache/rootfs-$suite-$key.tar
 mkdir -p "$cache" "$(dirname "$out")"
 work=$(mktemp -d "${TMPDIR:-/tmp}/sovereign-image.XXXXXX")
-cleanup() { rm -rf "$work"; }
+cleanup() { rm -rf --one-file-system "$work"; [[ -z ${base:-} ]] || rm -f "$base.partial"; }
 trap cleanup EXIT
 
 if [[ ! -f $base ]]; then
   say "debootstrap $suite (minbase) from $mirror; cached as $base"
   rootfs=$work/debootstrap
-  # initramfs-tools: no resume device to wait for; every driver a PC's USB stick may sit behind.
-  if ! debootstrap --variant=minbase --components=main --include="$(IFS=,; echo "${packages[*]}")" \
-    "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+  # A mirror that fails once (a dropped connection) gets a second try.
+  for try in 1 2; do
+    rm -rf --one-file-system "$rootfs"
+    if debootstrap --variant=minbase --components=main --include="$(IFS=,; echo "${packages[*]}")" \
+      "$suite" "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+      break
+    fi
     tail -n 30 "$work/debootstrap.log" >&2
-    [[ -f $rootfs/debootstrap/debootstrap.log ]] && tail -n 30 "$rootfs/debootstrap/debootstrap.log" >&2
-    fail "debootstrap failed (above)"
-  fi
+    if [[ -f $rootfs/debootstrap/debootstrap.log ]]; then tail -n 30 "$rootfs/debootstrap/debootstrap.log" >&2; fi
+    ((try == 2)) && fail "debootstrap failed twice (above)"
+    say "debootstrap failed (above); trying once more"
+  done
+  # The initramfs waits for no resume device (the build host's swap must not leak into it); its
+  # drivers are initramfs-tools' MODULES=most: USB, SATA, NVMe and virtio alike.
+  printf 'RESUME=none\n' >"$rootfs/etc/initramfs-tools/conf.d/resume"
+  chroot "$rootfs" update-initramfs -u -k all >"$work/initramfs.log" 2>&1 || { cat "$work/initramfs.log" >&2; fail "update-initramfs failed (above)"; }
   chroot "$rootfs" apt-get clean
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/*.log
   tar --numeric-owner --xattrs --acls -C "$rootfs" -cf "$base.partial" .
@@ -118,7 +127,12 @@ if ! chroot "$root" dpkg -i /tmp/sovereign-node.deb >"$work/dpkg.log" 2>&1; then
 fi
 rm -f "$root/tmp/sovereign-node.deb"
 
-cp -a image/rootfs/. "$root/"
+# Copied as root's, whoever owns the checkout, without touching the modes of folders the image
+# already has (/, /etc, /usr …).
+copy_tree() {
+  tar -C "$1" --owner=0 --group=0 --mode=go-w -cf - . | tar -C "$root" --no-overwrite-dir -xpf -
+}
+copy_tree image/rootfs
 # The log files live with the state, on the encrypted partition (sovereign-node.service.d).
 rm -rf "$root/var/log/sovereign-node"
 ln -s ../lib/sovereign-node/logs "$root/var/log/sovereign-node"
@@ -145,12 +159,12 @@ tmpfs                       /tmp                      tmpfs  rw,nosuid,nodev,mod
 EOF
 
 # The appliance's services: networkd for the LAN, the first-boot units; no timers that go online.
-systemctl --root="$root" enable systemd-networkd.service sovereign-key-stick.service sovereign-data-init.service sovereign-hostname.service sovereign-root-password.service >/dev/null 2>&1
-systemctl --root="$root" mask apt-daily.timer apt-daily-upgrade.timer systemd-networkd-wait-online.service systemd-firstboot.service >/dev/null 2>&1
+systemctl --root="$root" --quiet enable systemd-networkd.service sovereign-key-stick.service sovereign-data-init.service sovereign-hostname.service sovereign-root-password.service
+systemctl --root="$root" --quiet mask apt-daily.timer apt-daily-upgrade.timer systemd-networkd-wait-online.service systemd-firstboot.service
 systemctl --root="$root" is-enabled sovereign-node.service >/dev/null || fail "the .deb did not enable sovereign-node.service"
 
 if [[ -n $overlay ]]; then
-  cp -a "$overlay/." "$root/"
+  copy_tree "$overlay"
   if [[ -x $root/usr/libexec/sovereign-node-test/enable ]]; then
     chroot "$root" /usr/libexec/sovereign-node-test/enable
   fi

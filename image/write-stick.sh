@@ -48,12 +48,12 @@ describe() {
 
 # Every check that the disk may be written. Prints nothing when it may; exits when not.
 check_target() {
-  local type size rm tran used system source parent
+  local type size rm tran used source parent
   type=$(lsblk --nodeps --noheadings --output TYPE "$device")
   [[ $type == disk ]] || refuse "$given is a $type, not a whole disk (give the disk, e.g. /dev/sdb, not /dev/sdb1)"
 
   # Mounted, swap, or held (LUKS, LVM, RAID) — the disk or any partition on it.
-  used=$(lsblk --noheadings --list --output NAME,MOUNTPOINTS,FSTYPE "$device" | awk '$2 != "" || $3 == "swap" { print $1 " " $2 }')
+  used=$(lsblk --noheadings --pairs --output NAME,MOUNTPOINT,FSTYPE "$device" | grep -E 'MOUNTPOINT="[^"]|FSTYPE="swap"' || true)
   [[ -z $used ]] || refuse "$given is in use: $(tr '\n' ';' <<<"$used") (unmount it first)"
   if [[ $(lsblk --noheadings --list --output TYPE "$device" | grep -cvE '^(disk|part)$') -gt 0 ]]; then
     refuse "$given holds device-mapper or RAID devices: $(lsblk --noheadings --list --output NAME,TYPE "$device" | grep -vE ' (disk|part)$' | tr '\n' ';')"
@@ -64,7 +64,7 @@ check_target() {
 
   # The running system's disk.
   for mountpoint in / /boot /boot/efi /usr /var; do
-    source=$(findmnt --noheadings --output SOURCE --mountpoint "$mountpoint" 2>/dev/null || true)
+    source=$(findmnt --noheadings --nofsroot --output SOURCE --mountpoint "$mountpoint" 2>/dev/null || true)
     [[ $source == /dev/* ]] || continue
     for parent in $(lsblk --noheadings --list --inverse --output NAME "$source" 2>/dev/null); do
       [[ $parent == "$name" ]] && refuse "$given holds the running system ($mountpoint is on $source)"

@@ -4,42 +4,65 @@
     console.py SOCKET LOG SECONDS -- qemu-system-x86_64 ... -chardev socket,id=con,path=SOCKET ...
 
 Listens on SOCKET, starts QEMU (which connects to it as its serial console), copies everything
-the guest prints to LOG, and whenever the guest asks for the data partition's passphrase types
-it: read from the file SN_PASSPHRASE_FILE names, never printed. Returns QEMU's exit status, or
-124 after killing QEMU when it has not powered off within SECONDS.
+the guest prints to LOG, and answers the guest's questions at the console:
+  - the data partition's passphrase (a new one on first boot, twice; the one to unlock with
+    later): the content of the file SN_PASSPHRASE_FILE names;
+  - root's new password (twice): the content of the file SN_ROOT_PASSWORD_FILE names.
+A question whose answer file is not given is left unanswered. Answers are never printed; the log
+gets a line "SN-CONSOLE answered <question>". Returns QEMU's exit status, or 124 after killing
+QEMU when it has not powered off within SECONDS.
 """
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 
-PROMPT = re.compile(rb"[Pp]assphrase for [^\r\n]*(sn-data|sovereign-data)[^\r\n]*:")
+# (question name, the prompt, the environment variable naming the answer's file)
+QUESTIONS = [
+    ("new-passphrase", re.compile(rb"New passphrase for this node's encrypted data[^\r\n]*:"), "SN_PASSPHRASE_FILE"),
+    ("repeat-passphrase", re.compile(rb"Repeat the passphrase:"), "SN_PASSPHRASE_FILE"),
+    ("unlock-passphrase", re.compile(rb"[Pp]assphrase for disk [^\r\n]*sn-data[^\r\n]*:"), "SN_PASSPHRASE_FILE"),
+    ("root-password", re.compile(rb"New password for root[^\r\n]*:"), "SN_ROOT_PASSWORD_FILE"),
+    ("repeat-root-password", re.compile(rb"Repeat the password:"), "SN_ROOT_PASSWORD_FILE"),
+]
+
+# systemd's agent prints this hint after the prompt, then resets the colour, then turns echo off.
+NO_ECHO = re.compile(rb"press TAB for no echo\)[^\r\n]*\x1b\[0m")
 
 
 def main() -> int:
     separator = sys.argv.index("--")
     path, log_path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     command = sys.argv[separator + 1:]
-    passphrase = b""
-    if os.environ.get("SN_PASSPHRASE_FILE"):
-        with open(os.environ["SN_PASSPHRASE_FILE"], "rb") as f:
-            passphrase = f.read()
+    answers = {}
+    for name, prompt, variable in QUESTIONS:
+        if os.environ.get(variable):
+            with open(os.environ[variable], "rb") as f:
+                answers[name] = (prompt, f.read())
     deadline = time.monotonic() + seconds
 
+    # Stopped (by timeout or Ctrl+C), still kill QEMU and remove the socket: the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(1)
     qemu = subprocess.Popen(command)
     try:
-        listener.settimeout(max(1.0, deadline - time.monotonic()))
-        try:
-            connection, _ = listener.accept()
-        except socket.timeout:
-            return 124
+        # QEMU connects at once; should it exit first (a bad option), say so rather than wait.
+        listener.settimeout(1.0)
+        while True:
+            try:
+                connection, _ = listener.accept()
+                break
+            except socket.timeout:
+                if qemu.poll() is not None:
+                    return qemu.returncode or 1
+                if time.monotonic() > deadline:
+                    return 124
         seen = b""
-        answered = 0
         with open(log_path, "ab", buffering=0) as log:
             while True:
                 left = deadline - time.monotonic()
@@ -54,11 +77,15 @@ def main() -> int:
                     break
                 log.write(chunk)
                 seen = (seen + chunk)[-4096:]
-                if passphrase and PROMPT.search(seen):
-                    seen = b""
-                    answered += 1
-                    connection.sendall(passphrase + b"\n")
-                    log.write(b"\r\nSN-CONSOLE typed the passphrase (%d)\r\n" % answered)
+                for name, (prompt, answer) in answers.items():
+                    asked = prompt.search(seen)
+                    # Type only once the agent has turned echo off: it says so after the prompt.
+                    # Typed sooner, the terminal would echo the secret into the log.
+                    if asked and NO_ECHO.search(seen, asked.end()):
+                        seen = b""
+                        connection.sendall(answer + b"\n")
+                        log.write(b"\r\nSN-CONSOLE answered %s\r\n" % name.encode())
+                        break
         try:
             return qemu.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
