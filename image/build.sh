@@ -109,6 +109,8 @@ if [[ ! -f $base ]]; then
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/debconf/*-old "$rootfs"/var/log/*.log
   tar --numeric-owner --xattrs --acls -C "$rootfs" -cf "$base.partial" .
   mv "$base.partial" "$base"
+  # Earlier package lists' caches are of no more use (each is some 650 MB).
+  find "$cache" -maxdepth 1 -name "rootfs-$suite-*.tar" ! -path "$base" -delete
   rm -rf "$rootfs"
   say "root filesystem cached after $((SECONDS - started)) s"
 fi
