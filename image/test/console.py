@@ -29,8 +29,12 @@ QUESTIONS = [
     ("repeat-root-password", re.compile(rb"Repeat the password:"), "SN_ROOT_PASSWORD_FILE"),
 ]
 
-# systemd's agent prints this hint after the prompt, then resets the colour, then turns echo off.
-NO_ECHO = re.compile(rb"press TAB for no echo\)[^\r\n]*\x1b\[0m")
+# systemd's agent prints this hint after the prompt, then turns the terminal's echo off; on the
+# first key it reads it erases the hint ("\b \b" per character). Typed before echo is off, a
+# secret would be echoed into the log, so we press TAB first (the agent's "no echo" key, harmless
+# if echoed) and type the secret only once the agent has read it: the erasure says so.
+HINT = re.compile(rb"press TAB for no echo")
+ERASED = re.compile(rb"\x08 \x08")
 
 
 def main() -> int:
@@ -63,6 +67,7 @@ def main() -> int:
                 if time.monotonic() > deadline:
                     return 124
         seen = b""
+        waiting = None  # (question, answer) once TAB is pressed, until the agent has read it
         with open(log_path, "ab", buffering=0) as log:
             while True:
                 left = deadline - time.monotonic()
@@ -77,14 +82,20 @@ def main() -> int:
                     break
                 log.write(chunk)
                 seen = (seen + chunk)[-4096:]
-                for name, (prompt, answer) in answers.items():
-                    asked = prompt.search(seen)
-                    # Type only once the agent has turned echo off: it says so after the prompt.
-                    # Typed sooner, the terminal would echo the secret into the log.
-                    if asked and NO_ECHO.search(seen, asked.end()):
+                if waiting is not None:
+                    name, answer = waiting
+                    if ERASED.search(seen):
                         seen = b""
+                        waiting = None
                         connection.sendall(answer + b"\n")
                         log.write(b"\r\nSN-CONSOLE answered %s\r\n" % name.encode())
+                    continue
+                for name, (prompt, answer) in answers.items():
+                    asked = prompt.search(seen)
+                    if asked and HINT.search(seen, asked.end()):
+                        seen = b""
+                        waiting = (name, answer)
+                        connection.sendall(b"\t")
                         break
         try:
             return qemu.wait(timeout=max(1.0, deadline - time.monotonic()))
