@@ -16,7 +16,7 @@
 #   --test-overlay DIR   copy DIR over the root filesystem last (the boot test's probe)
 #   --cmdline-extra ARGS more kernel arguments (the boot test adds its serial console)
 #
-# No loop devices, no mounts, no device-mapper: the root filesystem is made with debootstrap in a
+# No loop devices, no device-mapper, no image mounted: the root filesystem is made with debootstrap in a
 # folder, turned into an ext4 image with `mkfs.ext4 -d`, the EFI system partition with mkfs.vfat
 # and mtools, and the partitions are laid out with sfdisk and copied in with dd. Needs root (for
 # debootstrap's chroot) and: debootstrap e2fsprogs dosfstools mtools fdisk.
