@@ -15,28 +15,17 @@ public sealed class LoggingTests
     [Fact]
     public void No_log_message_names_a_parameter_Source()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
-        var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+        var src = Repository.File("src");
+        var sources = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        var offenders = sources
             .SelectMany(file => File.ReadLines(file).Where(line => line.Contains("LoggerMessage(", StringComparison.Ordinal) && line.Contains("{Source}", StringComparison.Ordinal))
                 .Select(line => $"{Path.GetRelativePath(src, file)}: {line.Trim()}"))
             .ToList();
 
-        Assert.True(Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Any(), $"no sources under {src}");
+        Assert.NotEmpty(sources);
         Assert.Empty(offenders);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SovereignNode.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no SovereignNode.sln above {AppContext.BaseDirectory}");
     }
 
     [Fact]
