@@ -48,6 +48,16 @@ internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole
     /// <summary>Writes one JSON object on a line of its own.</summary>
     public Task WriteJsonAsync(Action<Utf8JsonWriter> members) => Console.Output.WriteLineAsync(JsonText.Object(members));
 
+    /// <summary>
+    /// Writes a reply as the command line asks: one JSON object with <c>--json</c>, else the text
+    /// <paramref name="text"/> makes, as it is. Returns <see cref="NodeCtl.Ok"/>.
+    /// </summary>
+    public async Task<int> ShowAsync(Action<Utf8JsonWriter> json, Func<string> text)
+    {
+        await (Json ? WriteJsonAsync(json) : WriteAsync(text())).ConfigureAwait(false);
+        return NodeCtl.Ok;
+    }
+
     /// <summary>Writes text as it is.</summary>
     public Task WriteAsync(string text) => Console.Output.WriteAsync(text);
 

@@ -34,14 +34,7 @@ internal static class FederationCommands
             var request = new DiscoverRequest { TimeoutMs = (int)wait.TotalMilliseconds };
             var client = new FederationService.FederationServiceClient(call.Channel);
             var reply = await client.DiscoverAsync(request, call.Request(wait + ApiCall.DefaultTimeout)).ConfigureAwait(false);
-            if (call.Json)
-            {
-                await call.WriteJsonAsync(writer => ApiJson.WriteDiscovery(writer, reply)).ConfigureAwait(false);
-                return NodeCtl.Ok;
-            }
-
-            await call.WriteAsync(Text(reply, wait)).ConfigureAwait(false);
-            return NodeCtl.Ok;
+            return await call.ShowAsync(writer => ApiJson.WriteDiscovery(writer, reply), () => Text(reply, wait)).ConfigureAwait(false);
         });
         return command;
     }
@@ -53,14 +46,7 @@ internal static class FederationCommands
         {
             var client = new FederationService.FederationServiceClient(call.Channel);
             var reply = await client.DiagnoseAsync(new DiagnoseRequest(), call.Request()).ConfigureAwait(false);
-            if (call.Json)
-            {
-                await call.WriteJsonAsync(writer => ApiJson.WriteDiagnosis(writer, reply)).ConfigureAwait(false);
-                return NodeCtl.Ok;
-            }
-
-            await call.WriteAsync(Text(reply)).ConfigureAwait(false);
-            return NodeCtl.Ok;
+            return await call.ShowAsync(writer => ApiJson.WriteDiagnosis(writer, reply), () => Text(reply)).ConfigureAwait(false);
         });
         return command;
     }

@@ -29,14 +29,7 @@ internal static class ReasonCommands
         {
             var client = new ReasoningService.ReasoningServiceClient(call.Channel);
             var status = await client.GetStatusAsync(new GetReasoningStatusRequest(), call.Request()).ConfigureAwait(false);
-            if (call.Json)
-            {
-                await call.WriteJsonAsync(writer => ApiJson.WriteReasoningStatus(writer, status)).ConfigureAwait(false);
-                return NodeCtl.Ok;
-            }
-
-            await call.WriteAsync(Text(status)).ConfigureAwait(false);
-            return NodeCtl.Ok;
+            return await call.ShowAsync(writer => ApiJson.WriteReasoningStatus(writer, status), () => Text(status)).ConfigureAwait(false);
         });
         return command;
     }
