@@ -47,6 +47,9 @@ public sealed class DaemonLaunch
     /// <summary>The full path of the config file in use, or <see langword="null"/> for none.</summary>
     public string? ConfigFile { get; }
 
+    /// <summary>The node's clock: the system's, or a test's fake one. The store, the watchdog and every service read it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The installed config file, when it exists.</summary>
     public const string InstalledConfigPath = "/etc/sovereign-node/node.json";
 

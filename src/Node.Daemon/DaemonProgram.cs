@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Node.Daemon.Api;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
+using Node.Daemon.Lifecycle;
 using Node.Daemon.Logging;
 using Node.Daemon.Replay;
 using Node.Daemon.Systemd;
@@ -11,6 +13,7 @@ using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Backup;
 using Serilog.Core;
+using Serilog.Extensions.Logging;
 
 namespace Node.Daemon;
 
@@ -55,6 +58,8 @@ public static class DaemonProgram
                 return ExitCodes.Ok;
         }
 
+        // First of all: a SIGHUP from here on is held for the reloader, never the default (death).
+        using var hangup = commandLine.Command == DaemonCommand.Run ? new HangupSignal() : null;
         var launch = describeLaunch(commandLine);
         using var notify = new NotifySocket(launch.Systemd.NotifySocket);
         if (!NodeConfiguration.TryBuild(launch, out var configuration, out var configError))
@@ -81,6 +86,11 @@ public static class DaemonProgram
             return await RestoreAsync(commandLine.RestoreFrom!, settings, output, error).ConfigureAwait(false);
         }
 
+        if (commandLine.Command == DaemonCommand.NewStore)
+        {
+            return await NewStoreAsync(settings, launch.Time, output, error).ConfigureAwait(false);
+        }
+
         foreach (var (directory, what) in (ReadOnlySpan<(string, string)>)[(settings.Node.DataDirectory, "State directory"), (settings.Log.Directory, "Log directory")])
         {
             if (!StateDirectory.TryPrepare(directory, out var directoryError, what))
@@ -94,13 +104,41 @@ public static class DaemonProgram
         using var root = new ConfigurationBuilder().Add(live).Build() as ConfigurationRoot;
         var level = NodeLogging.LevelSwitch(settings.Log.Level);
         await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
-        return await RunHostAsync(launch, root!, live, settings.Api.Socket, logger, level, notify, error, customize, stoppingToken).ConfigureAwait(false);
+        return await RunHostAsync(launch, root!, live, settings, logger, level, notify, hangup!, error, customize, stoppingToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, ResolvedSettings settings, Logger logger,
+        LoggingLevelSwitch level, NotifySocket notify, HangupSignal hangup, TextWriter error, Action<IHostApplicationBuilder>? customize,
+        CancellationToken stoppingToken)
+    {
+        using var loggers = new SerilogLoggerFactory(logger);
+        NodeLifecycle.AnnounceStarting(loggers.CreateLogger<NodeLifecycle>(), notify, settings, launch);
+        NodeState state;
+        try
+        {
+            state = await NodeState.OpenAsync(settings, launch.Time, loggers, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StoreOpenException or IdentityException)
+        {
+            return await StateUnusable(ex.Message, logger, notify, error).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+
+        await using (state.ConfigureAwait(false))
+        {
+            return await RunHostAsync(launch, root, live, settings.Api.Socket, logger, level, notify, hangup, state, error, customize, stoppingToken)
+                .ConfigureAwait(false);
+        }
     }
 
     private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, string apiSocket, Logger logger,
-        LoggingLevelSwitch level, NotifySocket notify, TextWriter error, Action<IHostApplicationBuilder>? customize, CancellationToken stoppingToken)
+        LoggingLevelSwitch level, NotifySocket notify, HangupSignal hangup, NodeState state, TextWriter error, Action<IHostApplicationBuilder>? customize,
+        CancellationToken stoppingToken)
     {
-        using var host = NodeHost.Build(launch, root, live, logger, level, apiSocket, customize);
+        using var host = NodeHost.Build(launch, root, live, logger, level, apiSocket, state, hangup, customize);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {
@@ -108,13 +146,9 @@ public static class DaemonProgram
             await host.StartAsync(stoppingToken).ConfigureAwait(false);
             await host.WaitForShutdownAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Unwrap(ex) is StoreOpenException or IdentityException or ApiSocketException)
+        catch (Exception ex) when (Unwrap(ex) is ApiSocketException)
         {
-            var reason = Unwrap(ex).Message;
-            logger.Fatal("Node cannot start: {Reason}", reason);
-            await error.WriteLineAsync($"sovereign-node: {reason}").ConfigureAwait(false);
-            notify.Status($"Failed: {reason}");
-            return ExitCodes.StateUnusable;
+            return await StateUnusable(Unwrap(ex).Message, logger, notify, error).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -131,7 +165,7 @@ public static class DaemonProgram
         }
 
         // A store that stopped taking writes stopped the host (it logged why): a failure.
-        if (host.Services.GetRequiredService<StoreHost>().Fault is { } storeFault)
+        if (state.Store.Writer.Fault is { } storeFault)
         {
             notify.Status($"Failed: {storeFault.Message}");
             return ExitCodes.Failure;
@@ -190,6 +224,45 @@ public static class DaemonProgram
         {
             await error.WriteLineAsync($"sovereign-node: restore refused, nothing was changed: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
+        }
+    }
+
+    // The node was never started: nothing in the store or the key was changed.
+    private static async Task<int> StateUnusable(string reason, Logger logger, NotifySocket notify, TextWriter error)
+    {
+        logger.Fatal("Node cannot start: {Reason}", reason);
+        await error.WriteLineAsync($"sovereign-node: {reason}").ConfigureAwait(false);
+        notify.Status($"Failed: {reason}");
+        return ExitCodes.StateUnusable;
+    }
+
+    // A node whose store was lost (and has no backup) starts over empty only when asked to.
+    private static async Task<int> NewStoreAsync(ResolvedSettings settings, TimeProvider time, TextWriter output, TextWriter error)
+    {
+        var directory = settings.Node.DataDirectory;
+        var path = Path.Combine(directory, NodeStore.FileName);
+        if (!StateDirectory.TryPrepare(directory, out var directoryError, "State directory"))
+        {
+            await error.WriteLineAsync($"sovereign-node: {directoryError}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        {
+            await error.WriteLineAsync($"sovereign-node: new-store refused: {path} exists; it is the node's store. Nothing was changed.").ConfigureAwait(false);
+            return ExitCodes.StateUnusable;
+        }
+
+        try
+        {
+            await using var store = NodeStore.Open(directory, settings.Store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await output.WriteLineAsync($"Made an empty store {store.Path}; start the node, and its trusted peers send back what they share.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        catch (StoreOpenException ex)
+        {
+            await error.WriteLineAsync($"sovereign-node: new-store refused: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.StateUnusable;
         }
     }
 

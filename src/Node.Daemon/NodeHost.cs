@@ -36,17 +36,20 @@ public static class NodeHost
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
 
     /// <summary>
-    /// Builds the host of a validated configuration. <paramref name="customize"/> lets tests
-    /// swap the clock or add services (a loop that hangs) before the host is built.
+    /// Builds the host of a validated configuration over the node's open <paramref name="state"/>
+    /// (which the host does not own). <paramref name="customize"/> lets tests add or replace
+    /// services (a loop that hangs) before the host is built.
     /// </summary>
     public static IHost Build(DaemonLaunch launch, IConfigurationRoot configuration, LiveConfiguration live, Logger logger, LoggingLevelSwitch level,
-        string apiSocket, Action<IHostApplicationBuilder>? customize = null)
+        string apiSocket, NodeState state, HangupSignal hangup, Action<IHostApplicationBuilder>? customize = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(level);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(hangup);
 
         ArgumentException.ThrowIfNullOrWhiteSpace(apiSocket);
 
@@ -89,7 +92,7 @@ public static class NodeHost
         services.AddSingleton(configuration);
         services.AddSingleton(live);
         services.AddSingleton(level);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(launch.Time);
         services.AddNodeOptions(configuration, launch);
 
         // systemd: Microsoft's package registers its notifier and lifetime only when systemd is
@@ -102,33 +105,18 @@ public static class NodeHost
             services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SystemdLifetime>());
         }
 
-        services.AddSingleton<CriticalLoops>();
+        services.AddSingleton(state.Loops);
+        services.AddSingleton(hangup);
         services.AddHostedService<NodeLifecycle>();
-        services.AddStorage(sp => new StoreHostSettings(
-            () => sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
-            () =>
-            {
-                var loop = sp.GetRequiredService<CriticalLoops>().Register("store-writer");
-                return new WriterHeartbeat(loop.Beat, loop.Idle);
-            }));
-        services.AddNodeIdentity(sp => new IdentityHostSettings(
-            () => sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory,
-            identity => sp.GetRequiredService<StoreHost>().Store.Writer
-                .WriteAsync(c => c.AppendEvent(EventKinds.IdentityCreated, $$"""{"node":"{{identity.Id}}"}""")).GetAwaiter().GetResult()));
-        // The clock of every packet this node authors: its ceiling persists in the store, so its
-        // timestamps keep growing across restarts (resolve it only once the host has started).
-        services.AddSingleton(sp =>
-        {
-            var store = sp.GetRequiredService<StoreHost>().Store;
-            return new HybridClock(sp.GetRequiredService<TimeProvider>(), StoreInfo.ReadInt64(store, StoreInfo.ClockCeiling),
-                ceiling => StoreInfo.WriteInt64Async(store, StoreInfo.ClockCeiling, ceiling).GetAwaiter().GetResult());
-        });
-        // For what is made before the host starts (hosted services): the clock, resolved at first use.
-        services.AddSingleton(sp => new Lazy<HybridClock>(sp.GetRequiredService<HybridClock>));
+        services.AddStorage(state.Store);
+        services.AddNodeIdentity(state.Identity);
+        // The clock of every packet this node authors: its ceiling is written with the packets it
+        // stamps, so its timestamps keep growing across restarts.
+        services.AddSingleton(sp => new HybridClock(sp.GetRequiredService<TimeProvider>(), state.Store.Writer.ClockCeiling, state.Store.Writer.RaiseClockCeiling));
         services.AddSingleton<LocalPackets>();
         services.AddSingleton<BackupApi>();
-        services.AddSingleton(sp => new PeerRegistry(sp.GetRequiredService<StoreHost>().Store));
-        services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name); // after the identity: it announces the node id
+        services.AddSingleton<PeerRegistry>();
+        services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();

@@ -24,21 +24,22 @@ public static class FederationServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the node identity, loaded (or created) when the host starts.</summary>
-    public static IServiceCollection AddNodeIdentity(this IServiceCollection services, Func<IServiceProvider, IdentityHostSettings> settings)
+    /// <summary>
+    /// Adds the node identity, loaded before the host is built (<see cref="IdentityHost.LoadOrCreate"/>).
+    /// The container does not own it: whoever loaded it disposes it after the host.
+    /// </summary>
+    public static IServiceCollection AddNodeIdentity(this IServiceCollection services, IdentityHost identity)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(settings);
-        services.AddSingleton<IdentityHostSettings>(settings);
-        services.AddSingleton<IdentityHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<IdentityHost>());
+        ArgumentNullException.ThrowIfNull(identity);
+        services.AddSingleton(identity);
         return services;
     }
 
     /// <summary>
-    /// Adds mDNS discovery (<see cref="DiscoveryHost"/>), started after the identity: add it after
-    /// <see cref="AddNodeIdentity"/>. Needs a <see cref="PeerRegistry"/>; the link is UDP multicast
-    /// unless a <see cref="MdnsTransportFactory"/> was registered before (an in-memory one in tests).
+    /// Adds mDNS discovery (<see cref="DiscoveryHost"/>). Needs the <see cref="IdentityHost"/> and a
+    /// <see cref="PeerRegistry"/>; the link is UDP multicast unless a <see cref="MdnsTransportFactory"/>
+    /// was registered before (an in-memory one in tests).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="nodeName">The node's name, announced in TXT; null announces none.</param>
@@ -50,10 +51,8 @@ public static class FederationServiceCollectionExtensions
         services.TryAddSingleton<MdnsTransportFactory>(sp => options => new UdpMdnsTransport(
             new UdpMdnsTransportOptions { Interfaces = [.. options.Interfaces], UseIPv4 = true, UseIPv6 = options.IPv6 },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UdpMdnsTransport>>()));
-        // The registry reads the store, open only once the host has started.
-        services.TryAddSingleton(sp => new Lazy<PeerRegistry>(sp.GetRequiredService<PeerRegistry>));
         services.AddSingleton(sp => new DiscoveryHost(sp.GetRequiredService<IOptions<DiscoveryOptions>>(), sp.GetRequiredService<IOptions<FederationOptions>>(),
-            sp.GetRequiredService<IdentityHost>(), sp.GetRequiredService<Lazy<PeerRegistry>>(), sp.GetRequiredService<MdnsTransportFactory>(),
+            sp.GetRequiredService<IdentityHost>(), sp.GetRequiredService<PeerRegistry>(), sp.GetRequiredService<MdnsTransportFactory>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), nodeName?.Invoke(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<DiscoveryHost>());
         return services;

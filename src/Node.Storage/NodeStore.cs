@@ -62,8 +62,14 @@ public sealed partial class NodeStore : IAsyncDisposable
     /// <param name="time">The clock of event and packet times.</param>
     /// <param name="logger">Where the store logs.</param>
     /// <param name="heartbeat">How the writer reports liveness (a critical loop), or null.</param>
-    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, or its event log does not verify. Nothing was modified.</exception>
-    public static NodeStore Open(string directory, StoreOptions options, TimeProvider time, ILogger logger, WriterHeartbeat? heartbeat = null)
+    /// <param name="mustExist">
+    /// Refuse (<see cref="StoreProblem.Missing"/>) instead of creating a store when <c>node.db</c> is
+    /// missing or empty: for a node that has had a store, an empty one would silently replace its
+    /// knowledge and its event log.
+    /// </param>
+    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, missing where it must exist, or its event log does not verify. Nothing was modified.</exception>
+    public static NodeStore Open(string directory, StoreOptions options, TimeProvider time, ILogger logger, WriterHeartbeat? heartbeat = null,
+        bool mustExist = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(options);
@@ -76,7 +82,7 @@ public sealed partial class NodeStore : IAsyncDisposable
         try
         {
             StoreRestoreRecovery.Complete(directory);
-            var tail = Check(path, options);
+            var tail = Check(path, options, mustExist);
             connection = Sql.Open(path, SqliteOpenMode.ReadWriteCreate);
             if (Migrator.ReadVersion(connection) == 0)
             {
@@ -100,26 +106,28 @@ public sealed partial class NodeStore : IAsyncDisposable
                 LogMigrated(logger, path, step.Version, step.Name);
             }
 
-            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, time, logger, options.MaxBatchSize, heartbeat);
+            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, ReadClockCeiling(connection), time, logger, options.MaxBatchSize, heartbeat);
             store = new NodeStore(directory, connection, lockFile, writer, epoch);
+            // Written on this thread before the writer's starts: opening never waits on a queued write.
             if (ReadRestoredFrom(connection) is { } restoredFrom)
             {
                 // The marker goes with the entry that records it, in one transaction.
                 var payload = $$"""{"from":{{System.Text.Json.JsonSerializer.Serialize(restoredFrom, StorageJson.Default.String)}},"head":{{tail.HeadSeq}}}""";
-                writer.WriteAsync(c =>
+                writer.WriteBeforeStart(c =>
                 {
                     c.Command("DELETE FROM store_info WHERE key = 'restored_from'").ExecuteNonQuery();
-                    c.AppendEvent(EventKinds.StoreRestored, payload);
-                }).GetAwaiter().GetResult();
+                    return c.AppendEvent(EventKinds.StoreRestored, payload);
+                });
             }
 
             if (applied.Count > 0)
             {
                 var created = applied[0].Version == 1;
                 var payload = $$"""{"from":{{applied[0].Version - 1}},"to":{{applied[^1].Version}}}""";
-                writer.WriteAsync(c => c.AppendEvent(created ? EventKinds.StoreCreated : EventKinds.StoreMigrated, payload)).GetAwaiter().GetResult();
+                writer.WriteBeforeStart(c => c.AppendEvent(created ? EventKinds.StoreCreated : EventKinds.StoreMigrated, payload));
             }
 
+            writer.Start();
             LogOpened(logger, path, Migrations.Latest, tail.HeadSeq, tail.Verified);
             return store;
         }
@@ -127,7 +135,7 @@ public sealed partial class NodeStore : IAsyncDisposable
         {
             if (store is not null)
             {
-                store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                store.CloseUnstarted();
             }
             else
             {
@@ -153,7 +161,7 @@ public sealed partial class NodeStore : IAsyncDisposable
 
     // Every check reads only, on a read-only connection (which, unlike a writer, never
     // checkpoints a WAL into the file when it closes): a store that fails one is left exactly as it was.
-    private static ChainVerification Check(string path, StoreOptions options)
+    private static ChainVerification Check(string path, StoreOptions options, bool mustExist)
     {
         var empty = new ChainVerification(0, 0, EventChain.Genesis.ToArray(), null, null);
         if (!File.Exists(path))
@@ -165,7 +173,7 @@ public sealed partial class NodeStore : IAsyncDisposable
                     "restore it from a backup (sovereign-node restore --from BACKUP) or move the -wal file away to start empty.");
             }
 
-            return empty;
+            return mustExist ? throw Missing(path, "is missing") : empty;
         }
 
         // A read-only connection to a WAL database makes the -shm (and -wal) files when they are
@@ -182,7 +190,7 @@ public sealed partial class NodeStore : IAsyncDisposable
 
             if (Migrator.EnsureNotNewer(reader, path) == 0)
             {
-                return empty;
+                return mustExist ? throw Missing(path, "is empty") : empty;
             }
 
             var tail = EventLog.Verify(reader, TailStart(reader, options.VerifyTailAtStart));
@@ -222,8 +230,10 @@ public sealed partial class NodeStore : IAsyncDisposable
         ["PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000"];
 
     /// <summary>A new read-only connection (pooled); dispose it after use.</summary>
+    /// <exception cref="ObjectDisposedException">The store is closed.</exception>
     public SqliteConnection OpenReader()
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var reader = new SqliteConnection(_readConnectionString);
         reader.Open();
         return reader;
@@ -234,6 +244,15 @@ public sealed partial class NodeStore : IAsyncDisposable
     {
         using var reader = OpenReader();
         return EventLog.Verify(reader);
+    }
+
+    // A store whose writer never started (its opening failed): nothing is queued, nothing to wait for.
+    private void CloseUnstarted()
+    {
+        _disposed = 1;
+        Writer.DisposeUnstarted();
+        _connection.Dispose();
+        _lock.Dispose();
     }
 
     /// <summary>Finishes the queued writes, checkpoints the WAL into the database, and releases the lock.</summary>
@@ -318,6 +337,12 @@ public sealed partial class NodeStore : IAsyncDisposable
         }
     }
 
+    private static StoreOpenException Missing(string path, string what) =>
+        new(StoreProblem.Missing,
+            $"{path} {what}, but this node has an identity, so it has had a store: starting would replace all its knowledge and its event log " +
+            "with an empty store. Nothing was changed. Restore the newest backup (sovereign-node restore --from BACKUP); or, to start this node " +
+            "over with an empty store on purpose (its trusted peers send back what they share), run: sovereign-node new-store");
+
     private static StoreOpenException Damaged(string path, string detail, Exception? inner) =>
         new(StoreProblem.Corrupt,
             $"{path} is damaged (quick_check: {detail}). The node will not start on it, and the file was left exactly as it is. " +
@@ -344,6 +369,13 @@ public sealed partial class NodeStore : IAsyncDisposable
         }
 
         return RenewEpoch(connection);
+    }
+
+    private static long ReadClockCeiling(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT value FROM store_info WHERE key = 'hlc_ceiling'";
+        return read.ExecuteScalar() is byte[] { Length: 8 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes) : 0;
     }
 
     // Set by a restore; the restore is recorded in the log of the restored store at its first open.

@@ -9,19 +9,19 @@ namespace Node.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the store: <see cref="StoreOptions"/>' validator, the <see cref="StoreHost"/> hosted
-    /// service that opens it at start (services reach the store through
-    /// <see cref="StoreHost.Store"/>: the container must never own, and so never dispose, it), and maintenance. The caller binds <see cref="StoreOptions"/> to <see cref="StoreOptions.SectionName"/>.
+    /// Adds the open <paramref name="store"/> (opened before the host is built; the container does
+    /// not own it, whoever opened it disposes it after the host), <see cref="StoreOptions"/>'
+    /// validator, the <see cref="StoreFaultWatcher"/> and maintenance. The caller binds
+    /// <see cref="StoreOptions"/> to <see cref="StoreOptions.SectionName"/>.
     /// </summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, Func<IServiceProvider, StoreHostSettings> settings)
+    public static IServiceCollection AddStorage(this IServiceCollection services, NodeStore store)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(store);
         services.AddStorageOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<StoreHostSettings>(settings);
-        services.AddSingleton<StoreHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<StoreHost>());
+        services.AddSingleton(store);
+        services.AddHostedService<StoreFaultWatcher>();
         services.AddHostedService<StoreMaintenanceWorker>();
         return services;
     }

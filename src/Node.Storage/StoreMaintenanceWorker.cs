@@ -9,7 +9,7 @@ namespace Node.Storage;
 /// disk once there are more than <see cref="StoreOptions.ReclaimAbovePages"/> (what deleted
 /// packets and compacted memory leave behind). One failed round is logged and retried next time.
 /// </summary>
-public sealed partial class StoreMaintenanceWorker(StoreHost host, IOptions<StoreOptions> options, TimeProvider time,
+public sealed partial class StoreMaintenanceWorker(NodeStore store, IOptions<StoreOptions> options, TimeProvider time,
     ILogger<StoreMaintenanceWorker> logger) : BackgroundService
 {
     // Made with the worker, not in ExecuteAsync: a fake clock advanced right after StartAsync must not race it.
@@ -43,7 +43,6 @@ public sealed partial class StoreMaintenanceWorker(StoreHost host, IOptions<Stor
     {
         try
         {
-            var store = host.Store;
             var free = StoreMaintenance.FreePages(store);
             if (free > options.Value.ReclaimAbovePages)
             {

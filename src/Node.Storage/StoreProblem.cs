@@ -17,4 +17,7 @@ public enum StoreProblem
 
     /// <summary>The file cannot be read or is not a SQLite database.</summary>
     Unreadable,
+
+    /// <summary>The store is missing or empty where one must exist (the node has an identity, so it has had a store).</summary>
+    Missing,
 }

@@ -135,6 +135,27 @@ public sealed class DaemonProcessTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task SIGHUP_during_start_up_neither_kills_the_node_nor_is_lost(string kind)
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+        var config = dir.Write("node.json", """{ "Node": { "Name": "before" } }""");
+        using var daemon = DaemonProcess.Start(kind, dir.Path, ["--config", config], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        await notify.WaitForAsync("STATUS=Starting node before");
+        File.WriteAllText(config, """{ "Node": { "Name": "after" } }""");
+
+        daemon.Signal(DaemonProcess.SIGHUP); // while it opens its store, before READY=1
+
+        await notify.WaitForAsync("READY=1");
+        await notify.WaitForAsync("RELOADING=1");
+        await notify.WaitForAsync("STATUS=Running: node after");
+        Assert.False(daemon.HasExited);
+        daemon.Signal(DaemonProcess.SIGTERM);
+        Assert.Equal(ExitCodes.Ok, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task A_bad_option_exits_with_code_2_and_names_it(string kind)
     {
         using var dir = new TempDirectory();

@@ -44,6 +44,21 @@ public sealed class KnowledgeApiTests
     }
 
     [Fact]
+    public async Task Many_clients_putting_at_once_are_all_stored_and_status_answers_meanwhile()
+    {
+        await using var node = await ApiNode.StartAsync();
+        var client = new KnowledgeService.KnowledgeServiceClient(node.Channel);
+
+        var puts = Enumerable.Range(0, 48).Select(i => client.PutAsync(Note("load", $"k{i}", $"v{i}"), cancellationToken: Token).ResponseAsync).ToList();
+        var status = await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Token);
+        var replies = await Task.WhenAll(puts);
+
+        Assert.Equal(48, replies.Count(r => r.Created));
+        Assert.Equal(48, replies.Select(r => r.Seq).Distinct().Count());
+        Assert.False(string.IsNullOrEmpty(status.NodeId));
+    }
+
+    [Fact]
     public async Task The_current_value_of_a_slot_is_the_latest_of_this_node_and_a_retraction_empties_it()
     {
         await using var node = await ApiNode.StartAsync();

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Node.Daemon.Tests.Support;
+using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
 
@@ -75,4 +76,69 @@ public sealed class StoreIntegrationTests
         Assert.Contains("has schema version 99, newer than this sovereign-node understands", error.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(db, TestContext.Current.CancellationToken));
     }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("emptied")]
+    public async Task A_node_that_has_an_identity_but_lost_its_store_is_refused_with_code_3_and_nothing_is_replaced(string loss)
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Combine(".node");
+        Directory.CreateDirectory(data);
+        IdentityHost.LoadOrCreate(data, Microsoft.Extensions.Logging.Abstractions.NullLogger<IdentityHost>.Instance).Dispose();
+        var db = Path.Combine(data, NodeStore.FileName);
+        if (loss == "emptied")
+        {
+            File.WriteAllBytes(db, []);
+        }
+
+        var error = new StringWriter();
+
+        var code = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), [], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.StateUnusable, code);
+        Assert.Contains($"{db} {(loss == "missing" ? "is missing" : "is empty")}, but this node has an identity, so it has had a store",
+            error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("sovereign-node restore --from BACKUP", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(loss == "emptied", File.Exists(db));
+        Assert.True(loss == "missing" || new FileInfo(db).Length == 0);
+        Assert.False(File.Exists(db + "-wal"));
+    }
+
+    [Fact]
+    public async Task New_store_starts_a_node_over_empty_only_when_asked_and_never_over_a_store()
+    {
+        var dir = new TempDirectory(); // the node owns it once started
+        string id;
+        try
+        {
+            var data = dir.Combine(".node");
+            Directory.CreateDirectory(data);
+            using (var identity = IdentityHost.LoadOrCreate(data, Microsoft.Extensions.Logging.Abstractions.NullLogger<IdentityHost>.Instance))
+            {
+                id = identity.Identity.Id.ToString();
+            }
+
+            var output = new StringWriter();
+            Assert.Equal(ExitCodes.Ok, await DaemonProgram.RunAsync(["new-store", "--data-dir", data], Launch(dir.Path), output, TextWriter.Null, stoppingToken: TestContext.Current.CancellationToken));
+            Assert.Contains("Made an empty store", output.ToString(), StringComparison.Ordinal);
+            var again = new StringWriter();
+            Assert.Equal(ExitCodes.StateUnusable, await DaemonProgram.RunAsync(["new-store", "--data-dir", data], Launch(dir.Path), TextWriter.Null, again, stoppingToken: TestContext.Current.CancellationToken));
+            Assert.Contains("new-store refused", again.ToString(), StringComparison.Ordinal);
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
+
+        await using var node = await ApiNode.StartAsync(dir);
+        var status = await new Node.Protocol.Api.NodeService.NodeServiceClient(node.Channel)
+            .GetStatusAsync(new Node.Protocol.Api.GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(id, status.NodeId);
+    }
+
+    private static Func<Node.Daemon.CommandLine.DaemonCommandLine, DaemonLaunch> Launch(string directory) =>
+        commandLine => new DaemonLaunch(commandLine, InProcessDaemon.Quiet.ToDictionary(p => p.Key, p => (string?)p.Value), directory, Environment.ProcessId);
 }

@@ -48,11 +48,8 @@ public sealed class WatchdogTests
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path, ["WATCHDOG_USEC"] = "2000000" };
 
-        var run = InProcessDaemon.RunAsync(dir.Path, environment, [], b =>
-        {
-            b.Services.AddSingleton<TimeProvider>(time);
-            b.Services.AddHostedService(sp => hung.With(sp.GetRequiredService<CriticalLoops>()));
-        }, stoppingToken: stop.Token);
+        var run = InProcessDaemon.RunAsync(dir.Path, environment, [],
+            b => b.Services.AddHostedService(sp => hung.With(sp.GetRequiredService<CriticalLoops>())), stoppingToken: stop.Token, time: time);
         await WaitForAllAsync(notify, "READY=1", "STATUS=Ready", "WATCHDOG=1");
 
         time.Advance(Interval); // the loop has been silent 1 s of its 2 s
@@ -80,7 +77,7 @@ public sealed class WatchdogTests
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
         var run = InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
-            b => b.Services.AddSingleton<TimeProvider>(time), stoppingToken: stop.Token);
+            stoppingToken: stop.Token, time: time);
         await WaitForAllAsync(notify, "READY=1", "STATUS=Ready");
         time.Advance(TimeSpan.FromMinutes(5));
         await stop.CancelAsync();

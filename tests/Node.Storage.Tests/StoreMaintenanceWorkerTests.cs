@@ -9,16 +9,16 @@ public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
     private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
     private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-maintenance-test-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly StoreHost _host;
+    private readonly NodeStore _store;
 
     public StoreMaintenanceWorkerTests()
     {
-        _host = new StoreHost(new StoreHostSettings(() => _dir), Options.Create(new StoreOptions()), _time, NullLogger<NodeStore>.Instance);
+        _store = NodeStore.Open(_dir, new StoreOptions(), _time, NullLogger<NodeStore>.Instance);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.DisposeAsync();
+        await _store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -26,8 +26,7 @@ public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
     [Fact]
     public async Task Free_pages_above_the_threshold_are_returned_to_the_disk_each_interval()
     {
-        await _host.StartAsync(TestContext.Current.CancellationToken);
-        var store = _host.Store;
+        var store = _store;
         var content = new byte[3000];
         await store.Writer.WriteAsync(c =>
         {
@@ -41,7 +40,7 @@ public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
         }, TestContext.Current.CancellationToken);
         await StoreMaintenance.DeleteMemoryBeforeAsync(store, DateTimeOffset.FromUnixTimeMilliseconds(1000), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(StoreMaintenance.FreePages(store) > 100);
-        using var worker = new StoreMaintenanceWorker(_host, Options.Create(new StoreOptions { MaintenanceInterval = Interval, ReclaimAbovePages = 10 }),
+        using var worker = new StoreMaintenanceWorker(_store, Options.Create(new StoreOptions { MaintenanceInterval = Interval, ReclaimAbovePages = 10 }),
             _time, NullLogger<StoreMaintenanceWorker>.Instance);
         await worker.StartAsync(TestContext.Current.CancellationToken);
         var round = worker.NextRoundAsync();
@@ -57,8 +56,9 @@ public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
     [Fact]
     public async Task A_failed_round_is_survived_and_the_next_one_runs()
     {
-        // The host is not started: the store is not open, so a round fails.
-        using var worker = new StoreMaintenanceWorker(_host, Options.Create(new StoreOptions { MaintenanceInterval = Interval }),
+        // The store is closed: a round fails.
+        await _store.DisposeAsync();
+        using var worker = new StoreMaintenanceWorker(_store, Options.Create(new StoreOptions { MaintenanceInterval = Interval }),
             _time, NullLogger<StoreMaintenanceWorker>.Instance);
         await worker.StartAsync(TestContext.Current.CancellationToken);
 

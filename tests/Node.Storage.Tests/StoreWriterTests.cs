@@ -252,4 +252,59 @@ public sealed class StoreWriterTests : IAsyncLifetime
         await store.DisposeAsync();
         await store.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_write_callback_that_queues_another_write_fails_at_once_with_a_clear_error()
+    {
+        var nested = _store.Writer.WriteAsync(c =>
+        {
+            c.InsertPacket(TestPackets.Create(_random));
+            // A write waiting for a write on the writer's own thread would wait for itself.
+            return _store.Writer.WriteAsync(_ => { }).IsCompleted;
+        }, TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => nested.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        Assert.Contains("from inside another write's callback", refused.Message, StringComparison.Ordinal);
+        using var reader = _store.OpenReader();
+        Assert.Empty(TestPackets.StoredIds(reader)); // the outer write was rolled back alone
+        Assert.True((await TestPackets.InsertAsync(_store, TestPackets.Create(_random))).Inserted); // and the writer goes on
+    }
+
+    [Fact]
+    public async Task A_raised_clock_ceiling_is_durable_once_a_write_queued_after_it_is()
+    {
+        using (var gate = await WriterGate.HoldAsync(_store.Writer))
+        {
+            // Raised while the writer is busy: never waits for it.
+            _store.Writer.RaiseClockCeiling(1_000);
+            _store.Writer.RaiseClockCeiling(900); // never lowers it
+            Assert.Equal(0, _store.Writer.ClockCeiling);
+            var write = TestPackets.InsertAsync(_store, TestPackets.Create(_random));
+
+            await gate.ReleaseAsync();
+            await write;
+
+            // Committed no later than the write queued after the raise: durable whenever it is.
+            Assert.Equal(1_000, _store.Writer.ClockCeiling);
+        }
+
+        await _store.DisposeAsync();
+        _store = TestStore.Open(_directory.Path);
+        Assert.Equal(1_000, _store.Writer.ClockCeiling);
+    }
+
+    [Fact]
+    public async Task A_clock_ceiling_raised_while_nothing_else_is_written_is_committed_on_its_own()
+    {
+        var committed = _store.Writer.Committed.Next;
+
+        _store.Writer.RaiseClockCeiling(5_000);
+        await committed.WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(5_000, _store.Writer.ClockCeiling);
+        await _store.DisposeAsync();
+        _store = TestStore.Open(_directory.Path);
+        Assert.Equal(5_000, _store.Writer.ClockCeiling);
+    }
 }

@@ -10,7 +10,7 @@ namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.BackupService</c>: online backups, one at a time, with progress.</summary>
 // A singleton (gRPC services are per call by default): one backup at a time on the node.
-internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBase, IDisposable
+internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBase, IDisposable
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -51,7 +51,7 @@ internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBa
             {
                 try
                 {
-                    return await StoreBackup.CreateAsync(store.Store, path, new Reporter(updates.Writer), context.CancellationToken).ConfigureAwait(false);
+                    return await StoreBackup.CreateAsync(store, path, new Reporter(updates.Writer), context.CancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -96,7 +96,7 @@ internal sealed class BackupApi(StoreHost store) : BackupService.BackupServiceBa
 
     public override Task<BackupStatus> GetStatus(GetBackupStatusRequest request, ServerCallContext context)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         if (EventLog.LastOfKind(reader, EventKinds.BackupCreated) is not { } made)
         {
             return Task.FromResult(new BackupStatus());

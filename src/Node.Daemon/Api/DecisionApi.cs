@@ -9,7 +9,7 @@ using Node.Storage.Decisions;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.DecisionService</c>: decisions waiting for a guardian, the guardian's verdicts, and the guardian stop.</summary>
-internal sealed class DecisionApi(StoreHost store, GuardianStops stops, TimeProvider time) : DecisionService.DecisionServiceBase
+internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProvider time) : DecisionService.DecisionServiceBase
 {
     public override Task<ListDecisionsReply> List(ListDecisionsRequest request, ServerCallContext context)
     {
@@ -31,7 +31,7 @@ internal sealed class DecisionApi(StoreHost store, GuardianStops stops, TimeProv
                 : throw ApiErrors.InvalidArgument("page_token", "is not a page token this node gave out");
         }
 
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         var rows = DecisionLedger.List(reader, status, after, size + 1);
         var reply = new ListDecisionsReply();
         reply.Decisions.Add(rows.Take(size).Select(ToApi));
@@ -53,8 +53,8 @@ internal sealed class DecisionApi(StoreHost store, GuardianStops stops, TimeProv
         var id = ApiArguments.Text("id", request.Id, 128);
         var reason = ApiArguments.Text("reason", request.Reason, 1024);
         var guardian = request.Guardian.Length == 0 ? CallerName.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
-        var outcome = await DecisionLedger.DecideAsync(store.Store, id, approve, guardian, reason, context.CancellationToken).ConfigureAwait(false);
-        using var reader = store.Store.OpenReader();
+        var outcome = await DecisionLedger.DecideAsync(store, id, approve, guardian, reason, context.CancellationToken).ConfigureAwait(false);
+        using var reader = store.OpenReader();
         var decision = DecisionLedger.Find(reader, id);
         return outcome switch
         {

@@ -16,7 +16,7 @@ namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.KnowledgeService</c>: put, get, list and watch knowledge packets.</summary>
 internal sealed class KnowledgeApi(
-    StoreHost store,
+    NodeStore store,
     IdentityHost identity,
     HybridClock clock,
     LocalPackets local,
@@ -64,7 +64,7 @@ internal sealed class KnowledgeApi(
             Dependencies = { dependencies.Select(ByteString.CopyFrom) },
             Supersedes = { supersedes.Select(ByteString.CopyFrom) },
         };
-        using (var reader = store.Store.OpenReader())
+        using (var reader = store.OpenReader())
         {
             foreach (var dependency in dependencies)
             {
@@ -94,7 +94,7 @@ internal sealed class KnowledgeApi(
 
     public override Task<KnowledgePacket> Get(GetKnowledgeRequest request, ServerCallContext context)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         switch (request.SelectorCase)
         {
             case GetKnowledgeRequest.SelectorOneofCase.Id:
@@ -115,7 +115,7 @@ internal sealed class KnowledgeApi(
     {
         var size = ApiArguments.PageSize("page_size", request.PageSize);
         var after = ApiArguments.NumberPosition("page_token", request.PageToken);
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         var rows = PacketQueries.After(reader, Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
         var reply = new ListKnowledgeReply();
         reply.Packets.Add(rows.Take(size).Select(ToApi));
@@ -139,7 +139,7 @@ internal sealed class KnowledgeApi(
         var last = request.AfterSeq;
         if (!request.Replay)
         {
-            using var reader = store.Store.OpenReader();
+            using var reader = store.OpenReader();
             last = PacketQueries.LastSeq(reader);
         }
 
@@ -148,9 +148,9 @@ internal sealed class KnowledgeApi(
             while (!stop.IsCancellationRequested)
             {
                 // Taken before the read: a commit in between wakes the wait below.
-                var committed = store.Store.Writer.Committed.Next;
+                var committed = store.Writer.Committed.Next;
                 IReadOnlyList<StoredPacket> rows;
-                using (var reader = store.Store.OpenReader())
+                using (var reader = store.OpenReader())
                 {
                     rows = PacketQueries.After(reader, filter, last, 256);
                 }

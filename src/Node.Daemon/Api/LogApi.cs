@@ -8,14 +8,14 @@ using Node.Storage.Events;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.LogService</c>: the event log.</summary>
-internal sealed class LogApi(StoreHost store, IHostApplicationLifetime lifetime) : LogService.LogServiceBase
+internal sealed class LogApi(NodeStore store, IHostApplicationLifetime lifetime) : LogService.LogServiceBase
 {
     /// <summary>Most of the newest entries a tail sends first (<c>last</c>); <c>after_seq</c> sends every later one.</summary>
     public const int MaxTail = 10_000;
 
     public override Task<VerifyLogReply> Verify(VerifyLogRequest request, ServerCallContext context)
     {
-        ChainVerification result = store.Store.VerifyEventLog();
+        ChainVerification result = store.VerifyEventLog();
         return Task.FromResult(new VerifyLogReply
         {
             Intact = result.IsIntact,
@@ -41,8 +41,8 @@ internal sealed class LogApi(StoreHost store, IHostApplicationLifetime lifetime)
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         long last;
-        var committed = store.Store.Writer.Committed.Next;
-        using (var reader = store.Store.OpenReader())
+        var committed = store.Writer.Committed.Next;
+        using (var reader = store.OpenReader())
         {
             if (request.AfterSeq > 0)
             {
@@ -76,9 +76,9 @@ internal sealed class LogApi(StoreHost store, IHostApplicationLifetime lifetime)
             while (request.Follow && !stop.IsCancellationRequested)
             {
                 await committed.WaitAsync(stop.Token).ConfigureAwait(false);
-                committed = store.Store.Writer.Committed.Next;
+                committed = store.Writer.Committed.Next;
                 IReadOnlyList<EventEntry> entries;
-                using (var reader = store.Store.OpenReader())
+                using (var reader = store.OpenReader())
                 {
                     entries = EventLog.After(reader, last, 1000);
                 }

@@ -14,7 +14,7 @@ namespace Node.Daemon.Api;
 /// <summary><c>sovereign.api.v1.NodeService</c>: who the node is and how it is doing.</summary>
 internal sealed class NodeApi(
     IdentityHost identity,
-    StoreHost store,
+    NodeStore store,
     CriticalLoops loops,
     IOptionsMonitor<NodeOptions> node,
     DaemonLaunch launch,
@@ -31,10 +31,10 @@ internal sealed class NodeApi(
             Version = HelpText.Version,
             UptimeSeconds = time.GetElapsedTime(clock.Started).TotalSeconds,
             Pid = launch.ProcessId,
-            Store = Stats(store.Store),
+            Store = Stats(store),
         };
         var stalled = loops.FindStalled(TimeSpan.FromMinutes(1));
-        status.Subsystems.Add(new Subsystem { Name = "store", State = store.Fault is null ? "ok" : "failed", Detail = store.Fault?.Message ?? store.Store.Path });
+        status.Subsystems.Add(new Subsystem { Name = "store", State = store.Writer.Fault is null ? "ok" : "failed", Detail = store.Writer.Fault?.Message ?? store.Path });
         status.Subsystems.Add(new Subsystem { Name = "identity", State = "ok", Detail = status.NodeId });
         status.Subsystems.Add(new Subsystem
         {

@@ -16,6 +16,9 @@ public enum DaemonCommand
 
     /// <summary>Replace the store with a backup (the node stopped): <c>sovereign-node restore --from FILE</c>.</summary>
     Restore,
+
+    /// <summary>Make an empty store for a node whose store was lost (the node stopped): <c>sovereign-node new-store</c>.</summary>
+    NewStore,
 }
 
 /// <summary>
@@ -79,6 +82,11 @@ public sealed class DaemonCommandLine
             command = DaemonCommand.Restore;
             first = 1;
         }
+        else if (args.Count > 0 && args[0] == "new-store")
+        {
+            command = DaemonCommand.NewStore;
+            first = 1;
+        }
 
         for (var i = first; i < args.Count; i++)
         {
@@ -97,7 +105,7 @@ public sealed class DaemonCommandLine
                     command = DaemonCommand.Help;
                     continue;
                 case "-V" or "--version":
-                    if (command is not DaemonCommand.Help and not DaemonCommand.Restore)
+                    if (command is DaemonCommand.Run)
                     {
                         command = DaemonCommand.Version;
                     }

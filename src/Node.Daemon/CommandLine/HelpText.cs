@@ -22,6 +22,8 @@ public static class HelpText
             .AppendLine()
             .AppendLine("Usage: sovereign-node [options]                      run the node")
             .AppendLine("       sovereign-node restore --from BACKUP [options]  replace the store with a backup (node stopped)")
+            .AppendLine("       sovereign-node new-store [options]              start over with an empty store when node.db was lost")
+            .AppendLine("                                                     and no backup is left (node stopped; keeps the identity)")
             .AppendLine("       sovereign-node replay --csv FILE [--depth D] [--subject S] [--summary]")
             .AppendLine("                                                     reason over a CSV of bars offline (see replay --help)")
             .AppendLine()
@@ -49,7 +51,8 @@ public static class HelpText
             .AppendLine()
             .AppendLine("Signals: SIGTERM or SIGINT stop the node cleanly; SIGHUP re-reads the configuration.")
             .AppendLine("Exit codes: 0 stopped cleanly, 1 failed, 2 usage or configuration error,")
-            .AppendLine("            3 the store cannot be used (damaged, newer version, broken event log, in use).")
+            .AppendLine("            3 the store cannot be used (damaged, newer version, broken event log, in use, or")
+            .AppendLine("              missing while the node has an identity) or the identity key cannot.")
             .ToString();
     }
 }

@@ -115,7 +115,8 @@ public static class NodeOptionsRegistration
             provider.GetRequiredService<IOptions<NodeOptions>>().Value,
             provider.GetRequiredService<IOptions<LogOptions>>().Value,
             provider.GetRequiredService<IOptions<FederationOptions>>().Value,
-            provider.GetRequiredService<IOptions<ApiOptions>>().Value);
+            provider.GetRequiredService<IOptions<ApiOptions>>().Value,
+            provider.GetRequiredService<IOptions<StoreOptions>>().Value);
         return problems;
     }
 

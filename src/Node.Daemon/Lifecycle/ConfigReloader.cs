@@ -19,75 +19,59 @@ namespace Node.Daemon.Lifecycle;
 /// <c>ExecReload=kill -HUP $MAINPID</c>). A new configuration is checked exactly as at start;
 /// a valid one replaces the running one as a whole and what changed is logged and recorded; an
 /// invalid one is refused with the reason and the node keeps running as it was. Tells systemd
-/// <c>RELOADING=1</c> then <c>READY=1</c>. Listens only between "started" and "stopping", so a
-/// reload can never announce readiness during start-up or after shutdown began.
+/// <c>RELOADING=1</c> then <c>READY=1</c>. Acts on SIGHUP only between "started" and "stopping",
+/// so a reload can never announce readiness during start-up or after shutdown began; a SIGHUP that
+/// arrived during start-up (<see cref="HangupSignal"/> held it) is acted on once the node is ready.
 /// </summary>
 public sealed partial class ConfigReloader(
     LiveConfiguration live,
     DaemonLaunch launch,
     LoggingLevelSwitch level,
     NotifySocket notify,
-    StoreHost store,
+    NodeStore store,
+    HangupSignal hangup,
     IHostApplicationLifetime lifetime,
     ILogger<ConfigReloader> logger) : IHostedService, IDisposable
 {
     /// <summary>Keys whose new value takes effect without a restart.</summary>
     public static IReadOnlySet<string> LiveKeys { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Logging:Level", "Node:Name" };
 
-    private readonly Lock _gate = new();
-    private PosixSignalRegistration? _sighup;
+    // One reload at a time; stopping waits for the one under way.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() =>
-        {
-            lock (_gate)
-            {
-                if (lifetime.ApplicationStopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-                {
-                    context.Cancel = true; // SIGHUP must not end the process
-                    ThreadPool.QueueUserWorkItem(_ => ReloadFromSignal());
-                });
-            }
-        });
+        lifetime.ApplicationStarted.Register(() => hangup.Attach(() => _ = ReloadFromSignalAsync()));
+        lifetime.ApplicationStopping.Register(hangup.Detach);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        Dispose(); // waits for a reload under way
-        return Task.CompletedTask;
+        hangup.Detach();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false); // a reload under way finishes first
+        _gate.Release();
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _sighup?.Dispose();
-            _sighup = null;
-        }
-    }
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>Reloads now, as SIGHUP does.</summary>
     /// <returns>The changed keys, or <see langword="null"/> when the new configuration was refused.</returns>
-    public IReadOnlyList<string>? Reload()
+    public async Task<IReadOnlyList<string>?> ReloadAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
+            await notify.FirstReady.WaitAsync(cancellationToken).ConfigureAwait(false);
             var monotonicUsec = Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
             notify.Send(string.Create(CultureInfo.InvariantCulture, $"RELOADING=1\nMONOTONIC_USEC={monotonicUsec}"));
             notify.Status("Reloading configuration");
             try
             {
-                return Apply();
+                return await ApplyAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -95,9 +79,13 @@ public sealed partial class ConfigReloader(
                 notify.Status($"Running: node {live.Snapshot().GetValueOrDefault("Node:Name")}");
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    private void ReloadFromSignal()
+    private async Task ReloadFromSignalAsync()
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -106,7 +94,10 @@ public sealed partial class ConfigReloader(
 
         try
         {
-            Reload();
+            await ReloadAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
         }
         catch (Exception ex)
         {
@@ -115,7 +106,7 @@ public sealed partial class ConfigReloader(
         }
     }
 
-    private List<string>? Apply()
+    private async Task<List<string>?> ApplyAsync(CancellationToken cancellationToken)
     {
         var source = launch.ConfigFile ?? "environment and command line (no config file)";
         if (!NodeConfiguration.TryBuild(launch, out var candidate, out var buildError))
@@ -155,7 +146,7 @@ public sealed partial class ConfigReloader(
             var changes = string.Join("; ", changed.Select(k =>
                 $"{k}: {ConfigurationSecrets.Show(k, before.GetValueOrDefault(k))} -> {ConfigurationSecrets.Show(k, after.GetValueOrDefault(k))}"));
             LogChanged(logger, source, changes);
-            Record(changed);
+            await RecordAsync(changed, cancellationToken).ConfigureAwait(false);
             var restartOnly = string.Join(", ", changed.Where(k => !LiveKeys.Contains(k)));
             if (restartOnly.Length > 0)
             {
@@ -167,14 +158,14 @@ public sealed partial class ConfigReloader(
     }
 
     // A reload is a state change; the log keeps which keys changed (never their values, which may be secret).
-    private void Record(List<string> changed)
+    private async Task RecordAsync(List<string> changed, CancellationToken cancellationToken)
     {
         try
         {
-            var payload = JsonSerializer.Serialize(changed.ToArray(), DaemonJson.Default.StringArray);
-            store.Store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.ConfigReloaded, $$"""{"changed":{{payload}}}""")).GetAwaiter().GetResult();
+            var payload = EventPayload.Of(("changed", changed));
+            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.ConfigReloaded, payload), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StoreWriteException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is StoreWriteException or ObjectDisposedException)
         {
             LogNotRecorded(logger, ex.Message);
         }

@@ -1,11 +1,9 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Configuration;
 using Node.Daemon.Systemd;
-using Node.Federation;
 using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
@@ -15,20 +13,30 @@ namespace Node.Daemon.Lifecycle;
 
 /// <summary>
 /// Tells the operator (log and <c>systemctl status</c>) where the node is in its life: starting,
-/// ready, stopping. Registered first, so its start runs before every other service's.
+/// ready, stopping; and records start and stop in the event log. Registered first, so its start
+/// runs before every other service's and its stop after them all (the store stays open until the
+/// host is gone, so <c>node.stopped</c> is the log's last entry of a run).
 /// </summary>
 internal sealed partial class NodeLifecycle(
     IOptionsMonitor<NodeOptions> node,
-    IOptions<LogOptions> log,
-    IOptions<FederationOptions> federation,
     NotifySocket notify,
     IHostApplicationLifetime lifetime,
     DaemonLaunch launch,
-    StoreHost store,
+    NodeStore store,
     IdentityHost identity,
-    ILogger<NodeLifecycle> logger) : IHostedService, IDisposable
+    ILogger<NodeLifecycle> logger) : IHostedLifecycleService, IDisposable
 {
     private PosixSignalRegistration? _sigint;
+
+    /// <summary>Says the node is starting, before its state is opened (the daemon calls it before the host exists).</summary>
+    public static void AnnounceStarting(ILogger<NodeLifecycle> logger, NotifySocket notify, ResolvedSettings settings, DaemonLaunch launch)
+    {
+        notify.Status($"Starting node {settings.Node.Name}");
+        LogStarting(logger, settings.Node.Name, HelpTextVersion, settings.Node.DataDirectory, settings.Log.Directory,
+            settings.Federation.PeerPort, launch.ConfigFile ?? "(none)", launch.ProcessId);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -38,33 +46,34 @@ internal sealed partial class NodeLifecycle(
             context.Cancel = true;
             lifetime.StopApplication();
         });
-
-        var options = node.CurrentValue;
-        notify.Status($"Starting node {options.Name}");
-        LogStarting(logger, options.Name, HelpTextVersion, options.DataDirectory, log.Value.Directory,
-            federation.Value.PeerPort, launch.ConfigFile ?? "(none)", launch.ProcessId);
-        lifetime.ApplicationStarted.Register(() =>
-        {
-            Record(EventKinds.NodeStarted);
-            var id = identity.Identity.Id.ToString();
-            notify.Status($"Ready: node {node.CurrentValue.Name} ({id}), state in {options.DataDirectory}");
-            LogReady(logger, node.CurrentValue.Name, id);
-        });
         lifetime.ApplicationStopping.Register(() =>
         {
-            Record(EventKinds.NodeStopped);
             notify.Status("Stopping");
             LogStopping(logger, node.CurrentValue.Name);
         });
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    // After every service started, before ApplicationStarted (when systemd is told READY=1).
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        LogStopped(logger, node.CurrentValue.Name);
-        Dispose();
-        return Task.CompletedTask;
+        await RecordAsync(EventKinds.NodeStarted, cancellationToken).ConfigureAwait(false);
+        var id = identity.Identity.Id.ToString();
+        notify.Status($"Ready: node {node.CurrentValue.Name} ({id}), state in {store.Directory}");
+        LogReady(logger, node.CurrentValue.Name, id);
     }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Last of all services' stops: what they wrote while stopping precedes node.stopped.
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        await RecordAsync(EventKinds.NodeStopped, cancellationToken).ConfigureAwait(false);
+        LogStopped(logger, node.CurrentValue.Name);
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
@@ -72,17 +81,15 @@ internal sealed partial class NodeLifecycle(
         _sigint = null;
     }
 
-    // Start and stop are state changes: the event log records them. Runs before the store closes
-    // (stopping callbacks precede every service's StopAsync).
-    private void Record(string kind)
+    // Start and stop are state changes: the event log records them.
+    private async Task RecordAsync(string kind, CancellationToken cancellationToken)
     {
-        var payload = $$"""{"name":{{JsonSerializer.Serialize(node.CurrentValue.Name, DaemonJson.Default.String)}},"version":"{{HelpTextVersion}}","pid":{{launch.ProcessId}}}""";
-        // node.stopped may come before the identity was loaded (a stop during start-up); the name and pid say enough.
+        var payload = EventPayload.Of(("name", node.CurrentValue.Name), ("version", HelpTextVersion), ("pid", launch.ProcessId));
         try
         {
-            store.Store.Writer.WriteAsync(c => c.AppendEvent(kind, payload)).GetAwaiter().GetResult();
+            await store.Writer.WriteAsync(c => c.AppendEvent(kind, payload), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is StoreWriteException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is StoreWriteException or ObjectDisposedException or OperationCanceledException)
         {
             LogNotRecorded(logger, kind, ex.Message);
         }

@@ -19,7 +19,7 @@ namespace Node.Daemon.Reasoning;
 /// retention and the daily summaries go by); <c>content</c> = compact JSON <c>{"claim", "direction",
 /// "confidence", "decision_type", "observed"}</c>, <c>observed</c> being the observation's own time, Unix seconds.
 /// </remarks>
-internal sealed partial class ConclusionLog(StoreHost store, ILogger<ConclusionLog> logger) : BackgroundService
+internal sealed partial class ConclusionLog(NodeStore store, ILogger<ConclusionLog> logger) : BackgroundService
 {
     /// <summary>The <c>memory.kind</c> of a conclusion row.</summary>
     public const string Kind = "conclusion";
@@ -95,7 +95,7 @@ internal sealed partial class ConclusionLog(StoreHost store, ILogger<ConclusionL
     {
         try
         {
-            await store.Store.Writer.WriteAsync(context =>
+            await store.Writer.WriteAsync(context =>
             {
                 var insert = context.Command("INSERT INTO memory (subject, time, kind, content) VALUES ($subject, $time, $kind, $content)");
                 var subject = insert.Parameters.Add("$subject", Microsoft.Data.Sqlite.SqliteType.Text);

@@ -17,7 +17,7 @@ namespace Node.Daemon.Reasoning;
 /// <c>decision.made</c> event in one transaction, then the decision packet (kind decision, topic
 /// <c>decisions</c>, key the decision id, content the explanation chain as JSON), signed by this node.
 /// </summary>
-internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets packets, IdentityHost identity, Lazy<HybridClock> clock,
+internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets packets, IdentityHost identity, HybridClock clock,
     ILogger<DecisionRecorder> logger) : BackgroundService
 {
     /// <summary>The kind of the event a new decision appends.</summary>
@@ -68,7 +68,7 @@ internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets pac
 
     private async Task RecordAsync(PendingDecision decision, CancellationToken cancellationToken)
     {
-        await store.Store.Writer.WriteAsync(context =>
+        await store.Writer.WriteAsync(context =>
         {
             var insert = context.Command("""
                 INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation)
@@ -98,7 +98,7 @@ internal sealed partial class DecisionRecorder(StoreHost store, LocalPackets pac
             MediaType = "application/json",
             Content = ByteString.CopyFrom(decision.Explanation),
             Scope = ShareScope.Local,
-            Hlc = clock.Value.Now().Value,
+            Hlc = clock.Now().Value,
         };
         var result = await packets.PutAsync(body, cancellationToken).ConfigureAwait(false);
         LogRecorded(logger, decision.Id, decision.Type, decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending,

@@ -13,7 +13,7 @@ namespace Node.Daemon.Reasoning;
 /// <see cref="DecisionMatrix"/> changes, and at start the later of the two restores the matrix — so a stop outlives a restart.
 /// </summary>
 /// <remarks>Registered as a hosted service after the store and before the reasoning loop, so no decision is judged before the restore.</remarks>
-internal sealed partial class GuardianStops(StoreHost store, ReasoningHost host, ILogger<GuardianStops> logger) : IHostedService, IDisposable
+internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host, ILogger<GuardianStops> logger) : IHostedService, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -35,7 +35,7 @@ internal sealed partial class GuardianStops(StoreHost store, ReasoningHost host,
             }
 
             // Durable first: a stop the log does not hold would be lost on the next restart.
-            await store.Store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticStopped,
+            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticStopped,
                 EventPayload.Of(("guardian", guardian), ("reason", reason), ("at", at.ToUnixTimeMilliseconds()))), cancellationToken).ConfigureAwait(false);
             Matrix.RestoreStop(guardian, reason, at);
             LogStopped(logger, guardian, reason);
@@ -60,7 +60,7 @@ internal sealed partial class GuardianStops(StoreHost store, ReasoningHost host,
                 return false;
             }
 
-            await store.Store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticResumed,
+            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticResumed,
                 EventPayload.Of(("guardian", guardian), ("reason", string.IsNullOrEmpty(reason) ? null : reason))), cancellationToken).ConfigureAwait(false);
             Matrix.Resume(guardian);
             LogResumed(logger, guardian);
@@ -75,7 +75,7 @@ internal sealed partial class GuardianStops(StoreHost store, ReasoningHost host,
     /// <summary>Restores the stop the event log holds, if its last word was a stop.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         var stopped = EventLog.LastOfKind(reader, EventKinds.DecisionAutomaticStopped);
         var resumed = EventLog.LastOfKind(reader, EventKinds.DecisionAutomaticResumed);
         if (stopped is null || (resumed is not null && resumed.Seq > stopped.Seq))

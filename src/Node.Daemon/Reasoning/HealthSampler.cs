@@ -11,7 +11,7 @@ namespace Node.Daemon.Reasoning;
 /// its working set over the memory available to it (the cgroup limit when there is one), the state directory's
 /// file system in use, and the store's commit round trip (an empty write through the writer).
 /// </summary>
-internal sealed class HealthSampler(StoreHost store, IOptions<NodeOptions> node, TimeProvider time)
+internal sealed class HealthSampler(NodeStore store, IOptions<NodeOptions> node, TimeProvider time)
 {
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
     private long _lastAt = Stopwatch.GetTimestamp();
@@ -19,7 +19,7 @@ internal sealed class HealthSampler(StoreHost store, IOptions<NodeOptions> node,
     public async Task<HealthSample> SampleAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await store.Store.Writer.WriteAsync(_ => { }, cancellationToken).ConfigureAwait(false);
+        await store.Writer.WriteAsync(_ => { }, cancellationToken).ConfigureAwait(false);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
         using var process = Process.GetCurrentProcess();

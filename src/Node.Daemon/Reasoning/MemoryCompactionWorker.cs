@@ -26,7 +26,7 @@ namespace Node.Daemon.Reasoning;
 /// Idempotent: a day whose summary slot already holds our summary is not summarised again. Summaries are written
 /// before anything is deleted, and nothing is deleted in a run where a summary could not be stored.
 /// </remarks>
-internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPackets packets, IdentityHost identity, Lazy<HybridClock> clock,
+internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPackets packets, IdentityHost identity, HybridClock clock,
     IOptions<MemoryOptions> options, TimeProvider time, ILogger<MemoryCompactionWorker> logger) : BackgroundService
 {
     /// <summary>The topic prefix of memory summaries; the subject follows it.</summary>
@@ -73,7 +73,7 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
     // Only a store that has compacted before can be overdue: a new one starts its schedule from now.
     private bool Overdue()
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         return EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) is { } last
             && DateTimeOffset.FromUnixTimeMilliseconds(last.Time) + options.Value.CompactionInterval <= time.GetUtcNow();
     }
@@ -112,7 +112,7 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
             return new CompactionResult(subjects.Count, summarised, 0, failed);
         }
 
-        var removed = await store.Store.Writer.WriteAsync(context =>
+        var removed = await store.Writer.WriteAsync(context =>
         {
             var delete = context.Command("DELETE FROM memory WHERE kind = $kind AND time < $before");
             delete.Parameters.AddWithValue("$kind", ConclusionLog.Kind);
@@ -137,7 +137,7 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
     // Every (subject, day) before today with conclusion rows and no summary of ours yet, with its tallies.
     private List<DaySummary> PendingDays(long today)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         using var groups = reader.CreateCommand();
         groups.CommandText = """
             SELECT subject, time / 86400000 AS day, json_extract(content, '$.claim') AS claim,
@@ -222,7 +222,7 @@ internal sealed partial class MemoryCompactionWorker(StoreHost store, LocalPacke
             MediaType = "application/json",
             Content = ByteString.CopyFrom(buffer.WrittenSpan),
             Scope = ShareScope.Local,
-            Hlc = clock.Value.Now().Value,
+            Hlc = clock.Now().Value,
         };
     }
 

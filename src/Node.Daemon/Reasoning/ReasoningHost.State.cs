@@ -34,7 +34,7 @@ internal sealed partial class ReasoningHost
     // A restart must not reset the hourly caps: the automatic approvals of the last hour count again.
     private void SeedHourlyCaps()
     {
-        using var reader = _store.Store.OpenReader();
+        using var reader = _store.OpenReader();
         using var command = reader.CreateCommand();
         command.CommandText = "SELECT type, created_at FROM decisions WHERE status = $status AND created_at >= $since";
         command.Parameters.AddWithValue("$status", Node.Storage.Decisions.DecisionStatuses.AutoApproved);

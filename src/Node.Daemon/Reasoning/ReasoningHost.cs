@@ -37,7 +37,7 @@ internal sealed partial class ReasoningHost : BackgroundService
 
     private const int PacketScanBatch = 2000;
     private readonly ReasoningOptions _options;
-    private readonly StoreHost _store;
+    private readonly NodeStore _store;
     private readonly IdentityHost _identity;
     private ReasoningEngine _engine;
     private InMemoryReasoningMemory _memory;
@@ -58,7 +58,7 @@ internal sealed partial class ReasoningHost : BackgroundService
     private long _lastReflectionCycle = -1;
     private int _reflectionsSeen;
 
-    public ReasoningHost(IOptions<ReasoningOptions> options, StoreHost store, IdentityHost identity, DecisionRecorder recorder,
+    public ReasoningHost(IOptions<ReasoningOptions> options, NodeStore store, IdentityHost identity, DecisionRecorder recorder,
         ConclusionLog conclusionLog, HealthSampler sampler, CriticalLoops loops, TimeProvider time, ILogger<ReasoningHost> logger)
     {
         _options = options.Value;

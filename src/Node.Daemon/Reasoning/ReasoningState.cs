@@ -21,9 +21,9 @@ internal static class ReasoningState
     private const int MaxContentBytes = 64 * 1024;
 
     /// <summary>The saved state, or null when there is none.</summary>
-    public static byte[]? Load(StoreHost store)
+    public static byte[]? Load(NodeStore store)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         using var command = reader.CreateCommand();
         command.CommandText = "SELECT content FROM memory WHERE kind = $kind ORDER BY id DESC LIMIT 1";
         command.Parameters.AddWithValue("$kind", Kind);
@@ -82,8 +82,8 @@ internal static class ReasoningState
     }
 
     /// <summary>Replaces the saved state with <paramref name="blob"/>.</summary>
-    public static Task SaveAsync(StoreHost store, byte[] blob, long now, CancellationToken cancellationToken) =>
-        store.Store.Writer.WriteAsync(context =>
+    public static Task SaveAsync(NodeStore store, byte[] blob, long now, CancellationToken cancellationToken) =>
+        store.Writer.WriteAsync(context =>
         {
             var delete = context.Command("DELETE FROM memory WHERE kind = $kind");
             delete.Parameters.AddWithValue("$kind", Kind);
@@ -96,8 +96,8 @@ internal static class ReasoningState
         }, cancellationToken);
 
     /// <summary>Keeps a state that does not read under another kind, so nothing is lost, and a fresh one can be saved.</summary>
-    public static Task SetAsideAsync(StoreHost store, CancellationToken cancellationToken) =>
-        store.Store.Writer.WriteAsync(context =>
+    public static Task SetAsideAsync(NodeStore store, CancellationToken cancellationToken) =>
+        store.Writer.WriteAsync(context =>
         {
             var update = context.Command("UPDATE memory SET kind = $damaged WHERE kind = $kind");
             update.Parameters.AddWithValue("$damaged", DamagedKind);
@@ -106,9 +106,9 @@ internal static class ReasoningState
         }, cancellationToken);
 
     /// <summary>Tallies packets stored after <paramref name="afterSeq"/> into <paramref name="memory"/>; returns the new position.</summary>
-    public static long ScanPackets(StoreHost store, InMemoryReasoningMemory memory, string self, long afterSeq, int limit)
+    public static long ScanPackets(NodeStore store, InMemoryReasoningMemory memory, string self, long afterSeq, int limit)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         var last = afterSeq;
         foreach (var stored in PacketQueries.After(reader, PacketFilter.All, afterSeq, limit))
         {

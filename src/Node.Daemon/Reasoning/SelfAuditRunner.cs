@@ -22,7 +22,7 @@ namespace Node.Daemon.Reasoning;
 /// the reasoning host, the watchdog's loop registry, the identity, the peer registry and the clock, and runs
 /// <see cref="SelfAudit.Run"/> on it. Read-only, except that reading the hybrid logical clock issues a timestamp.
 /// </summary>
-internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, CriticalLoops loops, IdentityHostSettings identity,
+internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, CriticalLoops loops,
     PeerRegistry peers, SystemdEnvironment systemd, IOptions<ReasoningOptions> reasoning, IOptions<MemoryOptions> memory,
     HybridClock clock, TimeProvider time)
 {
@@ -54,7 +54,7 @@ internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, Criti
         var status = await host.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var since = now - Period;
-        var nodeStore = store.Store;
+        var nodeStore = store;
         var chain = nodeStore.VerifyEventLog();
         using var reader = nodeStore.OpenReader();
         var stops = GuardianStops(reader, since);
@@ -110,7 +110,7 @@ internal sealed class SelfAuditRunner(StoreHost store, ReasoningHost host, Criti
             CalibrationOutcomes = status.Calibration.Outcomes,
             CalibrationError = status.Calibration.ExpectedCalibrationError,
             CriticalLoops = [.. loops.Registered.Select(l => new AuditLoop(l.Name, now - l.Silence))],
-            IdentityKeyFileMode = File.GetUnixFileMode(Path.Combine(identity.Directory(), NodeIdentity.FileName)),
+            IdentityKeyFileMode = File.GetUnixFileMode(Path.Combine(store.Directory, NodeIdentity.FileName)),
             ActivePeers = [.. peers.List()
                 .Where(p => p.NodeId.Length > 0 && p.LastSeenAt >= since.ToUnixTimeMilliseconds())
                 .Select(p => new AuditPeer(p.NodeId, PeerRegistry.TierName(p.Tier)))],

@@ -12,6 +12,7 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
 {
     private readonly UnixDomainSocketEndPoint? _endpoint;
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _socket;
     private bool _disposed;
 
@@ -27,6 +28,12 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
 
     /// <inheritdoc />
     public bool IsEnabled => _endpoint is not null;
+
+    /// <summary>
+    /// Completes once <c>READY=1</c> has been sent for the first time (at once when nothing is sent):
+    /// whatever says <c>RELOADING=1</c> waits for it, so systemd never hears a reload before the start.
+    /// </summary>
+    public Task FirstReady => IsEnabled ? _ready.Task : Task.CompletedTask;
 
     /// <inheritdoc />
     public void Notify(ServiceState state) => Send(state.ToString());
@@ -58,6 +65,11 @@ public sealed class NotifySocket : ISystemdNotifier, IDisposable
             {
                 _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
                 _socket.SendTo(bytes, SocketFlags.None, _endpoint);
+                if (!_ready.Task.IsCompleted && assignments.Split('\n').Contains("READY=1"))
+                {
+                    _ready.TrySetResult();
+                }
+
                 return true;
             }
             catch (SocketException)

@@ -8,9 +8,12 @@ namespace Node.Federation.Clock;
 /// must not drag every node into the future).
 /// </summary>
 /// <remarks>
-/// Across restarts: the clock persists a ceiling, <see cref="Lease"/> ahead of the highest
-/// timestamp it has issued, before issuing past the previous one; a restart starts at or above
-/// the persisted ceiling. A write happens at most about once per lease. Thread-safe.
+/// Across restarts: the clock raises a ceiling, <see cref="Lease"/> ahead of the highest
+/// timestamp it has issued, before issuing past the previous one, and hands it to be persisted
+/// with the writes that carry its timestamps (the store writes it in the same transaction as
+/// every write queued after the raise: <c>StoreWriter.RaiseClockCeiling</c>); a restart starts at
+/// or above the persisted ceiling. A raise happens at most about once per lease. Thread-safe, and
+/// never waits for I/O: it may be read from anywhere, a store write included.
 /// </remarks>
 public sealed class HybridClock
 {
@@ -24,7 +27,11 @@ public sealed class HybridClock
     /// <summary>Creates the clock.</summary>
     /// <param name="time">The wall clock.</param>
     /// <param name="persistedCeiling">The ceiling persisted by the previous run (Unix ms), or 0.</param>
-    /// <param name="persistCeiling">Stores a new ceiling durably before it is relied on.</param>
+    /// <param name="persistCeiling">
+    /// Takes a raised ceiling to persist before any timestamp under it is relied on (stored). Called
+    /// under the clock's lock: it must not block or wait for I/O (the store's
+    /// <c>RaiseClockCeiling</c> only records it for the next commit).
+    /// </param>
     /// <param name="maxDrift">How far ahead of our wall clock a peer's timestamp may be. Defaults to 5 minutes.</param>
     /// <param name="lease">How far ahead the persisted ceiling runs. Defaults to 10 seconds.</param>
     public HybridClock(TimeProvider time, long persistedCeiling, Action<long> persistCeiling, TimeSpan? maxDrift = null, TimeSpan? lease = null)

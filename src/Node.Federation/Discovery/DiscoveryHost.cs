@@ -10,8 +10,7 @@ using Node.Federation.Peers;
 namespace Node.Federation.Discovery;
 
 /// <summary>
-/// Runs mDNS discovery while the node runs: announces this node (after <see cref="IdentityHost"/> has
-/// loaded its identity), records the peers it finds in the <see cref="PeerRegistry"/> and says goodbye
+/// Runs mDNS discovery while the node runs: announces this node, records the peers it finds in the <see cref="PeerRegistry"/> and says goodbye
 /// on stop. The registry is written from the host's own loop, never from discovery's callbacks, so
 /// discovery never waits on the store.
 /// </summary>
@@ -21,7 +20,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     private readonly string? _nodeName;
     private readonly int _peerPort;
     private readonly IdentityHost _identity;
-    private readonly Lazy<PeerRegistry> _peers;
+    private readonly PeerRegistry _peers;
     private readonly MdnsTransportFactory _transports;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -36,13 +35,13 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     /// <summary>A host for the settings given; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Discovery settings (<c>Federation:Discovery</c>).</param>
     /// <param name="federation">Federation settings: the peer port announced.</param>
-    /// <param name="identity">The node's identity, loaded before this host starts.</param>
-    /// <param name="peers">The registry found peers are recorded in (resolved once the store is open).</param>
+    /// <param name="identity">The node's identity.</param>
+    /// <param name="peers">The registry found peers are recorded in.</param>
     /// <param name="transports">Makes the link (UDP in the node, in-memory in tests).</param>
     /// <param name="time">The clock and timers.</param>
     /// <param name="loggers">Loggers for the host and the discovery engine.</param>
     /// <param name="nodeName">The node's name, announced in TXT so peers can show it; null announces none.</param>
-    public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, Lazy<PeerRegistry> peers,
+    public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, PeerRegistry peers,
         MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null)
     {
         _nodeName = nodeName;
@@ -211,7 +210,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         var where = InterfaceName(service.InterfaceIndex);
         if (change.Kind == DiscoveryChangeKind.Lost)
         {
-            await _peers.Value.RecordLostAsync(id, cancellationToken).ConfigureAwait(false);
+            await _peers.RecordLostAsync(id, cancellationToken).ConfigureAwait(false);
             var reason = change.Reason switch
             {
                 LossReason.Goodbye => $"goodbye on {where}",
@@ -233,7 +232,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         var name = service.Txt.TryGetValue(ServiceProfile.NameKey, out var given) && ServiceProfile.IsUsableName(given)
             ? given
             : service.Host.Labels.Count > 0 ? service.Host.Labels[0] : "";
-        await _peers.Value.RecordDiscoveredAsync(id, name, addresses, cancellationToken).ConfigureAwait(false);
+        await _peers.RecordDiscoveredAsync(id, name, addresses, cancellationToken).ConfigureAwait(false);
         if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;

@@ -1,45 +1,49 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Node.Federation.Identity;
 
 /// <summary>
-/// Loads the node's identity when the host starts (creating it on the first start), so the node
-/// reports ready only with its identity in hand.
+/// The node's identity for as long as the node runs: loaded (or created, on the first start)
+/// before the host is built, so every service that signs or announces has it from the start.
 /// </summary>
-public sealed partial class IdentityHost(IdentityHostSettings settings, ILogger<IdentityHost> logger) : IHostedService, IDisposable
+public sealed partial class IdentityHost : IDisposable
 {
-    private NodeIdentity? _identity;
+    private IdentityHost(NodeIdentity identity, bool created)
+    {
+        Identity = identity;
+        Created = created;
+    }
 
     /// <summary>The node's identity.</summary>
-    /// <exception cref="InvalidOperationException">The host has not started.</exception>
-    public NodeIdentity Identity => _identity ?? throw new InvalidOperationException("The identity is not loaded: the node has not started yet.");
+    public NodeIdentity Identity { get; }
 
-    /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the identity was made by this start (the first start of the node).</summary>
+    public bool Created { get; }
+
+    /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/>, creating it when missing, and logs which.</summary>
+    /// <exception cref="IdentityException">The key file cannot be used; the message says why and what to do.</exception>
+    public static IdentityHost LoadOrCreate(string directory, ILogger<IdentityHost> logger)
     {
-        var directory = settings.Directory();
+        ArgumentNullException.ThrowIfNull(logger);
         var (identity, created) = NodeIdentity.LoadOrCreate(directory);
-        _identity = identity;
         var id = identity.Id.ToString();
         if (created)
         {
             LogCreated(logger, id, Path.Combine(directory, NodeIdentity.FileName));
-            settings.Created?.Invoke(identity);
         }
         else
         {
             LogLoaded(logger, id);
         }
 
-        return Task.CompletedTask;
+        return new IdentityHost(identity, created);
     }
 
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Whether <paramref name="directory"/> holds an identity key (a node that has started before).</summary>
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, NodeIdentity.FileName));
 
     /// <inheritdoc />
-    public void Dispose() => _identity?.Dispose();
+    public void Dispose() => Identity.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "New node identity {NodeId} created in {Path}; back this file up: peers know the node by it.")]
     private static partial void LogCreated(ILogger logger, string nodeId, string path);
@@ -47,8 +51,3 @@ public sealed partial class IdentityHost(IdentityHostSettings settings, ILogger<
     [LoggerMessage(Level = LogLevel.Information, Message = "Node identity {NodeId} loaded.")]
     private static partial void LogLoaded(ILogger logger, string nodeId);
 }
-
-/// <summary>Where the identity lives, and who hears of a new one; given by the composition root.</summary>
-/// <param name="Directory">The state directory, read when the host starts.</param>
-/// <param name="Created">Called once when a new identity was made (to record it as an event).</param>
-public sealed record IdentityHostSettings(Func<string> Directory, Action<NodeIdentity>? Created = null);

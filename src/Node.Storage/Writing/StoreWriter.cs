@@ -11,6 +11,13 @@ namespace Node.Storage.Writing;
 /// transaction committed. A write that throws is rolled back alone; a commit that fails (a full
 /// disk) fails every write of the batch, and the writer goes on with the next.
 /// </summary>
+/// <remarks>
+/// A write callback runs on the writer's own thread and must not wait for another write: that
+/// would wait for itself. <see cref="WriteAsync{T}"/> called from inside a callback fails at once
+/// with <see cref="InvalidOperationException"/>; do the work in the callback's own
+/// <see cref="WriteContext"/> instead. The clock's ceiling rides along with writes
+/// (<see cref="RaiseClockCeiling"/>), so the clock never waits for the writer either.
+/// </remarks>
 public sealed partial class StoreWriter : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
@@ -25,8 +32,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _committedBatches;
     private volatile StoreWriteException? _fault;
+    // The clock ceiling as committed, and the highest asked for since (written with the next commit).
+    private long _storedCeiling;
+    private bool _started;
+    private long _wantedCeiling;
 
-    internal StoreWriter(SqliteConnection connection, string path, long headSeq, byte[] headHash, TimeProvider time, ILogger logger,
+    internal StoreWriter(SqliteConnection connection, string path, long headSeq, byte[] headHash, long clockCeiling, TimeProvider time, ILogger logger,
         int maxBatch, WriterHeartbeat? heartbeat)
     {
         _connection = connection;
@@ -46,8 +57,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
         _savepoint = Command("SAVEPOINT write");
         _release = Command("RELEASE write");
         _rollbackToSavepoint = Command("ROLLBACK TO write");
+        _storedCeiling = clockCeiling;
+        _wantedCeiling = clockCeiling;
         _thread = new Thread(Run) { IsBackground = true, Name = "store-writer" };
-        _thread.Start();
     }
 
     /// <summary>Completes when the writer thread has stopped: after <see cref="DisposeAsync"/>, or when it failed (<see cref="Fault"/>).</summary>
@@ -62,14 +74,54 @@ public sealed partial class StoreWriter : IAsyncDisposable
     /// <summary>Batches committed since the store opened.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
+    /// <summary>The hybrid logical clock's ceiling (Unix ms) as committed: what the clock starts from after a restart.</summary>
+    public long ClockCeiling => Interlocked.Read(ref _storedCeiling);
+
+    /// <summary>
+    /// Asks that the clock's stored ceiling become at least <paramref name="ceiling"/> (Unix ms).
+    /// It is written in the same transaction as every write queued after this call — so a packet
+    /// stamped by the clock is never durable without the ceiling that covers its timestamp — and
+    /// on its own soon after when nothing else is written. Never blocks; callable from any thread,
+    /// a write callback included.
+    /// </summary>
+    public void RaiseClockCeiling(long ceiling)
+    {
+        var wanted = Interlocked.Read(ref _wantedCeiling);
+        while (ceiling > wanted)
+        {
+            var seen = Interlocked.CompareExchange(ref _wantedCeiling, ceiling, wanted);
+            if (seen == wanted)
+            {
+                // Wakes an idle writer to commit it; a full queue means the writer is busy and will anyway.
+                _queue.Writer.TryWrite(CeilingRequest.Instance);
+                return;
+            }
+
+            wanted = seen;
+        }
+    }
+
     /// <summary>
     /// Queues <paramref name="work"/> and completes once its transaction committed, with what it returned.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from inside a write callback (thrown at once, not through the task).</exception>
     /// <exception cref="StoreWriteException">The transaction did not commit (a full disk, an I/O error).</exception>
     /// <exception cref="ObjectDisposedException">The store is closing.</exception>
-    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        if (Thread.CurrentThread == _thread)
+        {
+            throw new InvalidOperationException(
+                "A store write was queued from inside another write's callback, on the store-writer thread: it would wait for itself. " +
+                "Do that work with the callback's own WriteContext, or queue it once the outer write has completed.");
+        }
+
+        return QueueAsync(work, cancellationToken);
+    }
+
+    private async Task<T> QueueAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
+    {
         var request = new WriteRequest<T>(work, cancellationToken);
         try
         {
@@ -96,11 +148,48 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own on the calling thread; only while
+    /// the store opens, before <see cref="Start"/>.
+    /// </summary>
+    internal T WriteBeforeStart<T>(Func<WriteContext, T> work)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("The store writer has started: write through WriteAsync.");
+        }
+
+        var request = new WriteRequest<T>(work, CancellationToken.None);
+        var done = new List<WriteRequest>(1);
+        Commit([request], done);
+        return request.Task.GetAwaiter().GetResult(); // completed (or failed) by Commit, on this thread
+    }
+
+    /// <summary>Starts the writer thread.</summary>
+    internal void Start()
+    {
+        _started = true;
+        _thread.Start();
+    }
+
+    /// <summary>Releases a writer that never started (the store failed to open).</summary>
+    internal void DisposeUnstarted()
+    {
+        _queue.Writer.TryComplete();
+        _stopped.TrySetResult();
+        DisposeCommands();
+    }
+
     /// <summary>Stops taking writes, finishes the queued ones, and stops the thread.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _stopped.Task.ConfigureAwait(false);
+        DisposeCommands();
+    }
+
+    private void DisposeCommands()
+    {
         _context.Dispose();
         foreach (var command in (SqliteCommand[])[_begin, _commit, _rollback, _savepoint, _release, _rollbackToSavepoint])
         {
@@ -174,6 +263,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         done.Clear();
         var startSeq = _context.HeadSeq;
         var startHash = _context.HeadHashUnsafe;
+        long wantedCeiling;
         try
         {
             _begin.ExecuteNonQuery();
@@ -203,6 +293,12 @@ public sealed partial class StoreWriter : IAsyncDisposable
                 }
             }
 
+            wantedCeiling = Interlocked.Read(ref _wantedCeiling);
+            if (wantedCeiling > Interlocked.Read(ref _storedCeiling))
+            {
+                _context.WriteClockCeiling(wantedCeiling);
+            }
+
             _commit.ExecuteNonQuery();
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 13) // SQLITE_FULL: nothing of the batch is in the file
@@ -229,6 +325,11 @@ public sealed partial class StoreWriter : IAsyncDisposable
             throw new StoreWriteException(
                 $"Writing to {_path} failed (SQLite error {ex.SqliteErrorCode}: {ex.Message}); {batch.Count} write(s) may or may not be stored, " +
                 "and the store takes no more writes until the node restarts.", diskFull: false, ex);
+        }
+
+        if (wantedCeiling > Interlocked.Read(ref _storedCeiling))
+        {
+            Interlocked.Exchange(ref _storedCeiling, wantedCeiling);
         }
 
         Interlocked.Increment(ref _committedBatches);

@@ -197,6 +197,15 @@ public sealed class WriteContext : IDisposable
 
     internal byte[] HeadHashUnsafe => _headHash;
 
+    internal void WriteClockCeiling(long ceiling)
+    {
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, ceiling);
+        var write = Command("INSERT INTO store_info (key, value) VALUES ('hlc_ceiling', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        write.Parameters.AddWithValue("$value", bytes);
+        write.ExecuteNonQuery();
+    }
+
     internal void ResetHead(long seq, byte[] hash)
     {
         HeadSeq = seq;

@@ -32,3 +32,27 @@ internal sealed class WriteRequest<T>(Func<WriteContext, T> work, CancellationTo
 
     public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
 }
+
+/// <summary>Wakes the writer to commit a raised clock ceiling (<see cref="StoreWriter.RaiseClockCeiling"/>); nobody waits on it.</summary>
+internal sealed class CeilingRequest : WriteRequest
+{
+    public static readonly CeilingRequest Instance = new();
+
+    public override bool IsCancelled => false;
+
+    public override void Run(WriteContext context)
+    {
+    }
+
+    public override void Complete()
+    {
+    }
+
+    public override void Fail(Exception exception)
+    {
+    }
+
+    public override void Cancel()
+    {
+    }
+}

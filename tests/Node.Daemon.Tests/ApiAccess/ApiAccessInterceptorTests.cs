@@ -21,7 +21,7 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private readonly FakeLogger<ApiAccessInterceptor> _log = new();
     private readonly FakeLogger<RefusalLog> _refusalLog = new();
-    private readonly StoreHost _store;
+    private readonly NodeStore _store;
     private readonly ApiKeyRegistry _keys;
     private readonly ApiKeyRateLimiter _limiter;
     private readonly RefusalLog _refusals;
@@ -29,7 +29,7 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
 
     public ApiAccessInterceptorTests()
     {
-        _store = new StoreHost(new StoreHostSettings(() => _dir.Path), Options.Create(new StoreOptions()), _time, NullLogger<NodeStore>.Instance);
+        _store = NodeStore.Open(_dir.Path, new StoreOptions(), _time, NullLogger<NodeStore>.Instance);
         _keys = new ApiKeyRegistry(_store, NullLogger<ApiKeyRegistry>.Instance);
         _limiter = new ApiKeyRateLimiter(Options.Create(new ApiRateLimitOptions { PermitsPerSecond = 1, Burst = 2 }), _time);
         _refusals = new RefusalLog(_time, _refusalLog);
@@ -38,7 +38,6 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _store.StartAsync(TestContext.Current.CancellationToken);
         await _keys.StartAsync(TestContext.Current.CancellationToken);
     }
 

@@ -19,7 +19,7 @@ public sealed class ApiKeyRegistryTests : IAsyncDisposable
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(Start);
     private readonly FakeLogger<ApiKeyRegistry> _log = new();
-    private StoreHost? _store;
+    private NodeStore? _store;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -27,11 +27,10 @@ public sealed class ApiKeyRegistryTests : IAsyncDisposable
     {
         if (_store is not null)
         {
-            await _store.StopAsync(Token);
+            await _store.DisposeAsync();
         }
 
-        _store = new StoreHost(new StoreHostSettings(() => _dir.Path), Options.Create(new StoreOptions()), _time, NullLogger<NodeStore>.Instance);
-        await _store.StartAsync(Token);
+        _store = NodeStore.Open(_dir.Path, new StoreOptions(), _time, NullLogger<NodeStore>.Instance);
         var registry = new ApiKeyRegistry(_store, _log);
         await registry.StartAsync(Token);
         return registry;
@@ -39,7 +38,7 @@ public sealed class ApiKeyRegistryTests : IAsyncDisposable
 
     private IReadOnlyList<EventEntry> Events()
     {
-        using var reader = _store!.Store.OpenReader();
+        using var reader = _store!.OpenReader();
         return EventLog.Tail(reader, 100);
     }
 
@@ -55,8 +54,8 @@ public sealed class ApiKeyRegistryTests : IAsyncDisposable
         Assert.Equal((ApiScope.Write, "ci bot", Start.ToUnixTimeMilliseconds(), (long?)null), (key.Scope, key.Name, key.CreatedAt, key.RevokedAt));
         var created = Assert.Single(Events(), e => e.Kind == EventKinds.ApiKeyCreated);
         Assert.Equal($$"""{"id":"{{key.Id}}","scope":"write","name":"ci bot","by":"socket"}""", Encoding.UTF8.GetString(created.Payload));
-        Assert.True(_store!.Store.VerifyEventLog().IsIntact);
-        await _store.StopAsync(Token);
+        Assert.True(_store!.VerifyEventLog().IsIntact);
+        await _store.DisposeAsync();
         foreach (var file in Directory.GetFiles(_dir.Path))
         {
             SecretAssert.NotIn(secret, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file, Token)), Path.GetFileName(file));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Node.Storage;
 using Node.Tests.Network;
 
 namespace Node.Daemon.Tests.Discovery;
@@ -59,11 +61,12 @@ public sealed class DiscoveryNamespaceTests
         var id = await a.AnnouncingAsync();
         await a.LineAsync("mDNS announced");
 
-        // A copied USB image whose identity was copied with it.
+        // A copied USB image whose identity was copied with it (and a store: a node with an identity has one).
         await using var b = LabNode.Start(linkB.Host, "clone", dir =>
         {
             File.Copy(Path.Combine(a.DataDirectory, "identity.key"), Path.Combine(dir, "identity.key"));
             File.SetUnixFileMode(Path.Combine(dir, "identity.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            NodeStore.Open(dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance).DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
         Assert.Equal(id, await b.AnnouncingAsync());
         await b.LineAsync("mDNS name conflict");

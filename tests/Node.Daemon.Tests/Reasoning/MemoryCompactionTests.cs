@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Node.Daemon.Reasoning;
@@ -27,19 +28,20 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(Now);
+    private readonly NodeStore _store;
+    private readonly IdentityHost _identity;
     private readonly ServiceProvider _services;
 
     public MemoryCompactionTests()
     {
+        _store = NodeStore.Open(_dir.Path, new StoreOptions(), _time, NullLogger<NodeStore>.Instance);
+        _identity = IdentityHost.LoadOrCreate(_dir.Path, NullLogger<IdentityHost>.Instance);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(Options.Create(new StoreOptions()));
-        services.AddSingleton(new StoreHostSettings(() => _dir.Path));
-        services.AddSingleton<StoreHost>();
-        services.AddNodeIdentity(_ => new IdentityHostSettings(() => _dir.Path));
+        services.AddSingleton(_store);
+        services.AddNodeIdentity(_identity);
         services.AddSingleton(sp => new HybridClock(_time, 0, _ => { }));
-        services.AddSingleton(sp => new Lazy<HybridClock>(sp.GetRequiredService<HybridClock>));
         services.AddSingleton<LocalPackets>();
         services.AddSingleton(Options.Create(new MemoryOptions { Retention = Retention }));
         services.AddSingleton<ConclusionLog>();
@@ -49,14 +51,13 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private StoreHost Store => _services.GetRequiredService<StoreHost>();
+    private NodeStore Store => _store;
 
     private MemoryCompactionWorker Worker => _services.GetRequiredService<MemoryCompactionWorker>();
 
     [Fact]
     public async Task Past_days_are_summarised_per_subject_old_rows_removed_and_a_second_run_adds_nothing()
     {
-        await StartAsync();
         var day1 = new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero); // older than retention (cutoff 5 March, noon)
         var day2 = new DateTimeOffset(2026, 3, 8, 9, 0, 0, TimeSpan.Zero); // within retention
         var today = Now - TimeSpan.FromHours(2);
@@ -99,18 +100,17 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         Assert.Equal(4, SummarySlots().Count);
         Assert.Equal(4, MemoryRows().Count);
         Assert.True(LastCompacted().Seq > compacted.Seq);
-        Assert.True(Store.Store.VerifyEventLog().IsIntact);
+        Assert.True(Store.VerifyEventLog().IsIntact);
     }
 
     [Fact]
     public async Task The_worker_runs_when_the_interval_elapses()
     {
-        await StartAsync();
         await PersistAsync(("SPX", Now - TimeSpan.FromDays(1), FindingKind.Trend, 1, 0.6));
         await Worker.StartAsync(Token);
         Assert.Empty(SummarySlots()); // a store that never compacted waits a whole interval
 
-        var committed = Store.Store.Writer.Committed.Next;
+        var committed = Store.Writer.Committed.Next;
         _time.Advance(new MemoryOptions().CompactionInterval);
         await UntilAsync(committed, () => SummarySlots().Count > 0);
 
@@ -121,12 +121,11 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
     [Fact]
     public async Task A_compaction_overdue_at_start_runs_at_once()
     {
-        await StartAsync();
         await Worker.RunOnceAsync(Token); // the last run, a day and an hour before the next start
         _time.Advance(new MemoryOptions().CompactionInterval + TimeSpan.FromHours(1));
         await PersistAsync(("SPX", _time.GetUtcNow() - TimeSpan.FromDays(1), FindingKind.Trend, 1, 0.6));
 
-        var committed = Store.Store.Writer.Committed.Next;
+        var committed = Store.Writer.Committed.Next;
         await Worker.StartAsync(Token);
         await UntilAsync(committed, () => SummarySlots().Count > 0);
 
@@ -140,14 +139,13 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         while (!condition())
         {
             await committed.WaitAsync(TimeSpan.FromSeconds(10), Token);
-            committed = Store.Store.Writer.Committed.Next;
+            committed = Store.Writer.Committed.Next;
         }
     }
 
     [Fact]
     public async Task Conclusions_without_a_claim_are_not_memory_and_a_full_queue_drops_and_counts()
     {
-        await StartAsync();
         var log = _services.GetRequiredService<ConclusionLog>();
 
         Assert.False(log.Enqueue("SPX", default, Now));
@@ -187,13 +185,9 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        await _store.DisposeAsync();
+        _identity.Dispose();
         _dir.Dispose();
-    }
-
-    private async Task StartAsync()
-    {
-        await Store.StartAsync(Token);
-        await _services.GetRequiredService<IdentityHost>().StartAsync(Token);
     }
 
     private async Task PersistAsync(params (string Subject, DateTimeOffset At, FindingKind Claim, int Direction, double Confidence)[] rows)
@@ -201,7 +195,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         var log = _services.GetRequiredService<ConclusionLog>();
         await log.StartAsync(Token);
         var before = MemoryRows().Count;
-        var committed = Store.Store.Writer.Committed.Next;
+        var committed = Store.Writer.Committed.Next;
         foreach (var row in rows)
         {
             Assert.True(log.Enqueue(row.Subject, Conclusion(row.Claim, row.Direction, row.Confidence), row.At));
@@ -211,7 +205,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
         while (MemoryRows().Count < before + rows.Length)
         {
             await committed.WaitAsync(TimeSpan.FromSeconds(10), Token);
-            committed = Store.Store.Writer.Committed.Next;
+            committed = Store.Writer.Committed.Next;
         }
 
         await log.StopAsync(Token);
@@ -222,7 +216,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private List<string> SummarySlots()
     {
-        using var reader = Store.Store.OpenReader();
+        using var reader = Store.OpenReader();
         using var command = reader.CreateCommand();
         command.CommandText = "SELECT topic || ' ' || key FROM packets WHERE kind = 'summary' ORDER BY topic, key";
         using var rows = command.ExecuteReader();
@@ -237,7 +231,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private JsonDocument Summary(string topic, string key)
     {
-        using var reader = Store.Store.OpenReader();
+        using var reader = Store.OpenReader();
         var stored = Assert.Single(PacketQueries.BySlot(reader, topic, key));
         var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(stored.Packet.Envelope).Payload);
         Assert.Equal(PacketKind.Summary, body.Kind);
@@ -251,7 +245,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private List<(string, DateTimeOffset)> MemoryRows()
     {
-        using var reader = Store.Store.OpenReader();
+        using var reader = Store.OpenReader();
         using var command = reader.CreateCommand();
         command.CommandText = "SELECT subject, time FROM memory WHERE kind = 'conclusion' ORDER BY subject, time";
         using var rows = command.ExecuteReader();
@@ -266,7 +260,7 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
 
     private EventEntry LastCompacted()
     {
-        using var reader = Store.Store.OpenReader();
+        using var reader = Store.OpenReader();
         return EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) ?? throw new InvalidOperationException("no memory.compacted event");
     }
 }

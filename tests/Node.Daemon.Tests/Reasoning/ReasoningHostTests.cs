@@ -32,7 +32,7 @@ public sealed class ReasoningHostTests
         }
 
         Assert.NotEmpty(decided);
-        var store = services.Services.GetRequiredService<StoreHost>();
+        var store = services.Services.GetRequiredService<NodeStore>();
         var recorder = services.Services.GetRequiredService<DecisionRecorder>();
         while (true)
         {
@@ -45,7 +45,7 @@ public sealed class ReasoningHostTests
             await next.WaitAsync(TimeSpan.FromSeconds(30), Token);
         }
 
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         foreach (var result in decided.Take(20))
         {
             var row = DecisionLedger.Find(reader, result.DecisionId!);
@@ -152,7 +152,7 @@ public sealed class ReasoningHostTests
 
             var status = await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token);
             Assert.Equal(0, status.Subjects);
-            using var reader = services.Services.GetRequiredService<StoreHost>().Store.OpenReader();
+            using var reader = services.Services.GetRequiredService<NodeStore>().OpenReader();
             using var kept = reader.CreateCommand();
             kept.CommandText = $"SELECT count(*) FROM memory WHERE kind = '{ReasoningState.DamagedKind}'";
             Assert.Equal(1L, kept.ExecuteScalar());

@@ -46,6 +46,9 @@ public sealed class ApiNode : IAsyncDisposable
         Action<string>? prepare = null) =>
         StartOnAsync(new TempDirectory(), args ?? [], customize, prepare);
 
+    /// <summary>Starts a node on <paramref name="dir"/>, which it owns from here (removed on dispose, or if it never becomes ready).</summary>
+    public static Task<ApiNode> StartAsync(TempDirectory dir, string[]? args = null) => StartOnAsync(dir, args ?? [], customize: null, prepare: null);
+
     /// <summary>
     /// Stops this node, lets <paramref name="prepare"/> change its directory (the store is closed
     /// then, so it may be written directly), and starts a node again on the same directory. The

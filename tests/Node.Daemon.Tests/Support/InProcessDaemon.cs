@@ -17,7 +17,8 @@ public static class InProcessDaemon
     };
 
     public static Task<int> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args,
-        Action<IHostApplicationBuilder>? customize = null, TextWriter? error = null, CancellationToken stoppingToken = default)
+        Action<IHostApplicationBuilder>? customize = null, TextWriter? error = null, TimeProvider? time = null,
+        CancellationToken stoppingToken = default)
     {
         var launchEnvironment = new Dictionary<string, string?>(environment);
         foreach (var (name, value) in Quiet)
@@ -26,7 +27,7 @@ public static class InProcessDaemon
         }
 
         return Task.Run(() => DaemonProgram.RunAsync(args,
-            commandLine => new DaemonLaunch(commandLine, launchEnvironment, workingDirectory, Environment.ProcessId),
+            commandLine => new DaemonLaunch(commandLine, launchEnvironment, workingDirectory, Environment.ProcessId) { Time = time ?? TimeProvider.System },
             TextWriter.Null, error ?? TextWriter.Null, customize, stoppingToken), stoppingToken);
     }
 }

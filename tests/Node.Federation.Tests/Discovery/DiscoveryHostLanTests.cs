@@ -37,10 +37,9 @@ public sealed class DiscoveryHostLanTests : IAsyncLifetime
     private async Task<(PeerStore Store, NodeId Id, DiscoveryHost Host)> StartNodeAsync(string address, bool enabled = true)
     {
         var store = new PeerStore();
-        var identity = new IdentityHost(new IdentityHostSettings(() => store.Directory), NullLogger<IdentityHost>.Instance);
-        await identity.StartAsync(Token);
+        var identity = IdentityHost.LoadOrCreate(store.Directory, NullLogger<IdentityHost>.Instance);
         var host = new DiscoveryHost(Options.Create(new DiscoveryOptions { Enabled = enabled }), Options.Create(new FederationOptions()), identity,
-            new Lazy<PeerRegistry>(() => store.Peers), _ => _network.Attach("eth0", IPAddress.Parse(address)), _time, NullLoggerFactory.Instance);
+            store.Peers, _ => _network.Attach("eth0", IPAddress.Parse(address)), _time, NullLoggerFactory.Instance);
         _nodes.Add((store, identity, host));
         await host.StartAsync(Token);
         return (store, identity.Identity.Id, host);

@@ -21,13 +21,13 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        _identity = new IdentityHost(new IdentityHostSettings(() => _store.Directory), NullLogger<IdentityHost>.Instance);
-        await _identity.StartAsync(Token);
+        _identity = IdentityHost.LoadOrCreate(_store.Directory, NullLogger<IdentityHost>.Instance);
         _host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("No link in these tests."), _store.Time,
+            _store.Peers, _ => throw new InvalidOperationException("No link in these tests."), _store.Time,
             NullLoggerFactory.Instance);
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -128,7 +128,7 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     {
         var logs = new ListLoggerFactory();
         using var host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
+            _store.Peers, _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
         var id = SomeNode();
 
         var lastHeard = Service(id, "10.0.0.2");
@@ -152,7 +152,7 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     public async Task Switched_off_it_starts_no_link_and_has_no_engine()
     {
         var off = new DiscoveryHost(Options.Create(new DiscoveryOptions { Enabled = false }), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new InvalidOperationException("A link was made."), _store.Time,
+            _store.Peers, _ => throw new InvalidOperationException("A link was made."), _store.Time,
             NullLoggerFactory.Instance);
 
         await off.StartAsync(Token);
@@ -169,7 +169,7 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     {
         var link = new RefusingTransport();
         var broken = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => link, _store.Time, NullLoggerFactory.Instance);
+            _store.Peers, _ => link, _store.Time, NullLoggerFactory.Instance);
 
         await broken.StartAsync(Token);
 
@@ -205,7 +205,7 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     public async Task A_link_that_cannot_be_set_up_leaves_the_node_running_and_says_why()
     {
         var broken = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            new Lazy<PeerRegistry>(() => _store.Peers), _ => throw new System.Net.Sockets.SocketException(98), _store.Time,
+            _store.Peers, _ => throw new System.Net.Sockets.SocketException(98), _store.Time,
             NullLoggerFactory.Instance);
 
         await broken.StartAsync(Token);

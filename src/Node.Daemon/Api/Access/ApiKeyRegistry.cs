@@ -16,7 +16,7 @@ namespace Node.Daemon.Api.Access;
 /// committed, before the call that changed it replies: a key revoked is refused on its very next call.
 /// Creation and revocation are events in the hash-chained log (id, scope, name, who — never the secret).
 /// </summary>
-internal sealed partial class ApiKeyRegistry(StoreHost store, ILogger<ApiKeyRegistry> logger) : IHostedService
+internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegistry> logger) : IHostedService
 {
     private const string Columns = "id, hash, scope, name, created_at, revoked_at";
     private const int MaxIdAttempts = 8;
@@ -26,7 +26,7 @@ internal sealed partial class ApiKeyRegistry(StoreHost store, ILogger<ApiKeyRegi
     /// <summary>Loads the keys; runs after the store has opened (it is registered after it).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        using var reader = store.Store.OpenReader();
+        using var reader = store.OpenReader();
         using var command = reader.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM api_keys";
         using var rows = command.ExecuteReader();
@@ -64,7 +64,7 @@ internal sealed partial class ApiKeyRegistry(StoreHost store, ILogger<ApiKeyRegi
     public async Task<(ApiKeyRecord Key, string Secret)> CreateAsync(ApiScope scope, string name, string by, CancellationToken cancellationToken)
     {
         var scopeName = ApiScopes.Name(scope);
-        var created = await store.Store.Writer.WriteAsync<(ApiKeyRecord Key, string Secret)>(context =>
+        var created = await store.Writer.WriteAsync<(ApiKeyRecord Key, string Secret)>(context =>
         {
             // 50 random bits of id make a collision unlikely, not impossible: draw again.
             for (var attempt = 0; attempt < MaxIdAttempts; attempt++)
@@ -100,7 +100,7 @@ internal sealed partial class ApiKeyRegistry(StoreHost store, ILogger<ApiKeyRegi
     public async Task<ApiKeyRecord?> RevokeAsync(string id, string by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var (key, changed) = await store.Store.Writer.WriteAsync(context =>
+        var (key, changed) = await store.Writer.WriteAsync(context =>
         {
             var revoke = context.Command("UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL");
             revoke.Parameters.AddWithValue("$id", id);
