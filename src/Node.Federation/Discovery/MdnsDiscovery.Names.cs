@@ -9,8 +9,8 @@ public sealed partial class MdnsDiscovery
 {
     // RFC 6762 §8.1: after 15 conflicts within 10 s, wait 5 s before probing again.
     private const int ConflictBurst = 15;
-    private const long ConflictWindow = 10_000;
-    private const int ConflictBackoff = 5000;
+    private const long ConflictWindowMs = 10_000;
+    private const int ConflictBackoffMs = 5000;
 
     private readonly Queue<long> _conflictTimes = new();
 
@@ -21,16 +21,16 @@ public sealed partial class MdnsDiscovery
         var taken = _profile.InstanceLabel(_attempt);
         _attempt++;
         _conflictTimes.Enqueue(now);
-        while (_conflictTimes.Count > 0 && now - _conflictTimes.Peek() > ConflictWindow)
+        while (_conflictTimes.Count > 0 && now - _conflictTimes.Peek() > ConflictWindowMs)
         {
             _conflictTimes.Dequeue();
         }
 
-        var delay = _conflictTimes.Count >= ConflictBurst ? ConflictBackoff : ProbeDelay();
+        var delayMs = _conflictTimes.Count >= ConflictBurst ? ConflictBackoffMs : ProbeDelayMs();
         LogConflict(_logger, taken, where.Interface.Name, _profile.InstanceLabel(_attempt));
         foreach (var link in _links.Values)
         {
-            link.Responder.Probe(RecordsFor(link.Interface), now, delay);
+            link.Responder.Probe(RecordsFor(link.Interface), now, delayMs);
         }
     }
 
@@ -38,7 +38,7 @@ public sealed partial class MdnsDiscovery
     private ServiceRecords RecordsFor(MdnsInterface networkInterface) => new(_profile!, _attempt, networkInterface.Addresses);
 
     // RFC 6762 §8.1: a random 0–250 ms before the first probe.
-    private int ProbeDelay() => _random.Next(0, Responder.ProbeInterval + 1);
+    private int ProbeDelayMs() => _random.Next(0, Responder.ProbeIntervalMs + 1);
 
     // A record is ours when any interface's responder holds it: our host on two links of one LAN is not a conflict.
     private bool IsOurs(DnsRecord record) =>

@@ -110,7 +110,7 @@ public sealed partial class MdnsDiscovery
             link.Browser.Start(now);
             if (_profile is not null)
             {
-                link.Responder.Probe(RecordsFor(networkInterface), now, ProbeDelay());
+                link.Responder.Probe(RecordsFor(networkInterface), now, ProbeDelayMs());
             }
         }
 

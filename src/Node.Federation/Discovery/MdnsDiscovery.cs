@@ -129,7 +129,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
                 if (previous is null || previous.NodeId != profile.NodeId)
                 {
                     link.Responder.Goodbye();
-                    link.Responder.Probe(records, now, ProbeDelay());
+                    link.Responder.Probe(records, now, ProbeDelayMs());
                 }
                 else
                 {
@@ -209,6 +209,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
         _timer.Dispose();
     }
 
+    // Milliseconds of the monotonic clock: the time base of every link's responder and browser.
     private long Now => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
 
     private static string StateName(ResponderState state) => state switch

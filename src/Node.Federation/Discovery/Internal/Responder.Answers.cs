@@ -6,7 +6,7 @@ namespace Node.Federation.Discovery.Internal;
 
 internal sealed partial class Responder
 {
-    public const int LegacyTtl = 10;
+    public const int LegacyTtlSeconds = 10;
 
     /// <summary>Questions of one query looked at, at most: a query holds a handful; a 9 KB one of hundreds is a flood.</summary>
     public const int MaxQuestions = 64;
@@ -41,7 +41,7 @@ internal sealed partial class Responder
                 {
                     unicast.Add(answer);
                 }
-                else if (now - multicastAt < ProbeDefenseRateLimit)
+                else if (now - multicastAt < ProbeDefenseRateLimitMs)
                 {
                     // It went out on this link a moment ago: this is the same query arriving over the other
                     // IP family, or one that crossed our answer. Answering again a second later would
@@ -100,7 +100,7 @@ internal sealed partial class Responder
     // RFC 6762 §6.7: a legacy resolver gets its id and questions back, short TTLs and no cache-flush bits.
     private static DnsMessage LegacyReply(DnsMessage query, List<DnsRecord> answers) =>
         new(query.Id, DnsMessage.ResponseFlag | DnsMessage.AuthoritativeFlag, query.Questions,
-            answers.Select(a => a with { Ttl = Math.Min(a.Ttl, LegacyTtl), CacheFlush = false }).ToArray());
+            answers.Select(a => a with { Ttl = Math.Min(a.Ttl, LegacyTtlSeconds), CacheFlush = false }).ToArray());
 
     /// <summary>At most 20 unicast replies a second to one address, and 200 in all: a flood cannot make us one.</summary>
     private sealed class UnicastBudget

@@ -6,9 +6,13 @@ namespace Node.Federation.Discovery.Internal;
 internal sealed partial class Responder
 {
     public const int AnnounceCount = 2;
-    public const int AnnounceInterval = 1000;
-    public const int RateLimit = 1000;
-    public const int ProbeDefenseRateLimit = 250;
+    public const int AnnounceIntervalMs = 1000;
+
+    /// <summary>The least time between two multicasts of one record on this link (RFC 6762 §6).</summary>
+    public const int RateLimitMs = 1000;
+
+    /// <summary>The least time between two multicasts of one record that defend our names against a probe (RFC 6762 §6).</summary>
+    public const int ProbeDefenseRateLimitMs = 250;
 
     private void QueueMulticast(DnsRecord record, long now)
     {
@@ -33,7 +37,7 @@ internal sealed partial class Responder
         _announcesSent++;
         if (_announcesSent < AnnounceCount)
         {
-            _nextAt = now + AnnounceInterval;
+            _nextAt = now + AnnounceIntervalMs;
         }
         else
         {
@@ -45,7 +49,7 @@ internal sealed partial class Responder
     private void FlushPending(long now)
     {
         var records = _records!;
-        var limit = _pendingDefends ? ProbeDefenseRateLimit : RateLimit;
+        var limit = _pendingDefends ? ProbeDefenseRateLimitMs : RateLimitMs;
         var ready = new List<DnsRecord>();
         var next = long.MaxValue;
         foreach (var record in _pending)

@@ -6,15 +6,15 @@ namespace Node.Federation.Discovery.Internal;
 internal sealed partial class Responder
 {
     public const int ProbeCount = 3;
-    public const int ProbeInterval = 250;
+    public const int ProbeIntervalMs = 250;
 
     /// <summary>Tie-breaks lost in a row before the names count as taken.</summary>
     public const int MaxTieLosses = 3;
 
     private int _tieLosses;
 
-    /// <summary>Starts probing <paramref name="records"/> after <paramref name="delay"/> ms (0–250 at start, RFC 6762 §8.1).</summary>
-    public void Probe(ServiceRecords records, long now, int delay)
+    /// <summary>Starts probing <paramref name="records"/> after <paramref name="delayMs"/> ms (0–250 at start, RFC 6762 §8.1).</summary>
+    public void Probe(ServiceRecords records, long now, int delayMs)
     {
         _records = records;
         State = ResponderState.Probing;
@@ -24,7 +24,7 @@ internal sealed partial class Responder
         _lastMulticast.Clear();
         _pending.Clear();
         _pendingAt = long.MaxValue;
-        _nextAt = now + delay;
+        _nextAt = now + delayMs;
     }
 
     // RFC 6762 §8.2: a simultaneous probe whose proposed records are later than ours wins; we wait a second and

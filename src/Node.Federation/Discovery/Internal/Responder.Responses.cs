@@ -44,7 +44,7 @@ internal sealed partial class Responder
             }
 
             // RFC 6762 §9: a conflicting record after announcing sends the name back to probing.
-            Probe(records, now, random.Next(0, ProbeInterval + 1));
+            Probe(records, now, random.Next(0, ProbeIntervalMs + 1));
             return false;
         }
 

@@ -89,7 +89,7 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
                     var questions = new[] { new DnsQuestion(_records.Instance, DnsRecordType.Any, first), new DnsQuestion(_records.Host, DnsRecordType.Any, first) };
                     output.Multicast(DnsMessage.Query(questions, authorities: _records.Unique));
                     _probesSent++;
-                    _nextAt = now + ProbeInterval;
+                    _nextAt = now + ProbeIntervalMs;
                     break;
                 case ResponderState.Probing:
                     State = ResponderState.Announcing;
