@@ -51,8 +51,8 @@ internal sealed partial class ReasoningHost : BackgroundService
     private readonly TimeSpan _healthInterval;
     private readonly FindingBuffer _findings = new();
     private readonly LatencyHistogram _latency = new();
-    private readonly DateTimeOffset?[] _lastRun = new DateTimeOffset?[5];
-    private readonly long[] _runsSeen = new long[5];
+    private readonly DateTimeOffset?[] _lastRun = new DateTimeOffset?[AllReasoners.Count];
+    private readonly long[] _runsSeen = new long[AllReasoners.Count];
     private long _conclusions;
     private long _decisions;
     private long _lastReflectionCycle = -1;
