@@ -25,11 +25,11 @@ public sealed partial class ReasoningEngine
 
     private readonly ReasoningOptions _options;
     private readonly Dictionary<string, MarketSubject> _subjects = new(StringComparer.Ordinal);
-    private readonly long[] _runs = new long[5];
-    private readonly long[] _findings = new long[5];
-    private readonly double[] _confidence = new double[5];
-    private readonly long[] _ticks = new long[5];
-    private readonly long[] _timed = new long[5];
+    private readonly long[] _runs = new long[AllReasoners.Count];
+    private readonly long[] _findings = new long[AllReasoners.Count];
+    private readonly double[] _confidence = new double[AllReasoners.Count];
+    private readonly long[] _ticks = new long[AllReasoners.Count];
+    private readonly long[] _timed = new long[AllReasoners.Count];
     private readonly long[] _held = new long[32];
     private readonly long[] _failed = new long[32];
     private readonly LogOddsPool _healthPool = new(StageConfidences.Count);

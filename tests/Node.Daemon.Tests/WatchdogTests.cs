@@ -162,7 +162,7 @@ public sealed class WatchdogTests
     {
         private CriticalLoops? _loops;
 
-        public CriticalLoop Loop { get; private set; } = null!;
+        public CriticalLoopRegistration Loop { get; private set; } = null!;
 
         public RegisteredLoop With(CriticalLoops loops)
         {

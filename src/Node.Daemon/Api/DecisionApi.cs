@@ -69,7 +69,7 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
     {
         var reason = ApiArguments.Text("reason", request.Reason, 1024);
         var guardian = Guardian(request, context);
-        await stops.StopAsync(guardian, reason, time.GetUtcNow(), context.CancellationToken).ConfigureAwait(false);
+        await stops.StopAutomaticApprovalAsync(guardian, reason, time.GetUtcNow(), context.CancellationToken).ConfigureAwait(false);
         return Automatic(stops.Matrix);
     }
 
@@ -77,7 +77,7 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
     {
         var reason = ApiArguments.Text("reason", request.Reason, 1024, required: false);
         var guardian = Guardian(request, context);
-        await stops.ResumeAsync(guardian, reason, context.CancellationToken).ConfigureAwait(false);
+        await stops.ResumeAutomaticApprovalAsync(guardian, reason, context.CancellationToken).ConfigureAwait(false);
         return Automatic(stops.Matrix);
     }
 

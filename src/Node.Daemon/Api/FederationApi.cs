@@ -22,7 +22,7 @@ internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryO
 
     public override async Task<DiscoverReply> Discover(DiscoverRequest request, ServerCallContext context)
     {
-        var timeout = request.TimeoutMs switch
+        var timeoutMs = request.TimeoutMs switch
         {
             0 => DefaultTimeoutMs,
             >= MinTimeoutMs and <= MaxTimeoutMs => request.TimeoutMs,
@@ -45,7 +45,7 @@ internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryO
         IReadOnlyList<DiscoveredService> services;
         try
         {
-            services = await discovery.DiscoverAsync(TimeSpan.FromMilliseconds(timeout), stop.Token).ConfigureAwait(false);
+            services = await discovery.DiscoverAsync(TimeSpan.FromMilliseconds(timeoutMs), stop.Token).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {

@@ -4,14 +4,14 @@ namespace Node.Daemon.Health;
 
 /// <summary>
 /// The registry of the node's critical loops. A loop registers once, calls
-/// <see cref="CriticalLoop.Beat"/> each time it makes progress and <see cref="CriticalLoop.Idle"/>
+/// <see cref="CriticalLoopRegistration.Beat"/> each time it makes progress and <see cref="CriticalLoopRegistration.Idle"/>
 /// when it waits for work; the watchdog pings systemd only while every loop at work has beaten
 /// recently enough, so a hung loop leads to a restart.
 /// Thread-safe.
 /// </summary>
 public sealed class CriticalLoops(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<CriticalLoop, byte> _loops = new();
+    private readonly ConcurrentDictionary<CriticalLoopRegistration, byte> _loops = new();
 
     /// <summary>
     /// Registers a loop; it counts as having made progress now. Dispose the handle when the loop
@@ -19,7 +19,7 @@ public sealed class CriticalLoops(TimeProvider time)
     /// </summary>
     /// <param name="name">A short name for logs and status, such as <c>sync</c>.</param>
     /// <param name="maxSilence">How long the loop may go without progress; by default the watchdog timeout.</param>
-    public CriticalLoop Register(string name, TimeSpan? maxSilence = null)
+    public CriticalLoopRegistration Register(string name, TimeSpan? maxSilence = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (maxSilence is { } bound)
@@ -27,13 +27,13 @@ public sealed class CriticalLoops(TimeProvider time)
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bound, TimeSpan.Zero, nameof(maxSilence));
         }
 
-        var loop = new CriticalLoop(this, name, maxSilence, time);
+        var loop = new CriticalLoopRegistration(this, name, maxSilence, time);
         _loops.TryAdd(loop, 0);
         return loop;
     }
 
     /// <summary>The loops registered now.</summary>
-    public IReadOnlyCollection<CriticalLoop> Registered => (IReadOnlyCollection<CriticalLoop>)_loops.Keys;
+    public IReadOnlyCollection<CriticalLoopRegistration> Registered => (IReadOnlyCollection<CriticalLoopRegistration>)_loops.Keys;
 
     /// <summary>The loops silent for longer than they may be, longest silence first.</summary>
     /// <param name="defaultBound">The bound of loops that did not set their own.</param>
@@ -53,7 +53,7 @@ public sealed class CriticalLoops(TimeProvider time)
         return stalled is null ? [] : [.. stalled.OrderByDescending(s => s.Silence)];
     }
 
-    internal void Unregister(CriticalLoop loop) => _loops.TryRemove(loop, out _);
+    internal void Unregister(CriticalLoopRegistration loop) => _loops.TryRemove(loop, out _);
 }
 
 /// <summary>A loop that has gone without progress for longer than its bound.</summary>

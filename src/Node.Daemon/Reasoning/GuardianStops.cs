@@ -22,7 +22,7 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
 
     /// <summary>Stops automatic approval; a no-op when it is already stopped (the first stop stands).</summary>
     /// <returns>Whether this call stopped it.</returns>
-    public async Task<bool> StopAsync(string guardian, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> StopAutomaticApprovalAsync(string guardian, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(guardian);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -49,7 +49,7 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
 
     /// <summary>Lets automatic approval resume; a no-op when it is not stopped.</summary>
     /// <returns>Whether this call resumed it.</returns>
-    public async Task<bool> ResumeAsync(string guardian, string? reason, CancellationToken cancellationToken)
+    public async Task<bool> ResumeAutomaticApprovalAsync(string guardian, string? reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(guardian);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal sealed class LatencyHistogram
 
     public long Count { get; private set; }
 
-    public double Max { get; private set; }
+    public double MaxNanoseconds { get; private set; }
 
     public void Record(double nanoseconds)
     {
@@ -21,13 +21,13 @@ internal sealed class LatencyHistogram
         _buckets[bucket]++;
         Count++;
         _sum += nanoseconds;
-        Max = Math.Max(Max, nanoseconds);
+        MaxNanoseconds = Math.Max(MaxNanoseconds, nanoseconds);
     }
 
-    public double Mean => Count > 0 ? _sum / Count : double.NaN;
+    public double MeanNanoseconds => Count > 0 ? _sum / Count : double.NaN;
 
     /// <summary>The <paramref name="quantile"/> (0–1), ns: the upper edge of the bucket it falls in; NaN when empty.</summary>
-    public double Quantile(double quantile)
+    public double QuantileNanoseconds(double quantile)
     {
         if (Count == 0)
         {
@@ -41,10 +41,10 @@ internal sealed class LatencyHistogram
             seen += _buckets[i];
             if (seen >= rank)
             {
-                return Math.Min(Max, Math.Pow(2, (i + 1) / (double)PerDoubling));
+                return Math.Min(MaxNanoseconds, Math.Pow(2, (i + 1) / (double)PerDoubling));
             }
         }
 
-        return Max;
+        return MaxNanoseconds;
     }
 }

@@ -51,8 +51,8 @@ internal sealed partial class ReasoningHost : BackgroundService
     private readonly TimeSpan _healthInterval;
     private readonly FindingBuffer _findings = new();
     private readonly LatencyHistogram _latency = new();
-    private readonly DateTimeOffset?[] _lastRun = new DateTimeOffset?[5];
-    private readonly long[] _runsSeen = new long[5];
+    private readonly DateTimeOffset?[] _lastRun = new DateTimeOffset?[AllReasoners.Count];
+    private readonly long[] _runsSeen = new long[AllReasoners.Count];
     private long _conclusions;
     private long _decisions;
     private long _lastReflectionCycle = -1;
@@ -247,7 +247,7 @@ internal sealed partial class ReasoningHost : BackgroundService
         var metrics = _engine.Aletheia.Metrics;
         return new ReasoningStatusSnapshot(
             _engine.Depth, _engine.Cycles, _engine.Rejected, _engine.Subjects, _conclusions, _engine.Aletheia.Conflicts, _decisions, reasoners,
-            new LatencySummary(_latency.Count, _latency.Mean / 1000, _latency.Quantile(0.5) / 1000, _latency.Quantile(0.99) / 1000, _latency.Max / 1000),
+            new LatencySummary(_latency.Count, _latency.MeanNanoseconds / 1000, _latency.QuantileNanoseconds(0.5) / 1000, _latency.QuantileNanoseconds(0.99) / 1000, _latency.MaxNanoseconds / 1000),
             new CalibrationSummary(metrics.Count, metrics.Positives, metrics.BrierScore, metrics.BaseRateBrierScore, metrics.ExpectedCalibrationError,
                 ReasoningNames.Of(_engine.Aletheia.Calibrator.Method), _engine.Aletheia.Reflections, _lastReflectionCycle < 0 ? null : _lastReflectionCycle),
             Matrix.IsStopped, Matrix.StoppedBy, Matrix.StoppedAt, [], null);

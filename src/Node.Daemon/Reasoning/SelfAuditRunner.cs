@@ -13,7 +13,7 @@ using Node.Storage;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
 using Node.Storage.Schema;
-using AuditLoop = Node.Reasoning.Audit.CriticalLoop;
+using AuditLoop = Node.Reasoning.Audit.CriticalLoopProgress;
 
 namespace Node.Daemon.Reasoning;
 

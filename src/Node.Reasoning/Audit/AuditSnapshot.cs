@@ -95,7 +95,7 @@ public sealed record AuditSnapshot
     public required double CalibrationError { get; init; }
 
     /// <summary>The critical loops the watchdog watches and when each last reported progress (heartbeat registry).</summary>
-    public required IReadOnlyList<CriticalLoop> CriticalLoops { get; init; }
+    public required IReadOnlyList<CriticalLoopProgress> CriticalLoops { get; init; }
 
     // ── federation readiness ─────────────────────────────────────────────
 

@@ -23,7 +23,7 @@ internal sealed class MarketSubject(string name, KyleOptions kyle)
     public long LastTime { get; set; } = long.MinValue;
 
     /// <summary>Running typical spacing between bars, seconds (an EWMA of spacings, each capped at 4 times it).</summary>
-    public double Spacing { get; set; } = double.NaN;
+    public double SpacingSeconds { get; set; } = double.NaN;
 
     public long Accepted { get; set; }
 
@@ -59,14 +59,14 @@ internal sealed class MarketSubject(string name, KyleOptions kyle)
         }
 
         var spacing = (double)(time - LastTime);
-        if (double.IsNaN(Spacing))
+        if (double.IsNaN(SpacingSeconds))
         {
-            Spacing = spacing;
+            SpacingSeconds = spacing;
             return false;
         }
 
-        var gap = spacing > 4 * Spacing;
-        Spacing += 0.1 * (Math.Min(spacing, 4 * Spacing) - Spacing);
+        var gap = spacing > 4 * SpacingSeconds;
+        SpacingSeconds += 0.1 * (Math.Min(spacing, 4 * SpacingSeconds) - SpacingSeconds);
         return gap;
     }
 }

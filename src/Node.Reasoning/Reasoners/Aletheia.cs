@@ -11,7 +11,7 @@ namespace Node.Reasoning.Reasoners;
 /// direction) and gives the validate stage's confidence: the Laplace-smoothed rate at which claims held when
 /// made with (or without) such a conflict. It pools the stage confidences in log-odds and calibrates the
 /// result; every realised outcome teaches its online learner (one AdaGrad step on the pooling weights, one
-/// binned count for calibration), and its reflection, every <see cref="ReflectionInterval"/> cycles, refits:
+/// binned count for calibration), and its reflection, every <see cref="ReflectionIntervalCycles"/> cycles, refits:
 /// the learnt weights go into the pool and the calibrator is refitted from the bins — O(bins), so reflection
 /// costs microseconds and fits in the observation it lands on.
 /// </summary>
@@ -24,10 +24,10 @@ public sealed class Aletheia
     private long _cycles;
 
     /// <summary>Makes Aletheia with the default pooling weights.</summary>
-    public Aletheia(int reflectionInterval = 100)
+    public Aletheia(int reflectionIntervalCycles = 100)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(reflectionInterval, 1);
-        ReflectionInterval = reflectionInterval;
+        ArgumentOutOfRangeException.ThrowIfLessThan(reflectionIntervalCycles, 1);
+        ReflectionIntervalCycles = reflectionIntervalCycles;
         Pool = new LogOddsPool(StageConfidences.Count);
         // Stages that read the same bars start below 1 (ARCHITECTURE.md, "Confidence"); reflection refits them.
         Pool.SetWeights([0.5, 1.0, 0.5, 0.7, 0.7], 0);
@@ -35,7 +35,7 @@ public sealed class Aletheia
     }
 
     /// <summary>Cycles between reflections.</summary>
-    public int ReflectionInterval { get; }
+    public int ReflectionIntervalCycles { get; }
 
     /// <summary>The pooling weights (refitted by reflection).</summary>
     public LogOddsPool Pool { get; }
@@ -122,11 +122,11 @@ public sealed class Aletheia
         Metrics.Add(confidence, held);
     }
 
-    /// <summary>Counts one cycle; every <see cref="ReflectionInterval"/> cycles reflects. Returns whether it refitted.</summary>
+    /// <summary>Counts one cycle; every <see cref="ReflectionIntervalCycles"/> cycles reflects. Returns whether it refitted.</summary>
     public bool Cycle()
     {
         _cycles++;
-        if (_cycles % ReflectionInterval != 0 || Frozen || !Calibrator.Refit())
+        if (_cycles % ReflectionIntervalCycles != 0 || Frozen || !Calibrator.Refit())
         {
             return false;
         }

@@ -8,7 +8,7 @@ namespace Node.Federation.Discovery.Internal;
 /// the RFC's back-off (1 s, doubling, at most an hour) and known answers, caches what answers with
 /// TTL expiry, cache-flush and goodbyes, refreshes records at 80–95 % of their TTL, resolves
 /// instances (SRV, TXT, addresses) and reports services found, changed and lost. Not thread-safe:
-/// the discovery calls it under its lock.
+/// the discovery calls it under its lock; times are milliseconds of a monotonic clock.
 /// </summary>
 internal sealed class Browser(LinkOutput output, Random random, TimeProvider time, int interfaceIndex, Func<DnsRecord, bool> isOurs)
 {
@@ -19,8 +19,8 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 
     /// <summary>Instances followed at most: pointers to more are refused (a flood of made-up services).</summary>
     public const int MaxInstances = 256;
-    public const long MaxQueryInterval = 3_600_000;
-    private const int ResolveRetry = 1000;
+    public const long MaxQueryIntervalMs = 3_600_000;
+    private const int ResolveRetryMs = 1000;
     private const int ResolveAttempts = 3;
 
     private readonly RecordCache _cache = new(MaxCacheEntries);
@@ -28,7 +28,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     private Dictionary<DnsName, DiscoveredService> _services = [];
     private readonly HashSet<DnsName> _saidGoodbye = [];
     private long _nextQueryAt = long.MaxValue;
-    private long _queryInterval = 1000;
+    private long _queryIntervalMs = 1000;
     private long _nextExpiry = long.MaxValue;
     private long _nextRefresh = long.MaxValue;
     private long _nextResolve = long.MaxValue;
@@ -40,7 +40,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     /// <summary>Starts browsing: the first query goes after 20–120 ms (RFC 6762 §5.2).</summary>
     public void Start(long now)
     {
-        _queryInterval = 1000;
+        _queryIntervalMs = 1000;
         _nextQueryAt = now + random.Next(20, 121);
     }
 
@@ -49,7 +49,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     {
         Send([new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr)], [.. own]);
         _nextQueryAt = now + 1000;
-        _queryInterval = 2000;
+        _queryIntervalMs = 2000;
     }
 
     public void Stop() => _nextQueryAt = _nextExpiry = _nextRefresh = _nextResolve = long.MaxValue;
@@ -100,9 +100,9 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         {
             questions.Add(new DnsQuestion(ServiceProfile.ServiceType, DnsRecordType.Ptr));
             known.AddRange(own);
-            known.AddRange(_cache.Set(ServiceProfile.ServiceType, DnsRecordType.Ptr).Where(e => e.HalfLeft(now)).Select(e => e.Record.WithTtl(e.RemainingTtl(now))));
-            _nextQueryAt = now + _queryInterval;
-            _queryInterval = Math.Min(_queryInterval * 2, MaxQueryInterval);
+            known.AddRange(_cache.Set(ServiceProfile.ServiceType, DnsRecordType.Ptr).Where(e => e.HalfLeft(now)).Select(e => e.Record.WithTtl(e.RemainingTtlSeconds(now))));
+            _nextQueryAt = now + _queryIntervalMs;
+            _queryIntervalMs = Math.Min(_queryIntervalMs * 2, MaxQueryIntervalMs);
         }
 
         if (now >= _nextExpiry && _cache.RemoveExpired(now))
@@ -215,7 +215,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
                 continue;
             }
 
-            if (asked.Count == 0 || now - asked.At >= ResolveRetry)
+            if (asked.Count == 0 || now - asked.At >= ResolveRetryMs)
             {
                 _asked[(name, type)] = (now, asked.Count + 1);
                 AddQuestion(questions, name, type);
@@ -224,7 +224,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
 
             if (asked.Count < ResolveAttempts)
             {
-                next = Math.Min(next, asked.At + ResolveRetry);
+                next = Math.Min(next, asked.At + ResolveRetryMs);
             }
         }
 

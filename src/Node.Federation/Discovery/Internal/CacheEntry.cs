@@ -24,7 +24,7 @@ internal sealed class CacheEntry(DnsRecord record, long receivedAt, DateTimeOffs
         : ReceivedAt + (long)(Record.Ttl * 1000L * (RefreshAt[RefreshStep] + jitter));
 
     /// <summary>Remaining TTL in seconds at <paramref name="now"/>, for known-answer lists.</summary>
-    public uint RemainingTtl(long now) => (uint)Math.Max(0, (ExpiresAt - now) / 1000);
+    public uint RemainingTtlSeconds(long now) => (uint)Math.Max(0, (ExpiresAt - now) / 1000);
 
     /// <summary>Whether more than half the TTL remains (RFC 6762 §7.1: only then is it a known answer).</summary>
     public bool HalfLeft(long now) => ExpiresAt - now > Record.Ttl * 500L;

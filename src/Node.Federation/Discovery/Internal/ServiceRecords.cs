@@ -11,8 +11,8 @@ namespace Node.Federation.Discovery.Internal;
 /// </summary>
 internal sealed class ServiceRecords
 {
-    public const uint HostTtl = 120;
-    public const uint OtherTtl = 4500;
+    public const uint HostTtlSeconds = 120;
+    public const uint OtherTtlSeconds = 4500;
 
     /// <summary>The DNS-SD service-type enumeration name (RFC 6763 §9).</summary>
     public static readonly DnsName ServicesName = DnsName.Parse("_services._dns-sd._udp.local");
@@ -21,13 +21,13 @@ internal sealed class ServiceRecords
     {
         Instance = profile.Instance(attempt);
         Host = profile.Host(attempt);
-        Pointer = new DnsRecord(ServiceProfile.ServiceType, DnsRecordType.Ptr, OtherTtl, new PointerData(Instance));
-        Enumeration = new DnsRecord(ServicesName, DnsRecordType.Ptr, OtherTtl, new PointerData(ServiceProfile.ServiceType));
-        Service = new DnsRecord(Instance, DnsRecordType.Srv, HostTtl, new ServiceData(0, 0, (ushort)profile.Port, Host), CacheFlush: true);
-        Text = new DnsRecord(Instance, DnsRecordType.Txt, OtherTtl, TextData.FromPairs(profile.TxtPairs()), CacheFlush: true);
+        Pointer = new DnsRecord(ServiceProfile.ServiceType, DnsRecordType.Ptr, OtherTtlSeconds, new PointerData(Instance));
+        Enumeration = new DnsRecord(ServicesName, DnsRecordType.Ptr, OtherTtlSeconds, new PointerData(ServiceProfile.ServiceType));
+        Service = new DnsRecord(Instance, DnsRecordType.Srv, HostTtlSeconds, new ServiceData(0, 0, (ushort)profile.Port, Host), CacheFlush: true);
+        Text = new DnsRecord(Instance, DnsRecordType.Txt, OtherTtlSeconds, TextData.FromPairs(profile.TxtPairs()), CacheFlush: true);
         Addresses = addresses
             .Where(a => a.AddressFamily == AddressFamily.InterNetwork || a.AddressFamily == AddressFamily.InterNetworkV6)
-            .Select(a => new DnsRecord(Host, a.AddressFamily == AddressFamily.InterNetwork ? DnsRecordType.A : DnsRecordType.Aaaa, HostTtl,
+            .Select(a => new DnsRecord(Host, a.AddressFamily == AddressFamily.InterNetwork ? DnsRecordType.A : DnsRecordType.Aaaa, HostTtlSeconds,
                 new AddressData(WithoutScope(a)), CacheFlush: true))
             .ToArray();
         Unique = [Service, Text, .. Addresses];
@@ -90,7 +90,7 @@ internal sealed class ServiceRecords
         }
 
         var types = Unique.Where(r => r.Name.Equals(question.Name)).Select(r => r.Type).ToArray();
-        var ttl = question.Name.Equals(Host) ? HostTtl : OtherTtl;
+        var ttl = question.Name.Equals(Host) ? HostTtlSeconds : OtherTtlSeconds;
         return new DnsRecord(question.Name, DnsRecordType.Nsec, ttl, new NsecData(question.Name, types), CacheFlush: true);
     }
 

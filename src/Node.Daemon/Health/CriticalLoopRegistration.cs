@@ -1,14 +1,17 @@
 namespace Node.Daemon.Health;
 
-/// <summary>A registered critical loop: beat on progress, dispose when the loop ends for good.</summary>
-public sealed class CriticalLoop : IDisposable
+/// <summary>
+/// The watchdog's registration of one critical loop, as <see cref="CriticalLoops.Register"/> returns it: beat on
+/// progress, say when idle, dispose when the loop ends for good.
+/// </summary>
+public sealed class CriticalLoopRegistration : IDisposable
 {
     private readonly CriticalLoops _owner;
     private readonly TimeProvider _time;
     private long _lastBeat;
     private volatile bool _idle;
 
-    internal CriticalLoop(CriticalLoops owner, string name, TimeSpan? maxSilence, TimeProvider time)
+    internal CriticalLoopRegistration(CriticalLoops owner, string name, TimeSpan? maxSilence, TimeProvider time)
     {
         _owner = owner;
         _time = time;
