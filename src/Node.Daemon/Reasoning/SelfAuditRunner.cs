@@ -13,7 +13,6 @@ using Node.Storage;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
 using Node.Storage.Schema;
-using AuditLoop = Node.Reasoning.Audit.CriticalLoopProgress;
 
 namespace Node.Daemon.Reasoning;
 
@@ -109,7 +108,7 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
             DeepP99Microseconds = p99.Deep,
             CalibrationOutcomes = status.Calibration.Outcomes,
             CalibrationError = status.Calibration.ExpectedCalibrationError,
-            CriticalLoops = [.. loops.Registered.Select(l => new AuditLoop(l.Name, now - l.Silence))],
+            CriticalLoops = [.. loops.Registered.Select(l => new CriticalLoopProgress(l.Name, now - l.Silence))],
             IdentityKeyFileMode = File.GetUnixFileMode(Path.Combine(store.Directory, NodeIdentity.FileName)),
             ActivePeers = [.. peers.List()
                 .Where(p => p.NodeId.Length > 0 && p.LastSeenAt >= since.ToUnixTimeMilliseconds())
