@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Node.Storage;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Benchmarks;
 
@@ -19,7 +20,8 @@ namespace Node.Benchmarks;
 public class StoreAppendBenchmarks
 {
     public const int Writes = 20_480; // a multiple of Writers
-    private static readonly byte[] EventPayload = Encoding.UTF8.GetBytes("""{"peer":"SN4Q-7XK2-P9DM","tier":"core"}""");
+    private static readonly PeerTrustChangedEvent TierChanged = new("SN4Q7XK-2P9DMAB-CDEFGHI-JKLMNOP", "unknown", "core", "bench", "benchmark");
+    private static readonly DecisionMadeEvent Concluded = new("d-bench", "none", "auto_approved", 0.71, "SPX");
     private static readonly byte[] Conclusion = Encoding.UTF8.GetBytes(
         """{"subject":"SPX","bar":"2020-04-17","finding":"breakout","confidence":0.71,"evidence":["donchian20","volume p90"],"decision":"none"}""");
 
@@ -60,17 +62,13 @@ public class StoreAppendBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Writes, Description = "append an event")]
-    public Task Append_event() => Run(c => c.AppendEvent("peer.tier-changed", EventPayload));
+    public Task Append_event() => Run(c => c.AppendEvent(TierChanged));
 
     [Benchmark(OperationsPerInvoke = Writes, Description = "persist a conclusion (memory row + event)")]
     public Task Persist_conclusion() => Run(c =>
     {
-        var insert = c.Command("INSERT INTO memory (subject, time, kind, content) VALUES ($subject, $time, 'conclusion', $content)");
-        insert.Parameters.AddWithValue("$subject", "SPX");
-        insert.Parameters.AddWithValue("$time", c.Now);
-        insert.Parameters.AddWithValue("$content", Conclusion);
-        insert.ExecuteNonQuery();
-        c.AppendEvent("reasoning.concluded", "SPX"u8);
+        c.Memory.Insert("SPX", c.Now, "conclusion", Conclusion);
+        c.AppendEvent(Concluded);
     });
 
     private async Task Run(Action<Node.Storage.Writing.WriteContext> write)

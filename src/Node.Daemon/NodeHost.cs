@@ -21,6 +21,7 @@ using Node.Federation.Clock;
 using Node.Federation.Identity;
 using Node.Federation.Packets;
 using Node.Federation.Peers;
+using Node.Federation.Trust;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
@@ -116,6 +117,7 @@ public static class NodeHost
         services.AddSingleton<LocalPackets>();
         services.AddSingleton<BackupApi>();
         services.AddSingleton<PeerRegistry>();
+        services.AddSingleton<KnowledgeSlots>();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

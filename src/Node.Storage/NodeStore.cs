@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
+using Node.Storage.Internal;
 using Node.Storage.Schema;
 using Node.Storage.Writing;
 
@@ -12,7 +14,7 @@ namespace Node.Storage;
 /// mode with <c>synchronous=FULL</c>, so a commit survives a power cut, not only a crash.
 /// Opening it checks it (<c>quick_check</c>, schema version, the event log's newest entries),
 /// migrates it, and holds <c>node.lock</c> so no second process opens it. All writes go through
-/// <see cref="Writer"/>; reads use their own connections (<see cref="OpenReader"/>).
+/// <see cref="Writer"/>; reads go through a <see cref="StoreReader"/> (<see cref="OpenReader"/>).
 /// </summary>
 public sealed partial class NodeStore : IAsyncDisposable
 {
@@ -106,25 +108,25 @@ public sealed partial class NodeStore : IAsyncDisposable
                 LogMigrated(logger, path, step.Version, step.Name);
             }
 
-            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, ReadClockCeiling(connection), time, logger, options.MaxBatchSize, heartbeat);
+            var writer = new StoreWriter(connection, path, tail.HeadSeq, tail.HeadHash, StoreInfo.ReadInt64(connection, StoreInfo.ClockCeiling), time,
+                logger, options.MaxBatchSize, heartbeat);
             store = new NodeStore(directory, connection, lockFile, writer, epoch);
             // Written on this thread before the writer's starts: opening never waits on a queued write.
-            if (ReadRestoredFrom(connection) is { } restoredFrom)
+            if (StoreInfo.Read(connection, StoreInfo.RestoredFrom) is { } restoredFrom)
             {
                 // The marker goes with the entry that records it, in one transaction.
-                var payload = $$"""{"from":{{System.Text.Json.JsonSerializer.Serialize(restoredFrom, StorageJson.Default.String)}},"head":{{tail.HeadSeq}}}""";
+                var restored = new StoreRestoredEvent(System.Text.Encoding.UTF8.GetString(restoredFrom), tail.HeadSeq);
                 writer.WriteBeforeStart(c =>
                 {
-                    c.Command("DELETE FROM store_info WHERE key = 'restored_from'").ExecuteNonQuery();
-                    return c.AppendEvent(EventKinds.StoreRestored, payload);
+                    c.DeleteInfo(StoreInfo.RestoredFrom);
+                    return c.AppendEvent(restored);
                 });
             }
 
             if (applied.Count > 0)
             {
-                var created = applied[0].Version == 1;
-                var payload = $$"""{"from":{{applied[0].Version - 1}},"to":{{applied[^1].Version}}}""";
-                writer.WriteBeforeStart(c => c.AppendEvent(created ? EventKinds.StoreCreated : EventKinds.StoreMigrated, payload));
+                var (from, to) = (applied[0].Version - 1, applied[^1].Version);
+                writer.WriteBeforeStart(c => from == 0 ? c.AppendEvent(new StoreCreatedEvent(from, to)) : c.AppendEvent(new StoreMigratedEvent(from, to)));
             }
 
             writer.Start();
@@ -159,68 +161,6 @@ public sealed partial class NodeStore : IAsyncDisposable
         }
     }
 
-    // Every check reads only, on a read-only connection (which, unlike a writer, never
-    // checkpoints a WAL into the file when it closes): a store that fails one is left exactly as it was.
-    private static ChainVerification Check(string path, StoreOptions options, bool mustExist)
-    {
-        var empty = new ChainVerification(0, 0, EventChain.Genesis.ToArray(), null, null);
-        if (!File.Exists(path))
-        {
-            if (File.Exists(path + "-wal"))
-            {
-                throw new StoreOpenException(StoreProblem.Unreadable,
-                    $"{path} is missing but its write-ahead log {path}-wal is there: the store is incomplete. Nothing was changed; " +
-                    "restore it from a backup (sovereign-node restore --from BACKUP) or move the -wal file away to start empty.");
-            }
-
-            return mustExist ? throw Missing(path, "is missing") : empty;
-        }
-
-        // A read-only connection to a WAL database makes the -shm (and -wal) files when they are
-        // missing; those it made go again, so a refused store is left as it was found.
-        var made = ((string[])[path + "-wal", path + "-shm"]).Where(f => !File.Exists(f)).ToList();
-        SqliteConnection? reader = null;
-        try
-        {
-            reader = Sql.Open(path, SqliteOpenMode.ReadOnly);
-            if (options.QuickCheckAtStart)
-            {
-                QuickCheck(reader, path);
-            }
-
-            if (Migrator.EnsureNotNewer(reader, path) == 0)
-            {
-                return mustExist ? throw Missing(path, "is empty") : empty;
-            }
-
-            var tail = EventLog.Verify(reader, TailStart(reader, options.VerifyTailAtStart));
-            if (!tail.IsIntact)
-            {
-                throw new StoreOpenException(StoreProblem.BrokenEventLog,
-                    $"The event log of {path} is broken at entry {tail.FirstBadSeq}: {tail.Problem}. The file was not modified. " +
-                    "Someone or something changed the database outside the node: restore it from a backup (sovereign-node restore --from FILE).");
-            }
-
-            return tail;
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
-        {
-            throw Damaged(path, ex.Message, ex);
-        }
-        catch (SqliteException ex)
-        {
-            throw new StoreOpenException(StoreProblem.Unreadable, $"{path} cannot be checked: {ex.Message}. The file was not modified.", ex);
-        }
-        finally
-        {
-            reader?.Dispose();
-            foreach (var file in made)
-            {
-                File.Delete(file);
-            }
-        }
-    }
-
     /// <summary>
     /// Settings of the writer's connection beyond durability: a 64 MiB page cache (random 32-byte
     /// ids make index inserts touch pages all over the tree), temporary tables in memory, and a
@@ -229,21 +169,30 @@ public sealed partial class NodeStore : IAsyncDisposable
     public static IReadOnlyList<string> WriterPragmas { get; } =
         ["PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 10000"];
 
-    /// <summary>A new read-only connection (pooled); dispose it after use.</summary>
+    /// <summary>A read-only view of the store on a pooled connection; dispose it after use.</summary>
     /// <exception cref="ObjectDisposedException">The store is closed.</exception>
-    public SqliteConnection OpenReader()
+    public StoreReader OpenReader()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        var reader = new SqliteConnection(_readConnectionString);
-        reader.Open();
-        return reader;
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return new StoreReader(connection, ownsConnection: true);
     }
 
     /// <summary>Walks the whole event log's hash chain (what <c>nodectl log verify</c> reports).</summary>
     public ChainVerification VerifyEventLog()
     {
         using var reader = OpenReader();
-        return EventLog.Verify(reader);
+        return reader.Events.Verify();
     }
 
     // A store whose writer never started (its opening failed): nothing is queued, nothing to wait for.
@@ -278,121 +227,13 @@ public sealed partial class NodeStore : IAsyncDisposable
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal static FileStream AcquireLock(string directory)
-    {
-        var path = System.IO.Path.Combine(directory, LockFileName);
-        try
-        {
-            // FileShare.None takes an exclusive flock(2): a second process (or a restore) is refused.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            // The lock file cannot be read while it is locked, so the holder's pid goes beside it.
-            File.WriteAllText(path + ".pid", $"{Environment.ProcessId}\n");
-            return stream;
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            throw new StoreOpenException(StoreProblem.Unreadable, $"The state directory {directory} does not exist.", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new StoreOpenException(StoreProblem.Unreadable, $"The state directory {directory} is not writable for this user: {ex.Message}", ex);
-        }
-        catch (IOException ex)
-        {
-            var holder = TryReadPid(path + ".pid");
-            throw new StoreOpenException(StoreProblem.Locked,
-                $"The store in {directory} is in use by another process{(holder is null ? "" : $" (pid {holder})")}: {LockFileName} is locked. " +
-                "Stop that sovereign-node first, or give this one another --data-dir.", ex);
-        }
-    }
-
-    private static string? TryReadPid(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    internal static void QuickCheck(SqliteConnection connection, string path)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA quick_check(20)";
-        var problems = new List<string>();
-        using (var rows = command.ExecuteReader())
-        {
-            while (rows.Read())
-            {
-                problems.Add(rows.GetString(0));
-            }
-        }
-
-        if (problems is not ["ok"])
-        {
-            throw Damaged(path, string.Join("; ", problems), null);
-        }
-    }
-
-    private static StoreOpenException Missing(string path, string what) =>
-        new(StoreProblem.Missing,
-            $"{path} {what}, but this node has an identity, so it has had a store: starting would replace all its knowledge and its event log " +
-            "with an empty store. Nothing was changed. Restore the newest backup (sovereign-node restore --from BACKUP); or, to start this node " +
-            "over with an empty store on purpose (its trusted peers send back what they share), run: sovereign-node new-store");
-
-    private static StoreOpenException Damaged(string path, string detail, Exception? inner) =>
-        new(StoreProblem.Corrupt,
-            $"{path} is damaged (quick_check: {detail}). The node will not start on it, and the file was left exactly as it is. " +
-            "Restore the newest backup with the node stopped: sovereign-node restore --from BACKUP (the damaged file is kept beside it).", inner);
-
-    private static long TailStart(SqliteConnection connection, int entries)
-    {
-        if (entries <= 0)
-        {
-            return long.MaxValue;
-        }
-
-        var last = Sql.Scalar<long>(connection, "SELECT coalesce(max(seq), 0) FROM events");
-        return Math.Max(1, last - entries + 1);
-    }
-
-    private static byte[] EnsureEpoch(SqliteConnection connection)
-    {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT value FROM store_info WHERE key = 'epoch'";
-        if (read.ExecuteScalar() is byte[] epoch)
-        {
-            return epoch;
-        }
-
-        return RenewEpoch(connection);
-    }
-
-    private static long ReadClockCeiling(SqliteConnection connection)
-    {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT value FROM store_info WHERE key = 'hlc_ceiling'";
-        return read.ExecuteScalar() is byte[] { Length: 8 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes) : 0;
-    }
-
-    // Set by a restore; the restore is recorded in the log of the restored store at its first open.
-    private static string? ReadRestoredFrom(SqliteConnection connection)
-    {
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT value FROM store_info WHERE key = 'restored_from'";
-        return read.ExecuteScalar() is byte[] path ? System.Text.Encoding.UTF8.GetString(path) : null;
-    }
+    private static byte[] EnsureEpoch(SqliteConnection connection) =>
+        StoreInfo.Read(connection, StoreInfo.Epoch) is { } epoch ? epoch : RenewEpoch(connection);
 
     internal static byte[] RenewEpoch(SqliteConnection connection)
     {
         var epoch = RandomNumberGenerator.GetBytes(16);
-        using var write = connection.CreateCommand();
-        write.CommandText = "INSERT INTO store_info (key, value) VALUES ('epoch', $epoch) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-        write.Parameters.AddWithValue("$epoch", epoch);
-        write.ExecuteNonQuery();
+        StoreInfo.Write(connection, StoreInfo.Epoch, epoch);
         return epoch;
     }
 

@@ -27,11 +27,11 @@ public sealed class StoreIntegrationTests
 
         await using var store = NodeStore.Open(dir.Combine(".node"), new StoreOptions(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var reader = store.OpenReader();
-        var kinds = EventLog.Tail(reader, 100).Select(e => e.Kind).ToList();
+        var kinds = reader.Events.Tail(100).Select(e => e.Kind).ToList();
         Assert.Equal([EventKinds.StoreCreated, EventKinds.IdentityCreated, EventKinds.NodeStarted, EventKinds.ConfigReloaded, EventKinds.NodeStopped], kinds);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.Combine(".node", "identity.key")));
         Assert.True(store.VerifyEventLog().IsIntact);
-        var reload = EventLog.Tail(reader, 100).Single(e => e.Kind == EventKinds.ConfigReloaded);
+        var reload = reader.Events.Tail(100).Single(e => e.Kind == EventKinds.ConfigReloaded);
         Assert.Equal("""{"changed":["Node:Name"]}""", System.Text.Encoding.UTF8.GetString(reload.Payload));
     }
 

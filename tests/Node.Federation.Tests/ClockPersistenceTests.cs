@@ -71,7 +71,7 @@ public sealed class ClockPersistenceTests : IDisposable
 
         release.SetResult();
         await busy;
-        await store.Writer.WriteAsync(c => c.AppendEvent("test.stamped", "{}"), TestContext.Current.CancellationToken);
+        await store.Writer.WriteAsync(c => c.Memory.Insert("", time.GetUtcNow().ToUnixTimeMilliseconds(), "test.stamped", []), TestContext.Current.CancellationToken);
 
         Assert.True(store.Writer.ClockCeiling > issued.Max().UnixMilliseconds, $"ceiling {store.Writer.ClockCeiling}, issued up to {issued.Max()}");
     }

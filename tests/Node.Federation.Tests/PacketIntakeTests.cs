@@ -32,9 +32,7 @@ public sealed class PacketIntakeTests() : IntakeStore(7)
     private long StoredCount()
     {
         using var reader = Store.OpenReader();
-        using var count = reader.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM packets";
-        return (long)count.ExecuteScalar()!;
+        return reader.Packets.Count();
     }
 
     [Fact]
@@ -72,9 +70,7 @@ public sealed class PacketIntakeTests() : IntakeStore(7)
         Assert.Equal([Convert.ToHexString(b.Id), Convert.ToHexString(c.Id)], stored.Released.Select(Convert.ToHexString));
         Assert.Equal(3, StoredCount());
         using var reader = Store.OpenReader();
-        using var held = reader.CreateCommand();
-        held.CommandText = "SELECT (SELECT count(*) FROM held_packets) + (SELECT count(*) FROM held_missing)";
-        Assert.Equal(0L, (long)held.ExecuteScalar()!);
+        Assert.Equal(0L, reader.Packets.HeldCount() + reader.Packets.HeldDependencyCount());
     }
 
     [Fact]
@@ -137,10 +133,7 @@ public sealed class PacketIntakeLimitTests() : IntakeStore(8)
         Assert.Equal(IntakeOutcome.Stored, result.Outcome);
         Assert.Equal(original, result.Check.Packet!.Envelope);
         using var reader = Store.OpenReader();
-        using var stored = reader.CreateCommand();
-        stored.CommandText = "SELECT envelope FROM packets WHERE id = $id";
-        stored.Parameters.AddWithValue("$id", id);
-        Assert.Equal(original, (byte[])stored.ExecuteScalar()!);
+        Assert.Equal(original, reader.Packets.ById(id)!.Packet.Envelope);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class BackupRestoreTests : IDisposable
 
             // One snapshot: the packets and the log agree, and everything acknowledged before the backup is in it.
             var stored = TestPackets.StoredIds(backup);
-            var accepted = EventLog.After(backup, 0, int.MaxValue).Where(e => e.Kind == EventKinds.PacketAccepted)
+            var accepted = new StoreReader(backup, ownsConnection: false).Events.After(0, int.MaxValue).Where(e => e.Kind == EventKinds.PacketAccepted)
                 .Select(e => Convert.ToHexStringLower(e.Payload)).ToHashSet(StringComparer.Ordinal);
             Assert.Equal(stored.Order(StringComparer.Ordinal), accepted.Order(StringComparer.Ordinal));
             Assert.Equal(info.Packets, stored.Count);
@@ -92,7 +92,7 @@ public sealed class BackupRestoreTests : IDisposable
         // The store went on past the backup, and its log says a backup was made and of what.
         Assert.True(acknowledged.Count > info.Packets, $"{acknowledged.Count} acknowledged, {info.Packets} in the backup");
         using var reader = store.OpenReader();
-        var made = EventLog.After(reader, 0, int.MaxValue).Single(e => e.Kind == EventKinds.BackupCreated);
+        var made = reader.Events.After(0, int.MaxValue).Single(e => e.Kind == EventKinds.BackupCreated);
         Assert.Contains($"\"head\":{info.EventHeadSeq}", Encoding.UTF8.GetString(made.Payload), StringComparison.Ordinal);
         Assert.True(made.Seq > info.EventHeadSeq);
     }
@@ -132,7 +132,7 @@ public sealed class BackupRestoreTests : IDisposable
             var chain = store.VerifyEventLog();
             Assert.True(chain.IsIntact, chain.ToString());
             Assert.Equal(restored.EventHeadSeq + 1, chain.HeadSeq);
-            var last = EventLog.Head(reader)!;
+            var last = reader.Events.Head()!;
             Assert.Equal(EventKinds.StoreRestored, last.Kind);
             Assert.Equal($$"""{"from":"{{BackupPath}}","head":{{restored.EventHeadSeq}}}""", Encoding.UTF8.GetString(last.Payload));
             Assert.Equal(0, TestStore.Scalar<long>(reader, "SELECT count(*) FROM sqlite_schema WHERE name = 'backup_info'"));

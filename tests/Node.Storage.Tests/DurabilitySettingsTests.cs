@@ -26,7 +26,7 @@ public sealed class DurabilitySettingsTests : IAsyncDisposable
 
         var synchronous = await store.Writer.WriteAsync(c => (long)c.Command("PRAGMA synchronous").ExecuteScalar()!, TestContext.Current.CancellationToken);
         using var reader = store.OpenReader();
-        using var mode = reader.CreateCommand();
+        using var mode = reader.Connection.CreateCommand();
         mode.CommandText = "PRAGMA journal_mode";
 
         Assert.Equal(2L, synchronous); // FULL

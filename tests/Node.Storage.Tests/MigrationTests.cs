@@ -30,7 +30,7 @@ public sealed class MigrationTests : IDisposable
             Assert.Equal(packet.Envelope, TestPackets.StoredEnvelope(reader, packet.Id));
             Assert.Equal(1, TestStore.Scalar<long>(reader, "SELECT seq FROM packets WHERE id = $id", ("$id", packet.Id)));
 
-            var log = EventLog.After(reader, 0, 100);
+            var log = reader.Events.After(0, 100);
             Assert.Equal(old.Length + 1, log.Count);
             for (var i = 0; i < old.Length; i++)
             {

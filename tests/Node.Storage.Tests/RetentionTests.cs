@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Node.Storage.Events;
 using Node.Storage.Tests.Support;
@@ -27,31 +26,15 @@ public sealed class RetentionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deleting_one_subjects_memory_removes_only_its_rows_older_than_the_cutoff()
-    {
-        // Per subject: days 5 and 9 are older than the cutoff (day 10); day 10 itself and day 20 are not.
-        await AddMemoryAsync(("alpha", 5), ("alpha", 9), ("alpha", 10), ("alpha", 20), ("beta", 5), ("beta", 20));
-
-        var removed = await StoreMaintenance.DeleteMemoryBeforeAsync(_store, Cutoff, "alpha", TestContext.Current.CancellationToken);
-
-        Assert.Equal(2, removed);
-        Assert.Equal(["alpha 10", "alpha 20", "beta 5", "beta 20"], Memory());
-        var compacted = LastEvent();
-        Assert.Equal(EventKinds.MemoryCompacted, compacted.Kind);
-        Assert.Equal($$"""{"before":{{Cutoff.ToUnixTimeMilliseconds()}},"subject":"alpha","removed":2}""", Encoding.UTF8.GetString(compacted.Payload));
-        Assert.True(_store.VerifyEventLog().IsIntact);
-    }
-
-    [Fact]
-    public async Task Deleting_all_memory_before_a_cutoff_spares_every_newer_row()
+    public async Task Deleting_a_kinds_rows_before_a_cutoff_spares_newer_rows_and_other_kinds()
     {
         await AddMemoryAsync(("alpha", 5), ("alpha", 20), ("beta", 1), ("beta", 9), ("gamma", 10));
+        await AddMemoryAsync("reasoning.state", ("", 1));
 
-        var removed = await StoreMaintenance.DeleteMemoryBeforeAsync(_store, Cutoff, cancellationToken: TestContext.Current.CancellationToken);
+        var removed = await DeleteBeforeAsync(Cutoff);
 
         Assert.Equal(3, removed);
-        Assert.Equal(["alpha 20", "gamma 10"], Memory());
-        Assert.Equal($$"""{"before":{{Cutoff.ToUnixTimeMilliseconds()}},"subject":null,"removed":3}""", Encoding.UTF8.GetString(LastEvent().Payload));
+        Assert.Equal([" 1", "alpha 20", "gamma 10"], Memory());
     }
 
     [Fact]
@@ -60,7 +43,7 @@ public sealed class RetentionTests : IAsyncLifetime
         await AddMemoryAsync(("alpha", 20));
         var head = LastEvent().Seq;
 
-        Assert.Equal(0, await StoreMaintenance.DeleteMemoryBeforeAsync(_store, Cutoff, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(0, await DeleteBeforeAsync(Cutoff));
 
         Assert.Equal(["alpha 20"], Memory());
         Assert.Equal(head, LastEvent().Seq);
@@ -71,7 +54,7 @@ public sealed class RetentionTests : IAsyncLifetime
     {
         var rows = Enumerable.Range(0, 400).Select(i => ("bulk", 1 + (i % 5))).ToArray();
         await AddMemoryAsync(rows);
-        await StoreMaintenance.DeleteMemoryBeforeAsync(_store, Cutoff, cancellationToken: TestContext.Current.CancellationToken);
+        await DeleteBeforeAsync(Cutoff);
         var free = StoreMaintenance.FreePages(_store);
         Assert.True(free > 50, $"only {free} free pages after deleting {rows.Length} rows of 4 KB");
 
@@ -85,16 +68,17 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.True(_store.VerifyEventLog().IsIntact);
     }
 
-    private Task AddMemoryAsync(params (string Subject, int Day)[] rows) =>
+    private Task<long> DeleteBeforeAsync(DateTimeOffset cutoff) =>
+        _store.Writer.WriteAsync(c => c.Memory.DeleteBefore("conclusion", cutoff.ToUnixTimeMilliseconds()), TestContext.Current.CancellationToken);
+
+    private Task AddMemoryAsync(params (string Subject, int Day)[] rows) => AddMemoryAsync("conclusion", rows);
+
+    private Task AddMemoryAsync(string kind, params (string Subject, int Day)[] rows) =>
         _store.Writer.WriteAsync(c =>
         {
             foreach (var (subject, day) in rows)
             {
-                var insert = c.Command("INSERT INTO memory (subject, time, kind, content) VALUES ($subject, $time, 'conclusion', $content)");
-                insert.Parameters.AddWithValue("$subject", subject);
-                insert.Parameters.AddWithValue("$time", Start.AddDays(day).ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$content", new byte[4096]);
-                insert.ExecuteNonQuery();
+                c.Memory.Insert(subject, Start.AddDays(day).ToUnixTimeMilliseconds(), kind, new byte[4096]);
             }
         }, TestContext.Current.CancellationToken);
 
@@ -102,21 +86,13 @@ public sealed class RetentionTests : IAsyncLifetime
     private List<string> Memory()
     {
         using var reader = _store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT subject, time FROM memory ORDER BY subject, time";
-        using var rows = command.ExecuteReader();
-        var memory = new List<string>();
-        while (rows.Read())
-        {
-            memory.Add($"{rows.GetString(0)} {(DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1)) - Start).Days}");
-        }
-
-        return memory;
+        return [.. new[] { "conclusion", "reasoning.state" }.SelectMany(reader.Memory.Rows)
+            .Select(r => $"{r.Subject} {(DateTimeOffset.FromUnixTimeMilliseconds(r.Time) - Start).Days}").Order(StringComparer.Ordinal)];
     }
 
     private EventEntry LastEvent()
     {
         using var reader = _store.OpenReader();
-        return EventLog.Head(reader)!;
+        return reader.Events.Head()!;
     }
 }

@@ -32,13 +32,10 @@ public sealed class StoreMaintenanceWorkerTests : IAsyncDisposable
         {
             for (var i = 0; i < 500; i++)
             {
-                var insert = c.Command("INSERT INTO memory (subject, time, kind, content) VALUES ('SPX', $t, 'conclusion', $c)");
-                insert.Parameters.AddWithValue("$t", i);
-                insert.Parameters.AddWithValue("$c", content);
-                insert.ExecuteNonQuery();
+                c.Memory.Insert("SPX", i, "conclusion", content);
             }
         }, TestContext.Current.CancellationToken);
-        await StoreMaintenance.DeleteMemoryBeforeAsync(store, DateTimeOffset.FromUnixTimeMilliseconds(1000), cancellationToken: TestContext.Current.CancellationToken);
+        await store.Writer.WriteAsync(c => c.Memory.DeleteBefore("conclusion", 1000), TestContext.Current.CancellationToken);
         Assert.True(StoreMaintenance.FreePages(store) > 100);
         using var worker = new StoreMaintenanceWorker(_store, Options.Create(new StoreOptions { MaintenanceInterval = Interval, ReclaimAbovePages = 10 }),
             _time, NullLogger<StoreMaintenanceWorker>.Instance);

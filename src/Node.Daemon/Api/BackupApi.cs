@@ -5,6 +5,7 @@ using Node.Protocol.Api;
 using Node.Storage;
 using Node.Storage.Backup;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Api;
 
@@ -96,24 +97,27 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
 
     public override Task<BackupStatus> GetStatus(GetBackupStatusRequest request, ServerCallContext context)
     {
-        using var reader = store.OpenReader();
-        if (EventLog.LastOfKind(reader, EventKinds.BackupCreated) is not { } made)
+        EventEntry? last;
+        using (var reader = store.OpenReader())
+        {
+            last = reader.Events.LastOfKind(EventKinds.BackupCreated);
+        }
+
+        if (last is null || !last.TryRead<BackupCreatedEvent>(out var made))
         {
             return Task.FromResult(new BackupStatus());
         }
 
-        using var payload = JsonDocument.Parse(made.Payload);
-        var path = payload.RootElement.GetProperty("path").GetString() ?? "";
         try
         {
-            return Task.FromResult(new BackupStatus { Last = ToApi(StoreBackup.Read(path)) });
+            return Task.FromResult(new BackupStatus { Last = ToApi(StoreBackup.Read(made.Path)) });
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             // Moved or removed since: what the log recorded is all there is.
             return Task.FromResult(new BackupStatus
             {
-                Last = new BackupResult { Path = path, CreatedAt = made.Time, EventHeadSeq = payload.RootElement.GetProperty("head").GetInt64() },
+                Last = new BackupResult { Path = made.Path, CreatedAt = last.Time, EventHeadSeq = made.Head },
             });
         }
     }

@@ -32,7 +32,7 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
         }
 
         using var reader = store.OpenReader();
-        var rows = DecisionLedger.List(reader, status, after, size + 1);
+        var rows = reader.Decisions.List(status, after, size + 1);
         var reply = new ListDecisionsReply();
         reply.Decisions.Add(rows.Take(size).Select(ToApi));
         if (rows.Count > size)
@@ -53,9 +53,9 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
         var id = ApiArguments.Text("id", request.Id, 128);
         var reason = ApiArguments.Text("reason", request.Reason, 1024);
         var guardian = request.Guardian.Length == 0 ? CallerName.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
-        var outcome = await DecisionLedger.DecideAsync(store, id, approve, guardian, reason, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await store.Writer.WriteAsync(c => c.Decisions.Decide(id, approve, guardian, reason), context.CancellationToken).ConfigureAwait(false);
         using var reader = store.OpenReader();
-        var decision = DecisionLedger.Find(reader, id);
+        var decision = reader.Decisions.Find(id);
         return outcome switch
         {
             VerdictOutcome.NotFound => throw ApiErrors.NotFound($"No decision {id} is recorded here."),

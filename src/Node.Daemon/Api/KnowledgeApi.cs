@@ -4,9 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Node.Federation.Clock;
 using Node.Federation.Identity;
 using Node.Federation.Packets;
-using Node.Federation.Peers;
 using Node.Federation.Trust;
-using TrustTier = Node.Federation.Trust.TrustTier;
 using Node.Protocol.Api;
 using Node.Protocol.Packets;
 using Node.Storage;
@@ -20,7 +18,7 @@ internal sealed class KnowledgeApi(
     IdentityHost identity,
     HybridClock clock,
     LocalPackets local,
-    PeerRegistry peers,
+    KnowledgeSlots slots,
     IHostApplicationLifetime lifetime) : KnowledgeService.KnowledgeServiceBase
 {
     private const string TextMediaType = "text/plain; charset=utf-8";
@@ -68,14 +66,13 @@ internal sealed class KnowledgeApi(
         {
             foreach (var dependency in dependencies)
             {
-                if (PacketQueries.ById(reader, dependency) is null)
+                if (reader.Packets.ById(dependency) is null)
                 {
                     throw ApiErrors.FailedPrecondition($"dependencies: packet {Convert.ToHexStringLower(dependency)} is not stored here; put it first");
                 }
             }
         }
 
-        // The clock is read outside the write: it may persist its ceiling through the writer.
         body.Hlc = clock.Now().Value;
         var result = await local.PutAsync(body, context.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
@@ -94,18 +91,27 @@ internal sealed class KnowledgeApi(
 
     public override Task<KnowledgePacket> Get(GetKnowledgeRequest request, ServerCallContext context)
     {
-        using var reader = store.OpenReader();
         switch (request.SelectorCase)
         {
             case GetKnowledgeRequest.SelectorOneofCase.Id:
                 var id = ApiArguments.PacketId("id", request.Id);
-                return Task.FromResult(PacketQueries.ById(reader, id) is { } stored
-                    ? ToApi(stored)
-                    : throw ApiErrors.NotFound($"No packet {request.Id} is stored here."));
+                using (var reader = store.OpenReader())
+                {
+                    return Task.FromResult(reader.Packets.ById(id) is { } stored
+                        ? ToApi(stored)
+                        : throw ApiErrors.NotFound($"No packet {request.Id} is stored here."));
+                }
+
             case GetKnowledgeRequest.SelectorOneofCase.Slot:
                 var topic = ApiArguments.Text("slot.topic", request.Slot.Topic, PacketLimits.MaxSlotBytes);
                 var key = ApiArguments.Text("slot.key", request.Slot.Key, PacketLimits.MaxSlotBytes);
-                return Task.FromResult(CurrentOf(reader, topic, key));
+                return Task.FromResult(slots.Resolve(topic, key) switch
+                {
+                    null => throw ApiErrors.NotFound($"Nothing is stored for topic '{topic}' key '{key}'."),
+                    { Current: null } => throw ApiErrors.NotFound($"Topic '{topic}' key '{key}' was retracted."),
+                    { Current: { } current, Body: { } body } value => ToApi(current, body, value.OtherContenders),
+                    _ => throw new System.Diagnostics.UnreachableException("A slot's current value comes with its body."),
+                });
             default:
                 throw ApiErrors.InvalidArgument("selector", "give an id or a slot (topic and key)");
         }
@@ -116,7 +122,7 @@ internal sealed class KnowledgeApi(
         var size = ApiArguments.PageSize("page_size", request.PageSize);
         var after = ApiArguments.NumberPosition("page_token", request.PageToken);
         using var reader = store.OpenReader();
-        var rows = PacketQueries.After(reader, Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
+        var rows = reader.Packets.After(Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
         var reply = new ListKnowledgeReply();
         reply.Packets.Add(rows.Take(size).Select(ToApi));
         if (rows.Count > size)
@@ -140,7 +146,7 @@ internal sealed class KnowledgeApi(
         if (!request.Replay)
         {
             using var reader = store.OpenReader();
-            last = PacketQueries.LastSeq(reader);
+            last = reader.Packets.LastSeq();
         }
 
         try
@@ -152,7 +158,7 @@ internal sealed class KnowledgeApi(
                 IReadOnlyList<StoredPacket> rows;
                 using (var reader = store.OpenReader())
                 {
-                    rows = PacketQueries.After(reader, filter, last, 256);
+                    rows = reader.Packets.After(filter, last, 256);
                 }
 
                 foreach (var row in rows)
@@ -171,35 +177,6 @@ internal sealed class KnowledgeApi(
         {
             // The client went away or the node is stopping: the stream simply ends.
         }
-    }
-
-    private KnowledgePacket CurrentOf(Microsoft.Data.Sqlite.SqliteConnection reader, string topic, string key)
-    {
-        var packets = PacketQueries.BySlot(reader, topic, key);
-        if (packets.Count == 0)
-        {
-            throw ApiErrors.NotFound($"Nothing is stored for topic '{topic}' key '{key}'.");
-        }
-
-        var self = identity.Identity.Id.ToString();
-        var tiers = peers.List().Where(p => p.NodeId.Length > 0).ToDictionary(p => p.NodeId, p => p.Tier, StringComparer.Ordinal);
-        var bodies = packets.ToDictionary(p => Convert.ToHexString(p.Packet.Id), p => Body(p.Packet.Envelope), StringComparer.Ordinal);
-        var candidates = packets.Select(p =>
-        {
-            var body = bodies[Convert.ToHexString(p.Packet.Id)];
-            var tier = body.Author == self ? TrustTier.Core : tiers.GetValueOrDefault(body.Author, TrustTier.Unknown);
-            return new SlotCandidate(p.Packet.Id, tier, body.Hlc, body.Kind == PacketKind.Retraction, [.. body.Supersedes.Select(s => s.ToByteArray())]);
-        });
-        var resolution = CurrentValue.Resolve(candidates);
-        if (resolution.Current is not { } current)
-        {
-            throw ApiErrors.NotFound($"Topic '{topic}' key '{key}' was retracted.");
-        }
-
-        var chosen = packets.First(p => p.Packet.Id.AsSpan().SequenceEqual(current.Id));
-        var packet = ToApi(chosen, bodies[Convert.ToHexString(chosen.Packet.Id)]);
-        packet.Contenders.Add(resolution.Contenders.Skip(1).Select(c => Convert.ToHexStringLower(c.Id)));
-        return packet;
     }
 
     private static PacketFilter Filter(string topic, string key, PacketKind kind, string author) => new(
@@ -223,6 +200,13 @@ internal sealed class KnowledgeApi(
     private static PacketBody Body(byte[] envelope) => PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload);
 
     private static KnowledgePacket ToApi(StoredPacket stored) => ToApi(stored, Body(stored.Packet.Envelope));
+
+    private static KnowledgePacket ToApi(StoredPacket stored, PacketBody body, IReadOnlyList<byte[]> contenders)
+    {
+        var packet = ToApi(stored, body);
+        packet.Contenders.Add(contenders.Select(Convert.ToHexStringLower));
+        return packet;
+    }
 
     private static KnowledgePacket ToApi(StoredPacket stored, PacketBody body) =>
         new()

@@ -51,7 +51,7 @@ internal sealed class LogApi(NodeStore store, IHostApplicationLifetime lifetime)
                 IReadOnlyList<EventEntry> page;
                 do
                 {
-                    page = EventLog.After(reader, last, 1000);
+                    page = reader.Events.After(last, 1000);
                     foreach (var entry in page)
                     {
                         await responseStream.WriteAsync(ToApi(entry), stop.Token).ConfigureAwait(false);
@@ -62,8 +62,8 @@ internal sealed class LogApi(NodeStore store, IHostApplicationLifetime lifetime)
             }
             else
             {
-                last = EventLog.Head(reader)?.Seq ?? 0;
-                foreach (var entry in EventLog.Tail(reader, request.Last == 0 ? 20 : request.Last))
+                last = reader.Events.HeadSeq();
+                foreach (var entry in reader.Events.Tail(request.Last == 0 ? 20 : request.Last))
                 {
                     await responseStream.WriteAsync(ToApi(entry), stop.Token).ConfigureAwait(false);
                     last = Math.Max(last, entry.Seq);
@@ -80,7 +80,7 @@ internal sealed class LogApi(NodeStore store, IHostApplicationLifetime lifetime)
                 IReadOnlyList<EventEntry> entries;
                 using (var reader = store.OpenReader())
                 {
-                    entries = EventLog.After(reader, last, 1000);
+                    entries = reader.Events.After(last, 1000);
                 }
 
                 foreach (var entry in entries)

@@ -75,16 +75,12 @@ internal sealed class NodeApi(
     private static StoreStats Stats(NodeStore store)
     {
         using var reader = store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT (SELECT count(*) FROM packets), (SELECT count(*) FROM held_packets), (SELECT coalesce(max(seq), 0) FROM events)";
-        using var row = command.ExecuteReader();
-        row.Read();
         long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
         return new StoreStats
         {
-            Packets = row.GetInt64(0),
-            HeldPackets = row.GetInt64(1),
-            Events = row.GetInt64(2),
+            Packets = reader.Packets.Count(),
+            HeldPackets = reader.Packets.HeldCount(),
+            Events = reader.Events.HeadSeq(),
             DatabaseBytes = Size(store.Path) + Size(store.Path + "-wal"),
             Epoch = Convert.ToHexStringLower(store.Epoch),
         };

@@ -11,6 +11,7 @@ using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
 using Serilog.Core;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Lifecycle;
 
@@ -162,8 +163,8 @@ public sealed partial class ConfigReloader(
     {
         try
         {
-            var payload = EventPayload.Of(("changed", changed));
-            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.ConfigReloaded, payload), cancellationToken).ConfigureAwait(false);
+            var reloaded = new ConfigReloadedEvent(changed);
+            await store.Writer.WriteAsync(c => c.AppendEvent(reloaded), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is StoreWriteException or ObjectDisposedException)
         {

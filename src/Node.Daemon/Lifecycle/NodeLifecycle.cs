@@ -8,6 +8,7 @@ using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Lifecycle;
 
@@ -57,7 +58,8 @@ internal sealed partial class NodeLifecycle(
     // After every service started, before ApplicationStarted (when systemd is told READY=1).
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        await RecordAsync(EventKinds.NodeStarted, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(EventKinds.NodeStarted, c => c.AppendEvent(new NodeStartedEvent(node.CurrentValue.Name, HelpTextVersion, launch.ProcessId)),
+            cancellationToken).ConfigureAwait(false);
         var id = identity.Identity.Id.ToString();
         notify.Status($"Ready: node {node.CurrentValue.Name} ({id}), state in {store.Directory}");
         LogReady(logger, node.CurrentValue.Name, id);
@@ -69,7 +71,8 @@ internal sealed partial class NodeLifecycle(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
-        await RecordAsync(EventKinds.NodeStopped, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(EventKinds.NodeStopped, c => c.AppendEvent(new NodeStoppedEvent(node.CurrentValue.Name, HelpTextVersion, launch.ProcessId)),
+            cancellationToken).ConfigureAwait(false);
         LogStopped(logger, node.CurrentValue.Name);
     }
 
@@ -82,12 +85,11 @@ internal sealed partial class NodeLifecycle(
     }
 
     // Start and stop are state changes: the event log records them.
-    private async Task RecordAsync(string kind, CancellationToken cancellationToken)
+    private async Task RecordAsync(string kind, Func<WriteContext, EventEntry> record, CancellationToken cancellationToken)
     {
-        var payload = EventPayload.Of(("name", node.CurrentValue.Name), ("version", HelpTextVersion), ("pid", launch.ProcessId));
         try
         {
-            await store.Writer.WriteAsync(c => c.AppendEvent(kind, payload), cancellationToken).ConfigureAwait(false);
+            await store.Writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is StoreWriteException or ObjectDisposedException or OperationCanceledException)
         {

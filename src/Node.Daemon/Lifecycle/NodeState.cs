@@ -5,6 +5,7 @@ using Node.Federation.Identity;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Lifecycle;
 
@@ -58,8 +59,8 @@ public sealed class NodeState : IAsyncDisposable
             identity ??= IdentityHost.LoadOrCreate(directory, identityLogger);
             if (identity.Created)
             {
-                var payload = EventPayload.Of(("node", identity.Identity.Id.ToString()));
-                await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.IdentityCreated, payload), cancellationToken).ConfigureAwait(false);
+                var created = new IdentityCreatedEvent(identity.Identity.Id.ToString());
+                await store.Writer.WriteAsync(c => c.AppendEvent(created), cancellationToken).ConfigureAwait(false);
             }
 
             return new NodeState(store, identity, loops);

@@ -97,17 +97,9 @@ internal sealed partial class ConclusionLog(NodeStore store, ILogger<ConclusionL
         {
             await store.Writer.WriteAsync(context =>
             {
-                var insert = context.Command("INSERT INTO memory (subject, time, kind, content) VALUES ($subject, $time, $kind, $content)");
-                var subject = insert.Parameters.Add("$subject", Microsoft.Data.Sqlite.SqliteType.Text);
-                var time = insert.Parameters.Add("$time", Microsoft.Data.Sqlite.SqliteType.Integer);
-                insert.Parameters.AddWithValue("$kind", Kind);
-                var content = insert.Parameters.Add("$content", Microsoft.Data.Sqlite.SqliteType.Blob);
                 foreach (var row in batch)
                 {
-                    subject.Value = row.Subject;
-                    time.Value = row.Time;
-                    content.Value = row.Content;
-                    insert.ExecuteNonQuery();
+                    context.Memory.Insert(row.Subject, row.Time, Kind, row.Content);
                 }
             }, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _written, batch.Count);

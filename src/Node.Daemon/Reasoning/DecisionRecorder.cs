@@ -9,6 +9,7 @@ using Node.Protocol.Packets;
 using Node.Storage;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Reasoning;
 
@@ -20,9 +21,6 @@ namespace Node.Daemon.Reasoning;
 internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets packets, IdentityHost identity, HybridClock clock,
     ILogger<DecisionRecorder> logger) : BackgroundService
 {
-    /// <summary>The kind of the event a new decision appends.</summary>
-    public const string DecisionMade = "decision.made";
-
     /// <summary>Decisions queued for recording at most; past it the pipeline waits.</summary>
     public const int Capacity = 4096;
 
@@ -70,23 +68,12 @@ internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets pac
     {
         await store.Writer.WriteAsync(context =>
         {
-            var insert = context.Command("""
-                INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation)
-                VALUES ($id, $type, $status, $confidence, $created, $decided, $by, $reason, $explanation)
-                """);
-            insert.Parameters.AddWithValue("$id", decision.Id);
-            insert.Parameters.AddWithValue("$type", decision.Type);
-            insert.Parameters.AddWithValue("$status", decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending);
-            insert.Parameters.AddWithValue("$confidence", decision.Confidence);
-            insert.Parameters.AddWithValue("$created", decision.CreatedAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$decided", decision.AutoApproved ? decision.CreatedAt.ToUnixTimeMilliseconds() : DBNull.Value);
-            insert.Parameters.AddWithValue("$by", decision.AutoApproved ? "auto" : DBNull.Value);
-            insert.Parameters.AddWithValue("$reason", decision.Reason);
-            insert.Parameters.AddWithValue("$explanation", decision.Explanation);
-            insert.ExecuteNonQuery();
-            context.AppendEvent(DecisionMade, EventPayload.Of(("id", decision.Id), ("type", decision.Type),
-                ("status", decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending),
-                ("confidence", decision.Confidence), ("subject", decision.Subject)));
+            var status = decision.AutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending;
+            var created = decision.CreatedAt.ToUnixTimeMilliseconds();
+            context.Decisions.Insert(new DecisionRecord(decision.Id, decision.Type, status, decision.Confidence, created,
+                decision.AutoApproved ? created : null, decision.AutoApproved ? "auto" : null, decision.Reason,
+                System.Text.Encoding.UTF8.GetString(decision.Explanation)));
+            context.AppendEvent(new DecisionMadeEvent(decision.Id, decision.Type, status, decision.Confidence, decision.Subject));
         }, cancellationToken).ConfigureAwait(false);
 
         var body = new PacketBody

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Node.Reasoning.Decisions;
 using Node.Storage;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Reasoning;
 
@@ -35,8 +35,8 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
             }
 
             // Durable first: a stop the log does not hold would be lost on the next restart.
-            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticStopped,
-                EventPayload.Of(("guardian", guardian), ("reason", reason), ("at", at.ToUnixTimeMilliseconds()))), cancellationToken).ConfigureAwait(false);
+            var stopped = new AutomaticApprovalStoppedEvent(guardian, reason, at.ToUnixTimeMilliseconds());
+            await store.Writer.WriteAsync(c => c.AppendEvent(stopped), cancellationToken).ConfigureAwait(false);
             Matrix.RestoreStop(guardian, reason, at);
             LogStopped(logger, guardian, reason);
             return true;
@@ -60,8 +60,8 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
                 return false;
             }
 
-            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.DecisionAutomaticResumed,
-                EventPayload.Of(("guardian", guardian), ("reason", string.IsNullOrEmpty(reason) ? null : reason))), cancellationToken).ConfigureAwait(false);
+            var resumed = new AutomaticApprovalResumedEvent(guardian, string.IsNullOrEmpty(reason) ? null : reason);
+            await store.Writer.WriteAsync(c => c.AppendEvent(resumed), cancellationToken).ConfigureAwait(false);
             Matrix.Resume(guardian);
             LogResumed(logger, guardian);
             return true;
@@ -76,8 +76,8 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
     public Task StartAsync(CancellationToken cancellationToken)
     {
         using var reader = store.OpenReader();
-        var stopped = EventLog.LastOfKind(reader, EventKinds.DecisionAutomaticStopped);
-        var resumed = EventLog.LastOfKind(reader, EventKinds.DecisionAutomaticResumed);
+        var stopped = reader.Events.LastOfKind(EventKinds.DecisionAutomaticStopped);
+        var resumed = reader.Events.LastOfKind(EventKinds.DecisionAutomaticResumed);
         if (stopped is null || (resumed is not null && resumed.Seq > stopped.Seq))
         {
             return Task.CompletedTask;
@@ -102,24 +102,10 @@ internal sealed partial class GuardianStops(NodeStore store, ReasoningHost host,
 
     public void Dispose() => _gate.Dispose();
 
-    private static (string Guardian, string Reason, DateTimeOffset At)? Read(EventEntry entry)
-    {
-        try
-        {
-            using var payload = JsonDocument.Parse(entry.Payload);
-            var root = payload.RootElement;
-            var guardian = root.TryGetProperty("guardian", out var g) ? g.GetString() : null;
-            var reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
-            var at = root.TryGetProperty("at", out var a) && a.TryGetInt64(out var ms) ? ms : entry.Time;
-            return string.IsNullOrWhiteSpace(guardian) || string.IsNullOrWhiteSpace(reason)
-                ? null
-                : (guardian, reason, DateTimeOffset.FromUnixTimeMilliseconds(at));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static (string Guardian, string Reason, DateTimeOffset At)? Read(EventEntry entry) =>
+        entry.TryRead<AutomaticApprovalStoppedEvent>(out var stop) && !string.IsNullOrWhiteSpace(stop.Guardian) && !string.IsNullOrWhiteSpace(stop.Reason)
+            ? (stop.Guardian, stop.Reason, DateTimeOffset.FromUnixTimeMilliseconds(stop.At > 0 ? stop.At : entry.Time))
+            : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Automatic approval stopped by {Guardian}: {Reason}.")]
     private static partial void LogStopped(ILogger logger, string guardian, string reason);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,6 +12,7 @@ using Node.Federation.Packets;
 using Node.Protocol.Packets;
 using Node.Storage;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Reasoning;
 
@@ -74,7 +74,7 @@ internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPacke
     private bool Overdue()
     {
         using var reader = store.OpenReader();
-        return EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) is { } last
+        return reader.Events.LastOfKind(EventKinds.MemoryCompacted) is { } last
             && DateTimeOffset.FromUnixTimeMilliseconds(last.Time) + options.Value.CompactionInterval <= time.GetUtcNow();
     }
 
@@ -114,12 +114,8 @@ internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPacke
 
         var removed = await store.Writer.WriteAsync(context =>
         {
-            var delete = context.Command("DELETE FROM memory WHERE kind = $kind AND time < $before");
-            delete.Parameters.AddWithValue("$kind", ConclusionLog.Kind);
-            delete.Parameters.AddWithValue("$before", cutoff);
-            long rows = delete.ExecuteNonQuery();
-            context.AppendEvent(EventKinds.MemoryCompacted, EventPayload.Of(("subjects", subjects.Count), ("days", summarised),
-                ("removed", rows), ("before", cutoff)));
+            var rows = context.Memory.DeleteBefore(ConclusionLog.Kind, cutoff);
+            context.AppendEvent(new MemoryCompactedEvent(subjects.Count, summarised, rows, cutoff));
             return rows;
         }, cancellationToken).ConfigureAwait(false);
 
@@ -138,45 +134,19 @@ internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPacke
     private List<DaySummary> PendingDays(long today)
     {
         using var reader = store.OpenReader();
-        using var groups = reader.CreateCommand();
-        groups.CommandText = """
-            SELECT subject, time / 86400000 AS day, json_extract(content, '$.claim') AS claim,
-                   json_extract(content, '$.direction') AS direction, COUNT(*),
-                   TOTAL(json_extract(content, '$.confidence')), COUNT(json_extract(content, '$.confidence')), MIN(time), MAX(time)
-            FROM memory WHERE kind = $kind AND time >= 0 AND time < $today
-            GROUP BY subject, day, claim, direction
-            ORDER BY subject, day, claim, direction
-            """;
-        groups.Parameters.AddWithValue("$kind", ConclusionLog.Kind);
-        groups.Parameters.AddWithValue("$today", today);
         var days = new List<DaySummary>();
-        using (var rows = groups.ExecuteReader())
+        foreach (var tally in reader.Memory.DailyTallies(ConclusionLog.Kind, today))
         {
-            while (rows.Read())
+            if (days.Count == 0 || days[^1].Subject != tally.Subject || days[^1].Day != tally.Day)
             {
-                var subject = rows.GetString(0);
-                var day = rows.GetInt64(1) * DayMs;
-                if (days.Count == 0 || days[^1].Subject != subject || days[^1].Day != day)
-                {
-                    days.Add(new DaySummary(subject, day));
-                }
-
-                days[^1].Add(rows.IsDBNull(2) ? "" : rows.GetString(2), rows.IsDBNull(3) ? 0 : rows.GetInt32(3), rows.GetInt64(4),
-                    rows.GetDouble(5), rows.GetInt64(6), rows.GetInt64(7), rows.GetInt64(8));
+                days.Add(new DaySummary(tally.Subject, tally.Day));
             }
+
+            days[^1].Add(tally.Claim, tally.Direction, tally.Count, tally.ConfidenceSum, tally.Confidences, tally.First, tally.Last);
         }
 
-        using var summarised = reader.CreateCommand();
-        summarised.CommandText = "SELECT 1 FROM packets WHERE topic = $topic AND key = $key AND kind = 'summary' AND author = $author LIMIT 1";
-        var topic = summarised.Parameters.Add("$topic", SqliteType.Text);
-        var key = summarised.Parameters.Add("$key", SqliteType.Text);
-        summarised.Parameters.AddWithValue("$author", identity.Identity.Id.ToString());
-        return days.Where(d =>
-        {
-            topic.Value = TopicPrefix + d.Subject;
-            key.Value = DayKey(d.Day);
-            return summarised.ExecuteScalar() is null;
-        }).ToList();
+        var self = identity.Identity.Id.ToString();
+        return days.Where(d => !reader.Packets.Fills(TopicPrefix + d.Subject, DayKey(d.Day), "summary", self)).ToList();
     }
 
     private PacketBody Summary(DaySummary day)

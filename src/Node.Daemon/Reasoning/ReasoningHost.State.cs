@@ -17,7 +17,7 @@ internal sealed partial class ReasoningHost
             return;
         }
 
-        if (ReasoningState.TryRestore(saved, _engine, _memory, out var seq, out var error))
+        if (ReasoningSnapshot.TryRestore(saved, _engine, _memory, out var seq, out var error))
         {
             _packetSeq = seq;
             _reflectionsSeen = _engine.Aletheia.Reflections;
@@ -35,15 +35,12 @@ internal sealed partial class ReasoningHost
     private void SeedHourlyCaps()
     {
         using var reader = _store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT type, created_at FROM decisions WHERE status = $status AND created_at >= $since";
-        command.Parameters.AddWithValue("$status", Node.Storage.Decisions.DecisionStatuses.AutoApproved);
-        command.Parameters.AddWithValue("$since", (_time.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
-        using var rows = command.ExecuteReader();
+        var approved = reader.Decisions.CreatedSince(Node.Storage.Decisions.DecisionStatuses.AutoApproved,
+            (_time.GetUtcNow() - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds());
         var seeded = 0;
-        while (rows.Read())
+        foreach (var (type, createdAt) in approved)
         {
-            seeded += Matrix.RecordPastApproval(rows.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1))) ? 1 : 0;
+            seeded += Matrix.RecordPastApproval(type, DateTimeOffset.FromUnixTimeMilliseconds(createdAt)) ? 1 : 0;
         }
 
         if (seeded > 0)
@@ -56,7 +53,7 @@ internal sealed partial class ReasoningHost
     {
         try
         {
-            var blob = ReasoningState.Capture(_engine, _memory, _packetSeq);
+            var blob = ReasoningSnapshot.Capture(_engine, _memory, _packetSeq);
             await ReasoningState.SaveAsync(_store, blob, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
             LogSaved(_logger, blob.Length, _engine.Subjects);
         }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Health;
@@ -12,6 +11,7 @@ using Node.Reasoning.Audit;
 using Node.Storage;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 using Node.Storage.Schema;
 
 namespace Node.Daemon.Reasoning;
@@ -27,12 +27,6 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
 {
     /// <summary>The window of the audited lists (decisions, verdicts, guardian stops, active peers): the last 24 hours.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromHours(24);
-
-    /// <summary>The event a guardian stop of all automatic action appends.</summary>
-    public const string AutomaticStopped = "decision.automatic_stopped";
-
-    /// <summary>The event lifting the guardian stop appends.</summary>
-    public const string AutomaticResumed = "decision.automatic_resumed";
 
     /// <summary>The limits the live node is judged against: the defaults, with the node's own schedules.</summary>
     public AuditBounds Bounds { get; } = AuditBounds.Default with
@@ -56,7 +50,7 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
         var nodeStore = store;
         var chain = nodeStore.VerifyEventLog();
         using var reader = nodeStore.OpenReader();
-        var stops = GuardianStops(reader, since);
+        var stops = GuardianStops(reader.Events.OfKinds(EventKinds.DecisionAutomaticStopped, EventKinds.DecisionAutomaticResumed), since);
         if (host.Matrix.IsStopped && (stops.Count == 0 || stops[^1].Until is not null))
         {
             // The matrix is the authority on whether the stop is on now, whatever the log says.
@@ -79,13 +73,13 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
         {
             Now = now,
             // This run's node.started event: NodeClock is made on first use, not at start.
-            StartedAt = EventLog.LastOfKind(reader, EventKinds.NodeStarted) is { } started
+            StartedAt = reader.Events.LastOfKind(EventKinds.NodeStarted) is { } started
                 ? DateTimeOffset.FromUnixTimeMilliseconds(started.Time)
                 : now,
-            Decisions = Decisions(reader, since),
+            Decisions = [.. reader.Decisions.ForAudit(since.ToUnixTimeMilliseconds()).Select(d => Decision(d.Decision, d.HasPacket))],
             DecisionTypes = [.. host.Matrix.Policy.Rules.Select(r => new AuditDecisionType(r.Type, r.Threshold, r.MaxAutoPerHour))],
             GuardianStops = stops,
-            GuardianVerdicts = Verdicts(reader, since),
+            GuardianVerdicts = Verdicts(reader.Events.OfKinds(EventKinds.DecisionDecided, EventKinds.PeerTrustChanged, since.ToUnixTimeMilliseconds())),
             Cycles = status.Cycles,
             LastReflectionCycle = status.Calibration.LastReflectionCycle,
             Reasoners = [.. status.Reasoners.Select(r => new ReasonerActivity(r.Reasoner, r.LastRunAt))],
@@ -94,15 +88,15 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
             RecallAttempts = [.. status.RecallAttempts.Select(a => new RecallAttempt(a.At, a.Error))],
             EventLogVerified = chain.IsIntact,
             EventLogFirstBadSequence = chain.FirstBadSeq,
-            LastCompactionAt = EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) is { } compacted
+            LastCompactionAt = reader.Events.LastOfKind(EventKinds.MemoryCompacted) is { } compacted
                 ? DateTimeOffset.FromUnixTimeMilliseconds(compacted.Time)
                 : null,
-            OldestConclusionDetailAt = Scalar(reader, "SELECT MIN(time) FROM memory WHERE kind = 'conclusion'") is long oldest
+            OldestConclusionDetailAt = reader.Memory.OldestTime(ConclusionLog.Kind) is { } oldest
                 ? DateTimeOffset.FromUnixTimeMilliseconds(oldest)
                 : null,
-            SchemaVersion = (int)(long)Scalar(reader, "PRAGMA user_version")!,
+            SchemaVersion = reader.Store.SchemaVersion(),
             LatestSchemaVersion = Migrations.Latest,
-            StoreCheck = Scalar(reader, "PRAGMA quick_check(1)") as string ?? "no answer",
+            StoreCheck = reader.Store.QuickCheck(1),
             ShallowP99Microseconds = p99.Shallow,
             ModerateP99Microseconds = p99.Moderate,
             DeepP99Microseconds = p99.Deep,
@@ -118,58 +112,31 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
             ManifestIssued = false,
             ManifestSignatureValid = false,
             ManifestExpiresAt = now,
-            QuarantineCount = (int)(long)Scalar(reader, "SELECT COUNT(*) FROM quarantine")!,
+            QuarantineCount = (int)reader.Packets.QuarantinedCount(),
             HlcPhysicalTime = DateTimeOffset.FromUnixTimeMilliseconds(clock.Now().UnixMilliseconds),
         };
     }
 
-    // Decisions created or decided in the period, and every pending one whatever its age.
-    private static List<AuditDecision> Decisions(SqliteConnection reader, DateTimeOffset since)
-    {
-        using var command = reader.CreateCommand();
-        command.CommandText = """
-            SELECT d.id, d.type, d.status, d.confidence, d.created_at, d.decided_at, d.decided_by, d.explanation,
-                   EXISTS (SELECT 1 FROM packets p WHERE p.topic = 'decisions' AND p.key = d.id)
-            FROM decisions d
-            WHERE d.status = $pending OR d.created_at >= $since OR d.decided_at >= $since
-            ORDER BY d.created_at, d.id
-            """;
-        command.Parameters.AddWithValue("$pending", DecisionStatuses.Pending);
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        var decisions = new List<AuditDecision>();
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
+    private static AuditDecision Decision(DecisionRecord decision, bool hasPacket) => new(
+        decision.Id, decision.Type,
+        decision.Status switch
         {
-            var status = rows.GetString(2);
-            decisions.Add(new AuditDecision(
-                rows.GetString(0), rows.GetString(1),
-                status switch
-                {
-                    DecisionStatuses.Pending => AuditDecisionState.Pending,
-                    DecisionStatuses.Rejected => AuditDecisionState.Rejected,
-                    _ => AuditDecisionState.Approved,
-                },
-                status == DecisionStatuses.AutoApproved,
-                rows.IsDBNull(3) ? double.NaN : rows.GetDouble(3),
-                ExplanationSteps(rows.GetValue(7)),
-                rows.GetInt64(8) != 0,
-                DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(4)),
-                rows.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(5)),
-                rows.IsDBNull(6) ? null : rows.GetString(6)));
-        }
-
-        return decisions;
-    }
+            DecisionStatuses.Pending => AuditDecisionState.Pending,
+            DecisionStatuses.Rejected => AuditDecisionState.Rejected,
+            _ => AuditDecisionState.Approved,
+        },
+        decision.Status == DecisionStatuses.AutoApproved,
+        decision.Confidence,
+        ExplanationSteps(decision.Explanation),
+        hasPacket,
+        DateTimeOffset.FromUnixTimeMilliseconds(decision.CreatedAt),
+        decision.DecidedAt is { } decided ? DateTimeOffset.FromUnixTimeMilliseconds(decided) : null,
+        decision.DecidedBy);
 
     /// <summary>The findings and stages of an explanation chain (the decision recorder's JSON); 0 when empty or unreadable.</summary>
-    internal static int ExplanationSteps(object? explanation)
+    internal static int ExplanationSteps(string explanation)
     {
-        var bytes = explanation switch
-        {
-            byte[] blob => blob,
-            string text => System.Text.Encoding.UTF8.GetBytes(text),
-            _ => [],
-        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(explanation);
         if (bytes.Length == 0)
         {
             return 0;
@@ -201,28 +168,21 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
     }
 
     // Stop/resume events in log order, paired into intervals; those overlapping the period are kept.
-    private static List<GuardianStop> GuardianStops(SqliteConnection reader, DateTimeOffset since)
+    private static List<GuardianStop> GuardianStops(IReadOnlyList<EventEntry> events, DateTimeOffset since)
     {
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT time, kind FROM events WHERE kind IN ($stopped, $resumed) ORDER BY seq";
-        command.Parameters.AddWithValue("$stopped", AutomaticStopped);
-        command.Parameters.AddWithValue("$resumed", AutomaticResumed);
         var stops = new List<GuardianStop>();
         DateTimeOffset? from = null;
-        using (var rows = command.ExecuteReader())
+        foreach (var entry in events)
         {
-            while (rows.Read())
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(entry.Time);
+            if (entry.Kind == EventKinds.DecisionAutomaticStopped)
             {
-                var at = DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(0));
-                if (rows.GetString(1) == AutomaticStopped)
-                {
-                    from ??= at;
-                }
-                else if (from is { } start)
-                {
-                    stops.Add(new GuardianStop(start, at));
-                    from = null;
-                }
+                from ??= at;
+            }
+            else if (from is { } start)
+            {
+                stops.Add(new GuardianStop(start, at));
+                from = null;
             }
         }
 
@@ -234,48 +194,12 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
         return [.. stops.Where(s => s.Until is null || s.Until >= since)];
     }
 
-    // Guardian verdicts in the period: decision verdicts and trust-tier changes, with who gave them and why.
-    private static List<GuardianVerdict> Verdicts(SqliteConnection reader, DateTimeOffset since)
-    {
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT kind, payload FROM events WHERE kind IN ($decided, $trust) AND time >= $since ORDER BY seq";
-        command.Parameters.AddWithValue("$decided", EventKinds.DecisionDecided);
-        command.Parameters.AddWithValue("$trust", EventKinds.PeerTrustChanged);
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        var verdicts = new List<GuardianVerdict>();
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
-        {
-            var decided = rows.GetString(0) == EventKinds.DecisionDecided;
-            var payload = (byte[])rows[1];
-            verdicts.Add(new GuardianVerdict(
-                Field(payload, decided ? "id" : "node") ?? "(unnamed)",
-                Field(payload, decided ? "guardian" : "by"),
-                Field(payload, "reason")));
-        }
-
-        return verdicts;
-    }
-
-    private static string? Field(byte[] payload, string name)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(payload);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value)
-                ? value.ToString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static object? Scalar(SqliteConnection reader, string sql)
-    {
-        using var command = reader.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar() is var value && value is DBNull ? null : value;
-    }
+    // Guardian verdicts: decision verdicts and trust-tier changes, with who gave them and why.
+    private static List<GuardianVerdict> Verdicts(IReadOnlyList<EventEntry> events) =>
+    [
+        .. events.Select(entry =>
+            entry.TryRead<DecisionDecidedEvent>(out var decided) ? new GuardianVerdict(decided.Id ?? "(unnamed)", decided.Guardian, decided.Reason)
+            : entry.TryRead<PeerTrustChangedEvent>(out var trust) ? new GuardianVerdict(trust.Node ?? "(unnamed)", trust.By, trust.Reason)
+            : new GuardianVerdict("(unnamed)", null, null)),
+    ];
 }

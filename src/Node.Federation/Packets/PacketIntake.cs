@@ -79,14 +79,12 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
             var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();
             if (missing.Count > 0)
             {
-                using var held = context.Command("SELECT count(*), coalesce(sum(length(envelope)), 0) FROM held_packets").ExecuteReader();
-                held.Read();
-                if (held.GetInt64(0) >= maxHeldPackets || held.GetInt64(1) + packet.Envelope.Length > maxHeldBytes)
+                var held = context.HeldUsage();
+                if (held.Packets >= maxHeldPackets || held.Bytes + packet.Envelope.Length > maxHeldBytes)
                 {
                     return new IntakeResult(IntakeOutcome.HoldFull, check, null, [], missing);
                 }
 
-                held.Close();
                 context.HoldPacket(packet.Id, packet.Envelope, fromPeer, missing);
                 return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
             }

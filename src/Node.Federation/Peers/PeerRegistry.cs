@@ -1,14 +1,14 @@
-using Microsoft.Data.Sqlite;
 using Node.Federation.Identity;
 using Node.Federation.Trust;
 using Node.Storage;
-using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
+using Node.Storage.Peers;
 
 namespace Node.Federation.Peers;
 
 /// <summary>
-/// The peers the node knows (table <c>peers</c>: discovered or registered, with their trust tier)
-/// and the static addresses an operator added (<c>static_peers</c>). Every change is an event.
+/// The peers the node knows (discovered or registered, with their trust tier) and the static
+/// addresses an operator added: what changes, and the event that records each change.
 /// </summary>
 public sealed class PeerRegistry(NodeStore store)
 {
@@ -16,28 +16,7 @@ public sealed class PeerRegistry(NodeStore store)
     public IReadOnlyList<PeerEntry> List()
     {
         using var reader = store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = """
-            SELECT p.node_id, coalesce(p.name, ''), p.tier, coalesce(p.addresses, ''), p.source, p.first_seen, p.last_seen,
-                   (SELECT group_concat(address, char(10)) FROM static_peers WHERE node_id = p.node_id)
-            FROM peers p
-            UNION ALL
-            SELECT '', coalesce(name, ''), 'unknown', address, 'static', added_at, 0, NULL
-            FROM static_peers WHERE node_id IS NULL OR node_id NOT IN (SELECT node_id FROM peers)
-            ORDER BY 1, 4
-            """;
-        var peers = new List<PeerEntry>();
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
-        {
-            var addresses = rows.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Concat(rows.IsDBNull(7) ? [] : rows.GetString(7).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                .Distinct(StringComparer.Ordinal).ToList();
-            peers.Add(new PeerEntry(rows.GetString(0), rows.GetString(1), ParseTier(rows.GetString(2)), addresses, rows.GetString(4),
-                rows.GetInt64(5), rows.GetInt64(6)));
-        }
-
-        return peers;
+        return [.. reader.Peers.List().Select(Entry)];
     }
 
     /// <summary>
@@ -51,29 +30,13 @@ public sealed class PeerRegistry(NodeStore store)
         var id = nodeId?.ToString();
         await store.Writer.WriteAsync(context =>
         {
-            var upsert = context.Command("""
-                INSERT INTO static_peers (address, node_id, name, added_at) VALUES ($address, $node, $name, $now)
-                ON CONFLICT (address) DO UPDATE SET node_id = coalesce(excluded.node_id, node_id), name = coalesce(excluded.name, name)
-                """);
-            upsert.Parameters.AddWithValue("$address", address);
-            upsert.Parameters.AddWithValue("$node", (object?)id ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
-            upsert.Parameters.AddWithValue("$now", context.Now);
-            upsert.ExecuteNonQuery();
-
+            context.Peers.UpsertStatic(address, id, name, context.Now);
             if (id is not null)
             {
-                var register = context.Command("""
-                    INSERT INTO peers (node_id, name, tier, addresses, source, first_seen, last_seen) VALUES ($node, $name, 'unknown', NULL, 'static', $now, 0)
-                    ON CONFLICT (node_id) DO UPDATE SET name = coalesce(excluded.name, name)
-                    """);
-                register.Parameters.AddWithValue("$node", id);
-                register.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
-                register.Parameters.AddWithValue("$now", context.Now);
-                register.ExecuteNonQuery();
+                context.Peers.RegisterStatic(id, name, context.Now);
             }
 
-            context.AppendEvent(EventKinds.PeerAdded, EventPayload.Of(("address", address), ("node", id)));
+            context.AppendEvent(new PeerAddedEvent(address, id));
         }, cancellationToken).ConfigureAwait(false);
         return List().First(p => id is not null ? p.NodeId == id : p.Addresses.Contains(address));
     }
@@ -95,39 +58,20 @@ public sealed class PeerRegistry(NodeStore store)
         ArgumentNullException.ThrowIfNull(addresses);
         ArgumentOutOfRangeException.ThrowIfEqual(nodeId.IsEmpty, true, nameof(nodeId));
         var id = nodeId.ToString();
-        var joined = string.Join('\n', addresses);
         await store.Writer.WriteAsync(context =>
         {
-            var current = context.Command("SELECT coalesce(addresses, '') FROM peers WHERE node_id = $node");
-            current.Parameters.AddWithValue("$node", id);
-            var before = current.ExecuteScalar() as string;
-
+            var before = context.Peers.AddressesOf(id);
             if (before is null)
             {
-                var insert = context.Command("""
-                    INSERT INTO peers (node_id, name, tier, addresses, source, first_seen, last_seen)
-                    VALUES ($node, $name, 'unknown', $addresses, 'mdns', $now, $now)
-                    """);
-                insert.Parameters.AddWithValue("$node", id);
-                insert.Parameters.AddWithValue("$name", name.Length > 0 ? name : DBNull.Value);
-                insert.Parameters.AddWithValue("$addresses", joined);
-                insert.Parameters.AddWithValue("$now", context.Now);
-                insert.ExecuteNonQuery();
-                context.AppendEvent(EventKinds.PeerDiscovered, EventPayload.Of(("node", id), ("addresses", addresses)));
+                context.Peers.InsertDiscovered(id, name, addresses, context.Now);
+                context.AppendEvent(new PeerDiscoveredEvent(id, addresses));
                 return;
             }
 
-            var update = context.Command("""
-                UPDATE peers SET addresses = $addresses, last_seen = $now, name = coalesce(nullif(name, ''), $name) WHERE node_id = $node
-                """);
-            update.Parameters.AddWithValue("$node", id);
-            update.Parameters.AddWithValue("$name", name.Length > 0 ? name : DBNull.Value);
-            update.Parameters.AddWithValue("$addresses", joined);
-            update.Parameters.AddWithValue("$now", context.Now);
-            update.ExecuteNonQuery();
-            if (!string.Equals(before, joined, StringComparison.Ordinal))
+            context.Peers.UpdateSeen(id, name, addresses, context.Now);
+            if (!string.Equals(before, string.Join('\n', addresses), StringComparison.Ordinal))
             {
-                context.AppendEvent(EventKinds.PeerChanged, EventPayload.Of(("node", id), ("addresses", addresses)));
+                context.AppendEvent(new PeerChangedEvent(id, addresses));
             }
         }, cancellationToken).ConfigureAwait(false);
         return List().First(p => p.NodeId == id);
@@ -143,14 +87,12 @@ public sealed class PeerRegistry(NodeStore store)
         var id = nodeId.ToString();
         return store.Writer.WriteAsync(context =>
         {
-            var known = context.Command("SELECT count(*) FROM peers WHERE node_id = $node");
-            known.Parameters.AddWithValue("$node", id);
-            if (Convert.ToInt64(known.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            if (context.Peers.TierOf(id) is null)
             {
                 return false;
             }
 
-            context.AppendEvent(EventKinds.PeerLost, EventPayload.Of(("node", id)));
+            context.AppendEvent(new PeerLostEvent(id));
             return true;
         }, cancellationToken);
     }
@@ -161,21 +103,13 @@ public sealed class PeerRegistry(NodeStore store)
         var id = nodeId.ToString();
         var changed = await store.Writer.WriteAsync(context =>
         {
-            var current = context.Command("SELECT tier FROM peers WHERE node_id = $node");
-            current.Parameters.AddWithValue("$node", id);
-            var from = current.ExecuteScalar() as string;
-
-            if (from is null)
+            if (context.Peers.TierOf(id) is not { } from)
             {
                 return false;
             }
 
-            var update = context.Command("UPDATE peers SET tier = $tier WHERE node_id = $node");
-            update.Parameters.AddWithValue("$tier", TierName(tier));
-            update.Parameters.AddWithValue("$node", id);
-            update.ExecuteNonQuery();
-            context.AppendEvent(EventKinds.PeerTrustChanged,
-                EventPayload.Of(("node", id), ("from", from), ("to", TierName(tier)), ("by", by), ("reason", reason)));
+            context.Peers.SetTier(id, TierName(tier));
+            context.AppendEvent(new PeerTrustChangedEvent(id, from, TierName(tier), by, reason));
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return changed ? List().First(p => p.NodeId == id) : null;
@@ -187,21 +121,10 @@ public sealed class PeerRegistry(NodeStore store)
         var id = nodeId?.ToString();
         return store.Writer.WriteAsync(context =>
         {
-            var removed = 0;
-            if (id is not null)
-            {
-                removed += Delete(context.Command("DELETE FROM peers WHERE node_id = $v"), id);
-                removed += Delete(context.Command("DELETE FROM static_peers WHERE node_id = $v"), id);
-            }
-
-            if (address is not null)
-            {
-                removed += Delete(context.Command("DELETE FROM static_peers WHERE address = $v"), address);
-            }
-
+            var removed = (id is null ? 0 : context.Peers.Delete(id)) + (address is null ? 0 : context.Peers.DeleteStatic(address));
             if (removed > 0)
             {
-                context.AppendEvent(EventKinds.PeerForgotten, EventPayload.Of(("node", id), ("address", address)));
+                context.AppendEvent(new PeerForgottenEvent(id, address));
             }
 
             return removed;
@@ -225,10 +148,6 @@ public sealed class PeerRegistry(NodeStore store)
         _ => TrustTier.Unknown,
     };
 
-    // The writer's commands are cached and reused: not disposed here.
-    private static int Delete(SqliteCommand command, string value)
-    {
-        command.Parameters.AddWithValue("$v", value);
-        return command.ExecuteNonQuery();
-    }
+    private static PeerEntry Entry(PeerRow row) =>
+        new(row.NodeId, row.Name, ParseTier(row.Tier), row.Addresses, row.Source, row.FirstSeen, row.LastSeen);
 }

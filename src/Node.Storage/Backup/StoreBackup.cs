@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 using Node.Storage.Schema;
 
 namespace Node.Storage.Backup;
@@ -44,7 +45,7 @@ public static class StoreBackup
             using (var source = store.OpenReader())
             using (var copy = Sql.Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
-                Copy(source, copy, progress, cancellationToken);
+                Copy(source.Connection, copy, progress, cancellationToken);
                 NodeStore.QuickCheck(copy, temporary);
                 var chain = EventLog.Verify(copy);
                 if (!chain.IsIntact)
@@ -67,8 +68,8 @@ public static class StoreBackup
             Durable.FlushFile(temporary);
             Durable.Rename(temporary, destination);
             var info = Read(destination);
-            var payload = $$"""{"path":{{System.Text.Json.JsonSerializer.Serialize(destination, StorageJson.Default.String)}},"head":{{info.EventHeadSeq}}}""";
-            await store.Writer.WriteAsync(c => c.AppendEvent(EventKinds.BackupCreated, payload), cancellationToken).ConfigureAwait(false);
+            var made = new BackupCreatedEvent(destination, info.EventHeadSeq);
+            await store.Writer.WriteAsync(c => c.AppendEvent(made), cancellationToken).ConfigureAwait(false);
             return info;
         }
         finally

@@ -1,6 +1,10 @@
 namespace Node.Storage.Events;
 
-/// <summary>The kinds of event the node appends. Kinds are lowercase <c>subject.verb</c>.</summary>
+/// <summary>
+/// The kinds of event the node appends. Kinds are lowercase <c>subject.verb</c>; each has one
+/// payload record in <see cref="Payloads"/> (JSON), but for <see cref="PacketAccepted"/>, whose
+/// payload is the packet's raw 32-byte id.
+/// </summary>
 public static class EventKinds
 {
     /// <summary>The store was created (the first entry of every log).</summary>
@@ -39,9 +43,6 @@ public static class EventKinds
     /// <summary>An API key was revoked (payload: its id, scope and name, and who revoked it).</summary>
     public const string ApiKeyRevoked = "apikey.revoked";
 
-    /// <summary>Something went wrong that an operator should know of.</summary>
-    public const string Incident = "incident";
-
     /// <summary>A peer was added by hand (payload: address, node id when known).</summary>
     public const string PeerAdded = "peer.added";
 
@@ -59,6 +60,9 @@ public static class EventKinds
 
     /// <summary>A peer found by mDNS said goodbye or its records expired (payload: node); it stays known.</summary>
     public const string PeerLost = "peer.lost";
+
+    /// <summary>The decision matrix made a decision (payload: id, type, status, confidence, subject).</summary>
+    public const string DecisionMade = "decision.made";
 
     /// <summary>A guardian approved or rejected a pending decision (payload: id, verdict, guardian, reason).</summary>
     public const string DecisionDecided = "decision.decided";

@@ -2,8 +2,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Node.Storage.Events;
 
-/// <summary>Reads and verifies the event log (appending goes through <see cref="Writing.WriteContext"/>).</summary>
-public static class EventLog
+/// <summary>Verifies the event log's chain on a connection: the store's own checks at open and of a backup, and <see cref="EventQueries.Verify"/>.</summary>
+internal static class EventLog
 {
     /// <summary>
     /// Walks the chain from <paramref name="fromSeq"/> to the end. With <paramref name="fromSeq"/>
@@ -86,59 +86,6 @@ public static class EventLog
         return new ChainVerification(verified, headSeq, prevHash, null, null);
     }
 
-    /// <summary>The last entry, or <see langword="null"/> for an empty log.</summary>
-    public static EventEntry? Head(SqliteConnection connection) => Tail(connection, 1) is [var head] ? head : null;
-
-    /// <summary>The last <paramref name="count"/> entries, oldest first.</summary>
-    public static IReadOnlyList<EventEntry> Tail(SqliteConnection connection, int count)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events ORDER BY seq DESC LIMIT $n";
-        command.Parameters.AddWithValue("$n", count);
-        var entries = new List<EventEntry>(Math.Min(count, 1024));
-        using (var rows = command.ExecuteReader())
-        {
-            while (rows.Read())
-            {
-                entries.Add(Read(rows));
-            }
-        }
-
-        entries.Reverse();
-        return entries;
-    }
-
-    /// <summary>The newest entry of <paramref name="kind"/>, or null.</summary>
-    public static EventEntry? LastOfKind(SqliteConnection connection, string kind)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE kind = $kind ORDER BY seq DESC LIMIT 1";
-        command.Parameters.AddWithValue("$kind", kind);
-        using var rows = command.ExecuteReader();
-        return rows.Read() ? Read(rows) : null;
-    }
-
-    /// <summary>Entries after <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public static IReadOnlyList<EventEntry> After(SqliteConnection connection, long afterSeq, int limit)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, time, kind, payload, prev_hash, hash FROM events WHERE seq > $after ORDER BY seq LIMIT $n";
-        command.Parameters.AddWithValue("$after", afterSeq);
-        command.Parameters.AddWithValue("$n", limit);
-        var entries = new List<EventEntry>();
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
-        {
-            entries.Add(Read(rows));
-        }
-
-        return entries;
-    }
-
-    private static EventEntry Read(SqliteDataReader rows) =>
+    internal static EventEntry Read(SqliteDataReader rows) =>
         new(rows.GetInt64(0), rows.GetInt64(1), rows.GetString(2), (byte[])rows[3], (byte[])rows[4], (byte[])rows[5]);
 }

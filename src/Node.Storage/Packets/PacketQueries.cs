@@ -1,66 +1,69 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Node.Storage.Internal;
 
 namespace Node.Storage.Packets;
 
-/// <summary>Reads stored packets (not held or quarantined ones) on a reader connection.</summary>
-public static class PacketQueries
+/// <summary>Reads stored packets (not held or quarantined ones).</summary>
+public sealed class PacketQueries
 {
     private const string Columns = "seq, received_at, id, envelope, topic, key, author, kind, hlc";
+    private readonly CommandCache _commands;
+
+    internal PacketQueries(CommandCache commands) => _commands = commands;
 
     /// <summary>The packet <paramref name="id"/>, or null when it is not stored.</summary>
-    public static StoredPacket? ById(SqliteConnection connection, byte[] id)
+    public StoredPacket? ById(byte[] id)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(id);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM packets WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        using var rows = command.ExecuteReader();
+        using var rows = _commands.Get($"SELECT {Columns} FROM packets WHERE id = $id").With("$id", id).ExecuteReader();
         return rows.Read() ? Read(rows) : null;
     }
 
     /// <summary>The receive sequence of the newest stored packet; 0 when none is.</summary>
-    public static long LastSeq(SqliteConnection connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT coalesce(max(seq), 0) FROM packets";
-        return (long)command.ExecuteScalar()!;
-    }
+    public long LastSeq() => (long)_commands.Get("SELECT coalesce(max(seq), 0) FROM packets").ExecuteScalar()!;
+
+    /// <summary>How many packets are stored.</summary>
+    public long Count() => (long)_commands.Get("SELECT count(*) FROM packets").ExecuteScalar()!;
+
+    /// <summary>How many packets are held for missing dependencies.</summary>
+    public long HeldCount() => (long)_commands.Get("SELECT count(*) FROM held_packets").ExecuteScalar()!;
+
+    /// <summary>How many dependencies the held packets still wait for (one per packet and missing id).</summary>
+    public long HeldDependencyCount() => (long)_commands.Get("SELECT count(*) FROM held_missing").ExecuteScalar()!;
+
+    /// <summary>How many packets are in quarantine.</summary>
+    public long QuarantinedCount() => (long)_commands.Get("SELECT count(*) FROM quarantine").ExecuteScalar()!;
+
+    /// <summary>Whether a packet of <paramref name="kind"/> by <paramref name="author"/> fills the slot (<paramref name="topic"/>, <paramref name="key"/>).</summary>
+    public bool Fills(string topic, string key, string kind, string author) =>
+        _commands.Get("SELECT 1 FROM packets WHERE topic = $topic AND key = $key AND kind = $kind AND author = $author LIMIT 1")
+            .With("$topic", topic).With("$key", key).With("$kind", kind).With("$author", author).ExecuteScalar() is not null;
 
     /// <summary>Every packet of the slot (<paramref name="topic"/>, <paramref name="key"/>), in receive order.</summary>
-    public static IReadOnlyList<StoredPacket> BySlot(SqliteConnection connection, string topic, string key) =>
-        After(connection, new PacketFilter(topic, key), 0, int.MaxValue);
+    public IReadOnlyList<StoredPacket> BySlot(string topic, string key) => After(new PacketFilter(topic, key), 0, int.MaxValue);
 
     /// <summary>
     /// Packets matching <paramref name="filter"/> with a receive sequence after
     /// <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.
     /// </summary>
-    public static IReadOnlyList<StoredPacket> After(SqliteConnection connection, PacketFilter filter, long afterSeq, int limit)
+    public IReadOnlyList<StoredPacket> After(PacketFilter filter, long afterSeq, int limit)
     {
-        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        using var command = connection.CreateCommand();
         var sql = new StringBuilder($"SELECT {Columns} FROM packets WHERE seq > $after");
-        command.Parameters.AddWithValue("$after", afterSeq);
-        void Match(string column, string? value)
+        foreach (var (column, value) in Matches(filter))
         {
-            if (value is not null)
-            {
-                sql.Append($" AND {column} = ${column}");
-                command.Parameters.AddWithValue("$" + column, value);
-            }
+            sql.Append($" AND {column} = ${column}");
         }
 
-        Match("topic", filter.Topic);
-        Match("key", filter.Key);
-        Match("kind", filter.Kind);
-        Match("author", filter.Author);
         sql.Append(" ORDER BY seq LIMIT $limit");
-        command.Parameters.AddWithValue("$limit", limit);
-        command.CommandText = sql.ToString();
+        var command = _commands.Get(sql.ToString()).With("$after", afterSeq).With("$limit", limit);
+        foreach (var (column, value) in Matches(filter))
+        {
+            command.With("$" + column, value);
+        }
+
         var packets = new List<StoredPacket>();
         using var rows = command.ExecuteReader();
         while (rows.Read())
@@ -69,6 +72,29 @@ public static class PacketQueries
         }
 
         return packets;
+    }
+
+    private static IEnumerable<(string Column, string Value)> Matches(PacketFilter filter)
+    {
+        if (filter.Topic is { } topic)
+        {
+            yield return ("topic", topic);
+        }
+
+        if (filter.Key is { } key)
+        {
+            yield return ("key", key);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            yield return ("kind", kind);
+        }
+
+        if (filter.Author is { } author)
+        {
+            yield return ("author", author);
+        }
     }
 
     private static StoredPacket Read(SqliteDataReader row) =>

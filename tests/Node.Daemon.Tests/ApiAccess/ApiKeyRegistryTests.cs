@@ -39,7 +39,7 @@ public sealed class ApiKeyRegistryTests : IAsyncDisposable
     private IReadOnlyList<EventEntry> Events()
     {
         using var reader = _store!.OpenReader();
-        return EventLog.Tail(reader, 100);
+        return reader.Events.Tail(100);
     }
 
     [Fact]

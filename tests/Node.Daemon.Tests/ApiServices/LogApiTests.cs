@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Node.Daemon.Tests.Support;
 using Node.Protocol.Api;
 using Node.Storage;
+using Node.Storage.Events.Payloads;
 
 namespace Node.Daemon.Tests.ApiServices;
 
@@ -95,7 +96,7 @@ public sealed class LogApiTests
                 {
                     for (var i = 0; i < Extra; i++)
                     {
-                        context.AppendEvent("test.filler", $$"""{"i":{{i}}}""");
+                        context.AppendEvent(new ConfigReloadedEvent([$"Filler:{i}"]));
                     }
                 }, Token);
             });

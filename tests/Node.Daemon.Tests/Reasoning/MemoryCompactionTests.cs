@@ -217,22 +217,14 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
     private List<string> SummarySlots()
     {
         using var reader = Store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT topic || ' ' || key FROM packets WHERE kind = 'summary' ORDER BY topic, key";
-        using var rows = command.ExecuteReader();
-        var slots = new List<string>();
-        while (rows.Read())
-        {
-            slots.Add(rows.GetString(0));
-        }
-
-        return slots;
+        return [.. reader.Packets.After(new PacketFilter(Kind: "summary"), 0, int.MaxValue).Select(p => $"{p.Packet.Topic} {p.Packet.Key}")
+            .Order(StringComparer.Ordinal)];
     }
 
     private JsonDocument Summary(string topic, string key)
     {
         using var reader = Store.OpenReader();
-        var stored = Assert.Single(PacketQueries.BySlot(reader, topic, key));
+        var stored = Assert.Single(reader.Packets.BySlot(topic, key));
         var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(stored.Packet.Envelope).Payload);
         Assert.Equal(PacketKind.Summary, body.Kind);
         Assert.Equal("application/json", body.MediaType);
@@ -246,21 +238,13 @@ public sealed class MemoryCompactionTests : IAsyncDisposable
     private List<(string, DateTimeOffset)> MemoryRows()
     {
         using var reader = Store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT subject, time FROM memory WHERE kind = 'conclusion' ORDER BY subject, time";
-        using var rows = command.ExecuteReader();
-        var list = new List<(string, DateTimeOffset)>();
-        while (rows.Read())
-        {
-            list.Add((rows.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1))));
-        }
-
-        return list;
+        return [.. reader.Memory.Rows(ConclusionLog.Kind).OrderBy(r => r.Subject, StringComparer.Ordinal).ThenBy(r => r.Time)
+            .Select(r => (r.Subject, DateTimeOffset.FromUnixTimeMilliseconds(r.Time)))];
     }
 
     private EventEntry LastCompacted()
     {
         using var reader = Store.OpenReader();
-        return EventLog.LastOfKind(reader, EventKinds.MemoryCompacted) ?? throw new InvalidOperationException("no memory.compacted event");
+        return reader.Events.LastOfKind(EventKinds.MemoryCompacted) ?? throw new InvalidOperationException("no memory.compacted event");
     }
 }

@@ -48,14 +48,14 @@ public sealed class ReasoningHostTests
         using var reader = store.OpenReader();
         foreach (var result in decided.Take(20))
         {
-            var row = DecisionLedger.Find(reader, result.DecisionId!);
+            var row = reader.Decisions.Find(result.DecisionId!);
             Assert.NotNull(row);
             Assert.Equal(result.Verdict!.Value.IsAutoApproved ? DecisionStatuses.AutoApproved : DecisionStatuses.Pending, row.Status);
             using var explanation = JsonDocument.Parse(row.Explanation);
             Assert.Equal("walk", explanation.RootElement.GetProperty("subject").GetString());
             Assert.Equal(5, explanation.RootElement.GetProperty("stages").GetArrayLength());
             Assert.True(explanation.RootElement.GetProperty("findings").GetArrayLength() > 0);
-            Assert.Single(PacketQueries.BySlot(reader, "decisions", result.DecisionId!));
+            Assert.Single(reader.Packets.BySlot("decisions", result.DecisionId!));
         }
     }
 
@@ -153,9 +153,7 @@ public sealed class ReasoningHostTests
             var status = await services.Services.GetRequiredService<ReasoningHost>().GetStatusAsync(Token);
             Assert.Equal(0, status.Subjects);
             using var reader = services.Services.GetRequiredService<NodeStore>().OpenReader();
-            using var kept = reader.CreateCommand();
-            kept.CommandText = $"SELECT count(*) FROM memory WHERE kind = '{ReasoningState.DamagedKind}'";
-            Assert.Equal(1L, kept.ExecuteScalar());
+            Assert.Single(reader.Memory.Rows(ReasoningState.DamagedKind));
         }
         finally
         {

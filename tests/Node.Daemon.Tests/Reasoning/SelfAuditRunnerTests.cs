@@ -108,7 +108,7 @@ public sealed class SelfAuditRunnerTests
     [InlineData("not json", 0)]
     [InlineData("", 0)]
     public void Explanation_steps_are_the_non_empty_findings_and_stages(string explanation, int steps) =>
-        Assert.Equal(steps, SelfAuditRunner.ExplanationSteps(System.Text.Encoding.UTF8.GetBytes(explanation)));
+        Assert.Equal(steps, SelfAuditRunner.ExplanationSteps(explanation));
 
     private static SelfAuditRunner Runner(ServiceProbe probe) => probe.Services.GetRequiredService<SelfAuditRunner>();
 

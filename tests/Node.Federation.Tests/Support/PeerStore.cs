@@ -32,16 +32,7 @@ public sealed class PeerStore : IAsyncDisposable
     public IReadOnlyList<(string Kind, JsonElement Payload)> Events()
     {
         using var reader = Store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = "SELECT kind, payload FROM events ORDER BY seq";
-        using var rows = command.ExecuteReader();
-        var events = new List<(string, JsonElement)>();
-        while (rows.Read())
-        {
-            events.Add((rows.GetString(0), JsonDocument.Parse((byte[])rows.GetValue(1)).RootElement.Clone()));
-        }
-
-        return events;
+        return [.. reader.Events.After(0, int.MaxValue).Select(e => (e.Kind, JsonDocument.Parse(e.Payload).RootElement.Clone()))];
     }
 
     /// <summary>The events of peers (<c>peer.*</c>), oldest first.</summary>

@@ -22,6 +22,12 @@ public static class TestPackets
         store.Writer.WriteAsync(c => c.InsertPacket(packet), TestContext.Current.CancellationToken);
 
     /// <summary>The ids of every stored packet, in lowercase hex.</summary>
+    public static HashSet<string> StoredIds(StoreReader reader) => StoredIds(reader.Connection);
+
+    /// <summary>The stored envelope of <paramref name="id"/>, or null when there is no such packet.</summary>
+    public static byte[]? StoredEnvelope(StoreReader reader, byte[] id) => StoredEnvelope(reader.Connection, id);
+
+    /// <summary>The ids of every stored packet, in lowercase hex.</summary>
     public static HashSet<string> StoredIds(SqliteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -34,6 +34,15 @@ public static class TestStore
         return (T)command.ExecuteScalar()!;
     }
 
+    public static void Execute(StoreReader reader, string sql, params (string Name, object Value)[] parameters) =>
+        Execute(reader.Connection, sql, parameters);
+
+    public static T Scalar<T>(StoreReader reader, string sql, params (string Name, object Value)[] parameters) =>
+        Scalar<T>(reader.Connection, sql, parameters);
+
+    /// <summary>What <c>PRAGMA quick_check</c> says: "ok", or its findings joined by "; ".</summary>
+    public static string QuickCheck(StoreReader reader) => QuickCheck(reader.Connection);
+
     /// <summary>What <c>PRAGMA quick_check</c> says: "ok", or its findings joined by "; ".</summary>
     public static string QuickCheck(SqliteConnection connection)
     {

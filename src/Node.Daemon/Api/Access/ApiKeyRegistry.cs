@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Node.Protocol.Api;
 using Node.Storage;
-using Node.Storage.Events;
+using Node.Storage.ApiKeys;
+using Node.Storage.Events.Payloads;
 using Node.Storage.Writing;
 
 namespace Node.Daemon.Api.Access;
@@ -18,7 +17,6 @@ namespace Node.Daemon.Api.Access;
 /// </summary>
 internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegistry> logger) : IHostedService
 {
-    private const string Columns = "id, hash, scope, name, created_at, revoked_at";
     private const int MaxIdAttempts = 8;
 
     private readonly ConcurrentDictionary<string, ApiKeyRecord> _keys = new(StringComparer.Ordinal);
@@ -27,19 +25,15 @@ internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegi
     public Task StartAsync(CancellationToken cancellationToken)
     {
         using var reader = store.OpenReader();
-        using var command = reader.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM api_keys";
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
+        foreach (var row in reader.ApiKeys.All())
         {
-            if (Read(rows) is { } key)
+            if (Read(row) is { } key)
             {
                 _keys[key.Id] = key;
             }
             else
             {
-                var id = rows.GetValue(0) as string ?? "(no id)";
-                LogUnreadableRow(logger, id);
+                LogUnreadableRow(logger, row.Id ?? "(no id)");
             }
         }
 
@@ -72,16 +66,9 @@ internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegi
                 var id = ApiKeySecrets.NewId();
                 var secret = ApiKeySecrets.NewSecret(id);
                 var key = new ApiKeyRecord(id, ApiKeySecrets.Hash(secret), scope, name, context.Now, null);
-                var insert = context.Command(
-                    $"INSERT INTO api_keys ({Columns}) VALUES ($id, $hash, $scope, $name, $created, NULL) ON CONFLICT (id) DO NOTHING");
-                insert.Parameters.AddWithValue("$id", key.Id);
-                insert.Parameters.AddWithValue("$hash", key.Hash);
-                insert.Parameters.AddWithValue("$scope", scopeName);
-                insert.Parameters.AddWithValue("$name", key.Name);
-                insert.Parameters.AddWithValue("$created", key.CreatedAt);
-                if (insert.ExecuteNonQuery() == 1)
+                if (context.ApiKeys.Insert(key.Id, key.Hash, scopeName, key.Name, key.CreatedAt))
                 {
-                    context.AppendEvent(EventKinds.ApiKeyCreated, Payload(key, by));
+                    context.AppendEvent(new ApiKeyCreatedEvent(key.Id, scopeName, key.Name, by));
                     return (key, secret);
                 }
             }
@@ -102,21 +89,11 @@ internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegi
         ArgumentNullException.ThrowIfNull(id);
         var (key, changed) = await store.Writer.WriteAsync(context =>
         {
-            var revoke = context.Command("UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL");
-            revoke.Parameters.AddWithValue("$id", id);
-            revoke.Parameters.AddWithValue("$at", context.Now);
-            var changed = revoke.ExecuteNonQuery() == 1;
-            var select = context.Command($"SELECT {Columns} FROM api_keys WHERE id = $id");
-            select.Parameters.AddWithValue("$id", id);
-            ApiKeyRecord? key;
-            using (var rows = select.ExecuteReader())
-            {
-                key = rows.Read() ? Read(rows) : null;
-            }
-
+            var changed = context.ApiKeys.Revoke(id, context.Now);
+            var key = context.ApiKeys.Find(id) is { } row ? Read(row) : null;
             if (changed && key is not null)
             {
-                context.AppendEvent(EventKinds.ApiKeyRevoked, Payload(key, by));
+                context.AppendEvent(new ApiKeyRevokedEvent(key.Id, ApiScopes.Name(key.Scope), key.Name, by));
             }
 
             return (key, changed);
@@ -153,16 +130,10 @@ internal sealed partial class ApiKeyRegistry(NodeStore store, ILogger<ApiKeyRegi
         return new ApiKeyCheck(key.IsRevoked ? ApiKeyOutcome.Revoked : ApiKeyOutcome.Valid, id, key);
     }
 
-    private static ApiKeyRecord? Read(SqliteDataReader rows) =>
-        rows.GetValue(0) is string id && rows.GetValue(1) is byte[] { Length: ApiKeySecrets.HashBytes } hash &&
-        ApiScopes.TryParse(rows.GetValue(2) as string, out var scope) && rows.GetValue(4) is long created
-            ? new ApiKeyRecord(id, hash, scope, rows.GetValue(3) as string ?? "", created, rows.GetValue(5) as long?)
+    private static ApiKeyRecord? Read(ApiKeyRow row) =>
+        row is { Id: { } id, Hash: { Length: ApiKeySecrets.HashBytes } hash, CreatedAt: { } created } && ApiScopes.TryParse(row.Scope, out var scope)
+            ? new ApiKeyRecord(id, hash, scope, row.Name ?? "", created, row.RevokedAt)
             : null;
-
-    private static string Payload(ApiKeyRecord key, string by) =>
-        $$"""{"id":{{Json(key.Id)}},"scope":"{{ApiScopes.Name(key.Scope)}}","name":{{Json(key.Name)}},"by":{{Json(by)}}}""";
-
-    private static string Json(string value) => JsonSerializer.Serialize(value, DaemonJson.Default.String);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API keys loaded: {Count}, of which {Valid} valid.")]
     private static partial void LogLoaded(ILogger logger, int count, int valid);

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Node.Storage.Events.Payloads;
+
+namespace Node.Storage.Events;
+
+/// <summary>
+/// The source-generated JSON of every event payload: compact, snake_case names, nulls left out,
+/// properties in the order the record declares them (so a payload reads like the hand-written ones
+/// it replaced).
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StoreCreatedEvent))]
+[JsonSerializable(typeof(StoreMigratedEvent))]
+[JsonSerializable(typeof(StoreRestoredEvent))]
+[JsonSerializable(typeof(BackupCreatedEvent))]
+[JsonSerializable(typeof(MemoryCompactedEvent))]
+[JsonSerializable(typeof(IdentityCreatedEvent))]
+[JsonSerializable(typeof(NodeStartedEvent))]
+[JsonSerializable(typeof(NodeStoppedEvent))]
+[JsonSerializable(typeof(ConfigReloadedEvent))]
+[JsonSerializable(typeof(ApiKeyCreatedEvent))]
+[JsonSerializable(typeof(ApiKeyRevokedEvent))]
+[JsonSerializable(typeof(PeerAddedEvent))]
+[JsonSerializable(typeof(PeerTrustChangedEvent))]
+[JsonSerializable(typeof(PeerForgottenEvent))]
+[JsonSerializable(typeof(PeerDiscoveredEvent))]
+[JsonSerializable(typeof(PeerChangedEvent))]
+[JsonSerializable(typeof(PeerLostEvent))]
+[JsonSerializable(typeof(DecisionMadeEvent))]
+[JsonSerializable(typeof(DecisionDecidedEvent))]
+[JsonSerializable(typeof(AutomaticApprovalStoppedEvent))]
+[JsonSerializable(typeof(AutomaticApprovalResumedEvent))]
+public sealed partial class EventJson : JsonSerializerContext;
