@@ -204,4 +204,23 @@ public sealed class WrongTypeTests
         Assert.DoesNotContain("   at ", refused.Status.Detail, StringComparison.Ordinal);
         Assert.NotNull(await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task A_request_that_does_not_decode_is_the_clients_error_not_the_nodes_and_is_counted()
+    {
+        await using var node = await ApiNode.StartAsync();
+        var put = new Method<byte[], byte[]>(MethodType.Unary, "sovereign.api.v1.KnowledgeService", "Put", Raw, Raw);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() =>
+                node.Channel.CreateCallInvoker().AsyncUnaryCall(put, null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), [0xff]).ResponseAsync);
+        }
+
+        var status = await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        var logs = Path.Combine(node.DataDirectory, "logs");
+        Assert.Equal("", LogFiles.Read(logs, "errors-*.log"));
+        Assert.DoesNotContain("InvalidProtocolBufferException", LogFiles.Read(logs, "node-*.log"), StringComparison.Ordinal);
+        Assert.Contains("; 20 requests that did not decode", status.Subsystems.Single(s => s.Name == "api").Detail, StringComparison.Ordinal);
+    }
 }
