@@ -54,6 +54,8 @@ public sealed class UsageTests
     [InlineData(new[] { "knowlege", "list" }, "unknown command 'knowlege' (did you mean 'knowledge'?)", "nodectl --help")]
     [InlineData(new[] { "status", "--colour" }, "unknown option '--colour'", "nodectl status --help")]
     [InlineData(new[] { "status", "--socket" }, "option '--socket' needs PATH", "nodectl status --help")]
+    [InlineData(new[] { "--socket", "", "status" }, "--socket: must not be empty", "nodectl status --help")]
+    [InlineData(new[] { "knowledge", "list", "--socket", " " }, "--socket: must not be empty", "nodectl knowledge list --help")]
     [InlineData(new[] { "knowledge" }, "'knowledge' needs a command: put, get, list, watch", "nodectl knowledge --help")]
     [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k" }, "give the content: --content TEXT, or --file FILE", "nodectl knowledge put --help")]
     [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k", "--content", "x", "--file", "f" }, "--content and --file cannot be used together", "nodectl knowledge put --help")]
