@@ -18,7 +18,7 @@ internal static class BackupCommands
 
     private static Command CreateBackup(GlobalOptions globals, CliConsole console)
     {
-        var path = new Argument<string>("PATH") { Description = "The new backup file, on the node's machine; it must not exist (a relative path is made absolute here)." };
+        var path = new Argument<string>("PATH") { Description = "The new backup file, on the node's machine; it must not exist (a relative path is made absolute here)." }.NotBlank();
         var command = new Command("create", "Write a backup to a new file; shows progress on a terminal.") { path };
         command.Action = new ApiAction(globals, console, async call =>
         {
