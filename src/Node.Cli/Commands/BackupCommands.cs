@@ -54,7 +54,7 @@ internal static class BackupCommands
 
             await (call.Json
                 ? call.WriteLineAsync(JsonText.Value(writer => ApiJson.WriteBackupResult(writer, result)))
-                : call.WriteLineAsync($"backup written: {result.Path}\n{Describe(result)}")).ConfigureAwait(false);
+                : call.WriteLineAsync($"backup written: {Display.OneLine(result.Path)}\n{Describe(result)}")).ConfigureAwait(false);
             return NodeCtl.Ok;
         });
         return command;
@@ -79,7 +79,7 @@ internal static class BackupCommands
                         ApiJson.WriteBackupResult(writer, status.Last);
                     }
                 })
-                : call.WriteLineAsync(status.Last is { } last ? $"last backup: {last.Path}\n{Describe(last)}" : "no backup made by this node")).ConfigureAwait(false);
+                : call.WriteLineAsync(status.Last is { } last ? $"last backup: {Display.OneLine(last.Path)}\n{Describe(last)}" : "no backup made by this node")).ConfigureAwait(false);
             return NodeCtl.Ok;
         });
         return command;
