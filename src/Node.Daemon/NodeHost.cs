@@ -130,6 +130,7 @@ public static class NodeHost
 
         customize?.Invoke(builder);
         var app = builder.Build();
+        app.UseApiAccess(); // first: a call without a valid key is refused before its request is read
         app.UseUndecodableRequests();
         app.MapGrpcService<NodeApi>();
         app.MapGrpcService<LogApi>();

@@ -54,6 +54,8 @@ public sealed class UsageTests
     [InlineData(new[] { "knowlege", "list" }, "unknown command 'knowlege' (did you mean 'knowledge'?)", "nodectl --help")]
     [InlineData(new[] { "status", "--colour" }, "unknown option '--colour'", "nodectl status --help")]
     [InlineData(new[] { "status", "--socket" }, "option '--socket' needs PATH", "nodectl status --help")]
+    [InlineData(new[] { "--socket", "", "status" }, "--socket: must not be empty", "nodectl status --help")]
+    [InlineData(new[] { "knowledge", "list", "--socket", " " }, "--socket: must not be empty", "nodectl knowledge list --help")]
     [InlineData(new[] { "knowledge" }, "'knowledge' needs a command: put, get, list, watch", "nodectl knowledge --help")]
     [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k" }, "give the content: --content TEXT, or --file FILE", "nodectl knowledge put --help")]
     [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k", "--content", "x", "--file", "f" }, "--content and --file cannot be used together", "nodectl knowledge put --help")]
@@ -73,6 +75,8 @@ public sealed class UsageTests
     [InlineData(new[] { "log", "tail", "-n", "many" }, "-n: 'many' is not a whole number from 1 to 10000", "nodectl log tail --help")]
     [InlineData(new[] { "log", "tail", "-n", "5", "--after-seq", "9" }, "-n and --after-seq cannot be used together", "nodectl log tail --help")]
     [InlineData(new[] { "backup", "create" }, "missing PATH", "nodectl backup create --help")]
+    [InlineData(new[] { "backup", "create", "" }, "PATH: must not be empty", "nodectl backup create --help")]
+    [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k", "--file", "" }, "--file: must not be empty", "nodectl knowledge put --help")]
     [InlineData(new[] { "apikey", "create" }, "missing option --scope read|write|admin", "nodectl apikey create --help")]
     [InlineData(new[] { "completion", "tcsh" }, "SHELL: 'tcsh' is not one of bash, zsh, fish", "nodectl completion --help")]
     public async Task Bad_usage_exits_2_naming_the_problem_and_where_help_is(string[] args, string problem, string help)

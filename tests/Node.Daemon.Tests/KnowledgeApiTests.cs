@@ -219,4 +219,53 @@ public sealed class WrongTypeTests
         Assert.DoesNotContain("   at ", refused.Status.Detail, StringComparison.Ordinal);
         Assert.NotNull(await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task A_request_that_does_not_decode_is_the_clients_error_not_the_nodes_and_is_counted()
+    {
+        await using var node = await ApiNode.StartAsync();
+        var put = new Method<byte[], byte[]>(MethodType.Unary, "sovereign.api.v1.KnowledgeService", "Put", Raw, Raw);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() =>
+                node.Channel.CreateCallInvoker().AsyncUnaryCall(put, null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken), [0xff]).ResponseAsync);
+        }
+
+        var status = await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken);
+        var logs = Path.Combine(node.DataDirectory, "logs");
+        Assert.Equal("", LogFiles.Read(logs, "errors-*.log"));
+        Assert.DoesNotContain("InvalidProtocolBufferException", LogFiles.Read(logs, "node-*.log"), StringComparison.Ordinal);
+        Assert.Contains("; 20 requests that did not decode", status.Subsystems.Single(s => s.Name == "api").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_streamed_message_that_does_not_decode_is_an_invalid_argument_and_no_error_of_the_node()
+    {
+        await using var node = await ApiNode.StartAsync();
+        var observe = new Method<byte[], byte[]>(MethodType.DuplexStreaming, "sovereign.api.v1.ReasoningService", "Observe", Raw, Raw);
+        using var call = node.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(observe, null, new CallOptions(cancellationToken: TestContext.Current.CancellationToken));
+
+        await call.RequestStream.WriteAsync([0xff], TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("request: does not decode as the method's request message: ", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("", LogFiles.Read(Path.Combine(node.DataDirectory, "logs"), "errors-*.log"));
+    }
+
+    [Fact]
+    public async Task A_client_that_hangs_up_in_the_middle_of_a_stream_is_no_error_of_the_node()
+    {
+        await using var node = await ApiNode.StartAsync();
+        using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var call = new ReasoningService.ReasoningServiceClient(node.Channel).Observe(cancellationToken: hangUp.Token);
+
+        await call.RequestStream.WriteAsync(new ObserveRequest { Subject = "sp500", Bar = SpBars.First(1)[0] }, TestContext.Current.CancellationToken);
+        Assert.True(await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken)); // the node is in the stream, waiting for the next bar
+        await hangUp.CancelAsync();
+        await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("", LogFiles.Read(Path.Combine(node.DataDirectory, "logs"), "errors-*.log"));
+    }
 }

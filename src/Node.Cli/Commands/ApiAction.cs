@@ -43,7 +43,7 @@ internal sealed class ApiAction(GlobalOptions globals, CliConsole console, Func<
         catch (RpcException ex)
         {
             var (code, message) = Explain(ex, socket);
-            await console.Error.WriteLineAsync($"nodectl: {message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"nodectl: {Output.Display.Lines(message)}").ConfigureAwait(false);
             return code;
         }
     }

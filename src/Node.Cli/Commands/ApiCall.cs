@@ -50,7 +50,7 @@ internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole
 
     /// <summary>
     /// Writes a reply as the command line asks: one JSON object with <c>--json</c>, else the text
-    /// <paramref name="text"/> makes, as it is. Returns <see cref="NodeCtl.Ok"/>.
+    /// <paramref name="text"/> makes (escaped as <see cref="WriteAsync"/> does). Returns <see cref="NodeCtl.Ok"/>.
     /// </summary>
     public async Task<int> ShowAsync(Action<Utf8JsonWriter> json, Func<string> text)
     {
@@ -58,16 +58,19 @@ internal sealed class ApiCall(ParseResult parse, ChannelBase channel, CliConsole
         return NodeCtl.Ok;
     }
 
-    /// <summary>Writes text as it is.</summary>
-    public Task WriteAsync(string text) => Console.Output.WriteAsync(text);
+    /// <summary>
+    /// Writes text, its control characters but newlines and tabs escaped (<see cref="Display.Lines"/>):
+    /// what a peer or a user wrote is shown, never obeyed by the terminal. (JSON passes as it is: it has none.)
+    /// </summary>
+    public Task WriteAsync(string text) => Console.Output.WriteAsync(Display.Lines(text));
 
-    /// <summary>Writes a line.</summary>
-    public Task WriteLineAsync(string line) => Console.Output.WriteLineAsync(line);
+    /// <summary>Writes a line, escaped as <see cref="WriteAsync"/> does.</summary>
+    public Task WriteLineAsync(string line) => Console.Output.WriteLineAsync(Display.Lines(line));
 
-    /// <summary>Says what went wrong (<c>nodectl: …</c> on standard error) and returns <see cref="NodeCtl.Error"/>.</summary>
+    /// <summary>Says what went wrong (<c>nodectl: …</c> on standard error, escaped) and returns <see cref="NodeCtl.Error"/>.</summary>
     public async Task<int> FailAsync(string message)
     {
-        await Console.Error.WriteLineAsync($"nodectl: {message}").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"nodectl: {Display.Lines(message)}").ConfigureAwait(false);
         return NodeCtl.Error;
     }
 }

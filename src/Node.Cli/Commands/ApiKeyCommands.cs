@@ -40,7 +40,7 @@ internal static class ApiKeyCommands
             {
                 await call.WriteAsync(
                     $"""
-                    api key {key.Id} created ({CliNames.ApiScopes.NameOf(key.Scope)}{(key.Name.Length > 0 ? $", {key.Name}" : "")})
+                    api key {key.Id} created ({CliNames.ApiScopes.NameOf(key.Scope)}{(key.Name.Length > 0 ? $", {Display.OneLine(key.Name)}" : "")})
                     secret: {created.Secret}
                     Keep the secret now: the node stores only its hash and cannot show it again.
                     Send it on TCP calls as 'authorization: Bearer <secret>'.

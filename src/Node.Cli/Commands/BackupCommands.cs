@@ -18,7 +18,7 @@ internal static class BackupCommands
 
     private static Command CreateBackup(GlobalOptions globals, CliConsole console)
     {
-        var path = new Argument<string>("PATH") { Description = "The new backup file, on the node's machine; it must not exist (a relative path is made absolute here)." };
+        var path = new Argument<string>("PATH") { Description = "The new backup file, on the node's machine; it must not exist (a relative path is made absolute here)." }.NotBlank();
         var command = new Command("create", "Write a backup to a new file; shows progress on a terminal.") { path };
         command.Action = new ApiAction(globals, console, async call =>
         {
@@ -54,7 +54,7 @@ internal static class BackupCommands
 
             await (call.Json
                 ? call.WriteLineAsync(JsonText.Value(writer => ApiJson.WriteBackupResult(writer, result)))
-                : call.WriteLineAsync($"backup written: {result.Path}\n{Describe(result)}")).ConfigureAwait(false);
+                : call.WriteLineAsync($"backup written: {Display.OneLine(result.Path)}\n{Describe(result)}")).ConfigureAwait(false);
             return NodeCtl.Ok;
         });
         return command;
@@ -79,7 +79,7 @@ internal static class BackupCommands
                         ApiJson.WriteBackupResult(writer, status.Last);
                     }
                 })
-                : call.WriteLineAsync(status.Last is { } last ? $"last backup: {last.Path}\n{Describe(last)}" : "no backup made by this node")).ConfigureAwait(false);
+                : call.WriteLineAsync(status.Last is { } last ? $"last backup: {Display.OneLine(last.Path)}\n{Describe(last)}" : "no backup made by this node")).ConfigureAwait(false);
             return NodeCtl.Ok;
         });
         return command;

@@ -104,6 +104,19 @@ internal static class CliSymbols
         return option;
     }
 
+    /// <summary>Refuses an empty or blank value of <paramref name="argument"/>.</summary>
+    public static Argument<string> NotBlank(this Argument<string> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
+            {
+                result.AddError($"{argument.Name}: must not be empty.");
+            }
+        });
+        return argument;
+    }
+
     /// <summary>Values of <paramref name="option"/> must be packet ids (64 hex characters).</summary>
     public static Option<string[]> PacketIds(this Option<string[]> option)
     {

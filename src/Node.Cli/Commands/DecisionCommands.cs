@@ -95,7 +95,7 @@ internal static class DecisionCommands
             var decision = await (approve ? client.ApproveAsync(verdict, call.Request()) : client.RejectAsync(verdict, call.Request())).ConfigureAwait(false);
             await (call.Json
                 ? call.WriteLineAsync(JsonText.Value(writer => ApiJson.WriteDecision(writer, decision)))
-                : call.WriteLineAsync($"decision {decision.Id} ({decision.Type}) {CliNames.DecisionStatuses.NameOf(decision.Status)} by {decision.DecidedBy}: {Display.OneLine(decision.Reason)}"))
+                : call.WriteLineAsync($"decision {decision.Id} ({decision.Type}) {CliNames.DecisionStatuses.NameOf(decision.Status)} by {Display.OneLine(decision.DecidedBy)}: {Display.OneLine(decision.Reason)}"))
                 .ConfigureAwait(false);
             return NodeCtl.Ok;
         });

@@ -22,7 +22,7 @@ internal static class KnowledgeCommands
         var topic = new Option<string>("--topic") { Description = "The slot's topic.", HelpName = "TOPIC", Required = true }.NotBlank();
         var key = new Option<string>("--key") { Description = "The slot's key.", HelpName = "KEY", Required = true }.NotBlank();
         var content = new Option<string>("--content") { Description = "The content, as text.", HelpName = "TEXT" };
-        var file = new Option<string>("--file") { Description = "Read the content from FILE; - reads standard input.", HelpName = "FILE" };
+        var file = new Option<string>("--file") { Description = "Read the content from FILE; - reads standard input.", HelpName = "FILE" }.NotBlank();
         var kind = CliSymbols.Choice("--kind", CliNames.PutKinds, "What the packet is [default: note].");
         var mediaType = new Option<string>("--media-type") { Description = "The content's media type [default: text/plain; charset=utf-8].", HelpName = "TYPE" };
         var scope = CliSymbols.Choice("--scope", CliNames.Scopes, "Who may receive it [default: local: it never leaves the node].");

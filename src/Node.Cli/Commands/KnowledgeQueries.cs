@@ -65,7 +65,7 @@ internal static class KnowledgeQueries
             await call.WriteAsync(table.Render("no packets")).ConfigureAwait(false);
             if (reply.NextPageToken.Length > 0)
             {
-                await call.Console.Error.WriteLineAsync($"more: --page-token {reply.NextPageToken} (or --all for every page)").ConfigureAwait(false);
+                await call.Console.Error.WriteLineAsync($"more: --page-token {Display.OneLine(reply.NextPageToken)} (or --all for every page)").ConfigureAwait(false);
             }
 
             return NodeCtl.Ok;

@@ -141,7 +141,7 @@ internal static class ObserveCommand
         {
             if (reply.Rejected.Length > 0)
             {
-                await ProblemAsync($"{path}:{line}: the node rejected the bar of {Date(reply.Time)}: {reply.Rejected}").ConfigureAwait(false);
+                await ProblemAsync($"{path}:{line}: the node rejected the bar of {Date(reply.Time)}: {Display.OneLine(reply.Rejected)}").ConfigureAwait(false);
             }
 
             if (call.Json)

@@ -119,8 +119,8 @@ internal static class PeerCommands
 
     private static string Describe(Peer peer, string fallback)
     {
-        var who = peer.NodeId.Length > 0 ? peer.NodeId : fallback;
-        return peer.Name.Length > 0 ? $"{peer.Name} ({who})" : who;
+        var who = Display.OneLine(peer.NodeId.Length > 0 ? peer.NodeId : fallback);
+        return peer.Name.Length > 0 ? $"{Display.OneLine(peer.Name)} ({who})" : who;
     }
 
     private static Task WritePeerAsync(ApiCall call, Peer peer, string text) =>

@@ -19,7 +19,7 @@ internal static class ReasonCommands
     /// <summary>One line on the guardian stop, as <c>reason status</c> and <c>decisions stop|resume</c> say it.</summary>
     public static string Describe(AutomaticApproval automatic) =>
         automatic.Stopped
-            ? $"automatic approval: stopped by {automatic.StoppedBy} at {Display.Time(automatic.StoppedAt)}: {Display.OneLine(automatic.Reason)}"
+            ? $"automatic approval: stopped by {Display.OneLine(automatic.StoppedBy)} at {Display.Time(automatic.StoppedAt)}: {Display.OneLine(automatic.Reason)}"
             : "automatic approval: on";
 
     private static Command Status(GlobalOptions globals, CliConsole console)

@@ -78,15 +78,48 @@ internal static class Display
         }
     }
 
-    /// <summary><paramref name="value"/> on one line: control characters (a newline in a reason) become spaces.</summary>
-    public static string OneLine(string value) =>
-        value.AsSpan().ContainsAnyInRange('\0', '\u001f') || value.Contains('\u007f', StringComparison.Ordinal)
-            ? string.Create(value.Length, value, (span, source) =>
+    /// <summary>
+    /// <paramref name="value"/> on one line and safe for a terminal: every control character (C0,
+    /// DEL, C1 — a newline and a tab too) shows as <c>\x</c> and its two hex digits, ESC as <c>\x1b</c>.
+    /// </summary>
+    public static string OneLine(string value) => Escape(value, keepLines: false);
+
+    /// <summary>
+    /// Text that may run over lines (content), safe for a terminal: as <see cref="OneLine"/>, but
+    /// newlines and tabs are kept.
+    /// </summary>
+    public static string Lines(string value) => Escape(value, keepLines: true);
+
+    // What a peer or a user wrote must not drive the terminal it is shown on (move the cursor,
+    // recolour, retitle the window, rewrite a line with CR or backspaces): it is shown, not obeyed.
+    private static string Escape(string value, bool keepLines)
+    {
+        var first = 0;
+        while (first < value.Length && !MustEscape(value[first], keepLines))
+        {
+            first++;
+        }
+
+        if (first == value.Length)
+        {
+            return value;
+        }
+
+        var text = new StringBuilder(value.Length + 16).Append(value, 0, first);
+        foreach (var c in value.AsSpan(first))
+        {
+            if (MustEscape(c, keepLines))
             {
-                for (var i = 0; i < source.Length; i++)
-                {
-                    span[i] = char.IsControl(source[i]) ? ' ' : source[i];
-                }
-            })
-            : value;
+                text.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool MustEscape(char c, bool keepLines) => char.IsControl(c) && !(keepLines && c is ('\n' or '\t'));
 }

@@ -55,8 +55,9 @@ internal static class PacketText
         }
 
         text.Append('\n');
-        if (Display.TryText(packet.MediaType, packet.Content.Span, out var content))
+        if (Display.TryText(packet.MediaType, packet.Content.Span, out var raw))
         {
+            var content = Display.Lines(raw);
             text.Append(content);
             if (content.Length > 0 && content[^1] != '\n')
             {

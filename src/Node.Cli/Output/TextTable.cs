@@ -10,7 +10,7 @@ internal sealed class TextTable(params string[] headers)
     /// <summary>How many rows were added.</summary>
     public int Count => _rows.Count;
 
-    /// <summary>Adds a row (control characters in cells become spaces).</summary>
+    /// <summary>Adds a row (control characters in cells are escaped: <see cref="Display.OneLine"/>).</summary>
     /// <exception cref="ArgumentException">The row has more or fewer cells than there are headers.</exception>
     public void Add(params string[] cells)
     {

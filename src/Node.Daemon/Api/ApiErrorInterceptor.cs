@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Node.Daemon.Api.Access;
 using Node.Storage.Writing;
 
 namespace Node.Daemon.Api;
@@ -9,10 +10,13 @@ namespace Node.Daemon.Api;
 /// <summary>
 /// Turns what a service throws into a status code, once for every call: the errors services
 /// raise on purpose (<see cref="ApiErrors"/>) pass as they are; a full disk is RESOURCE_EXHAUSTED,
-/// a store that is closing UNAVAILABLE; anything else is INTERNAL with a reference to the error
-/// logged here — its message and stack never reach the client.
+/// a store that is closing UNAVAILABLE; a message of a request stream that does not decode is the
+/// client's error, INVALID_ARGUMENT (as <see cref="UndecodableRequests"/> makes it of a single
+/// request); anything else is INTERNAL with a reference to the error logged here — its message and
+/// stack never reach the client.
 /// </summary>
-internal sealed partial class ApiErrorInterceptor(IHostApplicationLifetime lifetime, ILogger<ApiErrorInterceptor> logger) : Interceptor
+internal sealed partial class ApiErrorInterceptor(IHostApplicationLifetime lifetime, ApiRefusals refusals, ILogger<ApiErrorInterceptor> logger)
+    : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
@@ -45,7 +49,7 @@ internal sealed partial class ApiErrorInterceptor(IHostApplicationLifetime lifet
     {
         try
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await continuation(new RequestReader<TRequest>(requestStream, context, refusals, logger), responseStream, context).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -57,7 +61,8 @@ internal sealed partial class ApiErrorInterceptor(IHostApplicationLifetime lifet
     {
         switch (ex)
         {
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            // A client that hangs up mid-stream leaves its read failing with an IOException: not the node's error either.
+            case OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
             case OperationCanceledException or ObjectDisposedException when lifetime.ApplicationStopping.IsCancellationRequested:
                 return ApiErrors.Unavailable("The node is stopping.");
@@ -71,6 +76,25 @@ internal sealed partial class ApiErrorInterceptor(IHostApplicationLifetime lifet
                 var reference = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
                 LogFailed(logger, context.Method, reference, ex);
                 return new RpcException(new Status(StatusCode.Internal, $"Internal error (reference {reference} in the node's error log)."));
+        }
+    }
+
+    // grpc-dotnet decodes each message of a request stream as the service asks for it.
+    private sealed class RequestReader<T>(IAsyncStreamReader<T> inner, ServerCallContext context, ApiRefusals refusals, ILogger logger)
+        : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (UndecodableRequests.IsBadRequest(ex) && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw ApiErrors.InvalidArgument("request", UndecodableRequests.Refuse(logger, refusals, context, ex));
+            }
         }
     }
 

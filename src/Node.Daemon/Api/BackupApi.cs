@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Grpc.Core;
+using Microsoft.Data.Sqlite;
 using Node.Protocol.Api;
 using Node.Storage;
 using Node.Storage.Backup;
@@ -13,6 +14,11 @@ namespace Node.Daemon.Api;
 // A singleton (gRPC services are per call by default): one backup at a time on the node.
 internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBase, IDisposable
 {
+    // What .NET puts in an IOException's HResult on Linux: the errno (EROFS, ENOSPC).
+    private const int ReadOnlyFileSystem = 30;
+    private const int NoSpace = 28;
+    private const int SqliteFull = 13;
+
     private readonly SemaphoreSlim _one = new(1, 1);
 
     public override async Task Create(CreateBackupRequest request, IServerStreamWriter<Protocol.Api.BackupProgress> responseStream, ServerCallContext context)
@@ -30,13 +36,22 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
 
         if (!Directory.Exists(directory))
         {
-            throw ApiErrors.FailedPrecondition($"The directory of {path} does not exist.");
+            throw File.Exists(directory)
+                ? ApiErrors.FailedPrecondition($"{directory} is a file, not a directory: no backup can be made in it.")
+                : ApiErrors.FailedPrecondition($"The directory of {path} does not exist.");
         }
 
-        if (File.Exists(path) || Directory.Exists(path))
+        if (Directory.Exists(path))
+        {
+            throw ApiErrors.AlreadyExists($"{path} is a directory; give the name of a new file in it (a backup is always a new file).");
+        }
+
+        if (File.Exists(path))
         {
             throw ApiErrors.AlreadyExists($"{path} already exists; a backup is always a new file.");
         }
+
+        TryCreate(path, directory);
 
         if (!await _one.WaitAsync(TimeSpan.Zero, context.CancellationToken).ConfigureAwait(false))
         {
@@ -70,11 +85,15 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
             {
                 info = await copy.ConfigureAwait(false);
             }
-            catch (UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw ApiErrors.FailedPrecondition($"The node's user may not write {path}; choose a directory it can write.");
+                throw CannotWrite(path, directory, ex);
             }
-            catch (IOException ex)
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
+            {
+                throw ApiErrors.ResourceExhausted($"The disk of {directory} filled up during the backup; nothing was kept. Free space there, or choose another place.");
+            }
+            catch (SqliteException ex)
             {
                 throw ApiErrors.FailedPrecondition($"The backup to {path} failed: {ex.Message}");
             }
@@ -94,6 +113,36 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
     }
 
     public void Dispose() => _one.Dispose();
+
+    // Makes the file, and removes it, before the copy starts: the system says why it cannot be
+    // made, where SQLite would only say "unable to open database file".
+    private static void TryCreate(string path, string directory)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CannotWrite(path, directory, ex);
+        }
+    }
+
+    /// <summary>Why the node cannot write a backup to <paramref name="path"/> in <paramref name="directory"/>, from what the system said.</summary>
+    internal static RpcException CannotWrite(string path, string directory, Exception ex) => ex switch
+    {
+        UnauthorizedAccessException => ApiErrors.FailedPrecondition(
+            $"Permission denied: the node's user ({Environment.UserName}) may not create {path}; choose a directory it may write to."),
+        PathTooLongException => ApiErrors.InvalidArgument("path", $"{path} is longer than the file system takes (a name is at most 255 bytes)"),
+        DirectoryNotFoundException => ApiErrors.FailedPrecondition($"The directory of {path} does not exist."),
+        IOException { HResult: ReadOnlyFileSystem } => ApiErrors.FailedPrecondition(
+            $"{directory} is on a read-only file system; choose another place for the backup."),
+        IOException { HResult: NoSpace } => ApiErrors.ResourceExhausted($"The disk of {directory} is full; free space there, or choose another place."),
+        _ when File.Exists(path) || Directory.Exists(path) => ApiErrors.AlreadyExists($"{path} already exists; a backup is always a new file."),
+        _ => ApiErrors.FailedPrecondition($"The backup to {path} failed: {ex.Message}"),
+    };
 
     public override Task<BackupStatus> GetStatus(GetBackupStatusRequest request, ServerCallContext context)
     {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Node.Daemon.Api.Access;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
@@ -20,7 +21,9 @@ internal sealed class NodeApi(
     DaemonLaunch launch,
     TimeProvider time,
     NodeClock clock,
-    DiscoveryHost discovery) : NodeService.NodeServiceBase
+    DiscoveryHost discovery,
+    ApiTcpListener tcp,
+    ApiRefusals refusals) : NodeService.NodeServiceBase
 {
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
@@ -43,6 +46,12 @@ internal sealed class NodeApi(
             Detail = stalled.Count == 0 ? $"{loops.Registered.Count} registered" : $"stalled: {string.Join(", ", stalled.Select(s => s.Name))}",
         });
         status.Subsystems.Add(Discovery(discovery));
+        status.Subsystems.Add(new Subsystem
+        {
+            Name = "api",
+            State = "ok",
+            Detail = $"{(tcp.EndPoint is { } bound ? $"TCP on {bound}" : "Unix socket only")}; {refusals.Describe()}",
+        });
         return Task.FromResult(status);
     }
 

@@ -10,7 +10,7 @@ using Node.Storage;
 
 namespace Node.Daemon.Tests.ApiAccess;
 
-/// <summary>The access interceptor called directly, with a real key registry and a fake clock.</summary>
+/// <summary>The access interceptor (and so its gate) called directly, with a real key registry and a fake clock.</summary>
 public sealed class ApiAccessInterceptorTests : IAsyncLifetime
 {
     private const string GetStatus = "/sovereign.api.v1.NodeService/GetStatus";
@@ -19,12 +19,13 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-    private readonly FakeLogger<ApiAccessInterceptor> _log = new();
+    private readonly FakeLogger<ApiAccessGate> _log = new();
     private readonly FakeLogger<RefusalLog> _refusalLog = new();
     private readonly NodeStore _store;
     private readonly ApiKeyRegistry _keys;
     private readonly ApiKeyRateLimiter _limiter;
     private readonly RefusalLog _refusals;
+    private readonly ApiRefusals _counts = new();
     private readonly ApiAccessInterceptor _interceptor;
 
     public ApiAccessInterceptorTests()
@@ -33,7 +34,7 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
         _keys = new ApiKeyRegistry(_store, NullLogger<ApiKeyRegistry>.Instance);
         _limiter = new ApiKeyRateLimiter(Options.Create(new ApiRateLimitOptions { PermitsPerSecond = 1, Burst = 2 }), _time);
         _refusals = new RefusalLog(_time, _refusalLog);
-        _interceptor = new ApiAccessInterceptor(_keys, _limiter, _refusals, _log);
+        _interceptor = new ApiAccessInterceptor(new ApiAccessGate(_keys, _limiter, _refusals, _counts, _log));
     }
 
     public async ValueTask InitializeAsync()
@@ -170,6 +171,43 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
         Refused(TestCallContext.OverTcp(CreateKey, "Bearer " + secret));
 
         Assert.Equal(StatusCode.ResourceExhausted, Refused(TestCallContext.OverTcp(GetStatus, "Bearer " + secret)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_refusal_is_counted_by_its_reason()
+    {
+        var (_, secret) = await KeyAsync(ApiScope.Read);
+        Refused(TestCallContext.OverTcp(GetStatus));
+        Refused(TestCallContext.OverTcp(GetStatus, "Bearer snk_short"));
+        Refused(TestCallContext.OverTcp(CreateKey, "Bearer " + secret));
+        Refused(TestCallContext.OverTcp(CreateKey, "Bearer " + secret));
+        Refused(TestCallContext.OverTcp(GetStatus, "Bearer " + secret));
+
+        Assert.Equal((2L, 1L, 2L, 0L), (_counts[ApiRefusal.NoValidKey], _counts[ApiRefusal.OverRateLimit], _counts[ApiRefusal.OutOfScope], _counts[ApiRefusal.Undecodable]));
+        Assert.Equal("refused 2 without a valid API key, 1 over a rate limit, 2 out of scope; 0 requests that did not decode", _counts.Describe());
+    }
+
+    [Fact]
+    public void A_method_the_node_does_not_have_is_not_written_into_the_log_as_the_caller_spelled_it()
+    {
+        var refused = Refused(TestCallContext.OverTcp("/made.Up/Method\n[ERR] forged line"));
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal("Refused TCP API call (a method the node does not have) from 127.0.0.1:50123: no API key. " +
+            "Further refusals like it are counted once a minute.", Assert.Single(_log.Collector.GetSnapshot()).Message);
+    }
+
+    [Fact]
+    public void A_call_the_middleware_admitted_is_not_put_to_the_gate_again()
+    {
+        var context = TestCallContext.OverTcp(GetStatus);
+        var caller = new ApiCaller(ApiTransport.Tcp, null);
+        caller.AttachTo(context);
+
+        _interceptor.Admit(context);
+
+        Assert.Same(caller, ApiCaller.Of(context));
+        Assert.Equal(0, _log.Collector.Count);
     }
 
     public async ValueTask DisposeAsync()

@@ -78,4 +78,57 @@ public sealed class BackupApiTests
         Assert.Equal(["taken"], Directory.EnumerateFileSystemEntries(target.Path).Select(Path.GetFileName));
         Assert.Null((await new BackupService.BackupServiceClient(node.Channel).GetStatusAsync(new GetBackupStatusRequest(), cancellationToken: Token)).Last);
     }
+
+    [Fact]
+    public async Task A_directory_the_node_may_not_write_is_refused_naming_the_path_and_why_and_the_node_goes_on()
+    {
+        // sysfs refuses a new file to everyone, root included (a container may mount it read-only).
+        Assert.SkipUnless(Directory.Exists("/sys/kernel"), "No sysfs at /sys.");
+        await using var node = await ApiNode.StartAsync();
+        const string path = "/sys/sovereign-node-test.backup";
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => CreateAsync(node, path));
+
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains("/sys", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.True(refused.Status.Detail.StartsWith("Permission denied: ", StringComparison.Ordinal)
+            || refused.Status.Detail.Contains("read-only file system", StringComparison.Ordinal), refused.Status.Detail);
+        Assert.False(File.Exists(path));
+        Assert.Null((await new BackupService.BackupServiceClient(node.Channel).GetStatusAsync(new GetBackupStatusRequest(), cancellationToken: Token)).Last);
+    }
+
+    [Fact]
+    public async Task A_file_in_the_way_of_the_directory_and_a_directory_in_the_way_of_the_file_are_named()
+    {
+        await using var node = await ApiNode.StartAsync();
+        using var target = new TempDirectory();
+        var file = target.Write("file", "not a directory");
+
+        var underFile = await Assert.ThrowsAsync<RpcException>(() => CreateAsync(node, Path.Combine(file, "node.backup")));
+        var directory = await Assert.ThrowsAsync<RpcException>(() => CreateAsync(node, target.Path));
+
+        Assert.Equal(StatusCode.FailedPrecondition, underFile.StatusCode);
+        Assert.Equal($"{file} is a file, not a directory: no backup can be made in it.", underFile.Status.Detail);
+        Assert.Equal(StatusCode.AlreadyExists, directory.StatusCode);
+        Assert.Equal($"{target.Path} is a directory; give the name of a new file in it (a backup is always a new file).", directory.Status.Detail);
+    }
+
+    [Fact]
+    public void What_the_system_says_is_named_with_its_status()
+    {
+        const string path = "/media/stick/node.backup";
+        var readOnly = Node.Daemon.Api.BackupApi.CannotWrite(path, "/media/stick", new IOException("Read-only file system", 30));
+        var full = Node.Daemon.Api.BackupApi.CannotWrite(path, "/media/stick", new IOException("No space left on device", 28));
+        var denied = Node.Daemon.Api.BackupApi.CannotWrite(path, "/media/stick", new UnauthorizedAccessException());
+        var tooLong = Node.Daemon.Api.BackupApi.CannotWrite(path, "/media/stick", new PathTooLongException());
+
+        Assert.Equal((StatusCode.FailedPrecondition, "/media/stick is on a read-only file system; choose another place for the backup."),
+            (readOnly.StatusCode, readOnly.Status.Detail));
+        Assert.Equal((StatusCode.ResourceExhausted, "The disk of /media/stick is full; free space there, or choose another place."),
+            (full.StatusCode, full.Status.Detail));
+        Assert.Equal(StatusCode.FailedPrecondition, denied.StatusCode);
+        Assert.StartsWith($"Permission denied: the node's user ({Environment.UserName}) may not create {path}", denied.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, tooLong.StatusCode);
+        Assert.StartsWith("path: ", tooLong.Status.Detail, StringComparison.Ordinal);
+    }
 }

@@ -13,7 +13,8 @@ namespace Node.Daemon.Api.Access;
 
 /// <summary>
 /// Access to the local API: API keys (<c>ApiKeyService</c>), the optional TCP listener on
-/// 127.0.0.1, and the interceptor that admits every call by transport, key, rate and scope.
+/// 127.0.0.1, and the gate that admits every call by transport, key, rate and scope before its
+/// request is read (middleware), with the interceptor that makes sure no service runs without it.
 /// </summary>
 public static class ApiAccessExtensions
 {
@@ -34,7 +35,8 @@ public static class ApiAccessExtensions
 
     /// <summary>
     /// Adds API keys and access control: the key registry (loaded at start, so register this
-    /// after the store), the rate limiter, the TCP listener and the interceptor on every gRPC service.
+    /// after the store), the rate limiter, the refusal counts and log, the gate, the TCP listener
+    /// and the interceptor on every gRPC service.
     /// </summary>
     public static IServiceCollection AddApiAccess(this IServiceCollection services)
     {
@@ -44,16 +46,21 @@ public static class ApiAccessExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRegistry>());
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<RefusalLog>();
+        services.AddSingleton<ApiRefusals>();
+        services.AddSingleton<ApiAccessGate>();
         services.AddSingleton<ApiAccessInterceptor>();
         services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
         services.AddSingleton<ApiTcpListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiTcpListener>());
         // gRPC logs every call that ends in an error status at Information ("Error status code
-        // 'Unauthenticated' with detail … raised."): a line per refused call, which the
-        // interceptor's throttled lines replace. Its warnings and errors still show. (For the
-        // Serilog provider by name: its own rule for every category would win over a general one.)
+        // 'Unauthenticated' with detail … raised."): a line per refused call, which the gate's
+        // throttled lines replace. Its errors are each a stack trace for a request that did not
+        // decode (a client's bad input, a line a call), or else a failure outside any service:
+        // UndecodableRequests logs both itself, the first at Debug and the rest as errors. Its
+        // warnings still show. (For the Serilog provider by name: its own rule for every category
+        // would win over a general one.)
         services.Configure<LoggerFilterOptions>(filters =>
-            filters.AddFilter<SerilogLoggerProvider>("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning));
+            filters.AddFilter<SerilogLoggerProvider>("Grpc.AspNetCore.Server.ServerCallHandler", level => level == LogLevel.Warning));
         return services;
     }
 
@@ -68,6 +75,16 @@ public static class ApiAccessExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         kestrel.ApplicationServices.GetRequiredService<ApiTcpListener>().AddTo(kestrel);
         return kestrel;
+    }
+
+    /// <summary>
+    /// Puts every request to the access check before its endpoint reads it (see
+    /// <see cref="ApiAccessMiddleware"/>): call this before the endpoints run, first of the middleware.
+    /// </summary>
+    public static IApplicationBuilder UseApiAccess(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(ApiAccessMiddleware.Create(app.ApplicationServices.GetRequiredService<ApiAccessGate>()));
     }
 
     /// <summary>Maps <c>sovereign.api.v1.ApiKeyService</c>.</summary>

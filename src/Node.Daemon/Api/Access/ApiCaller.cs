@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Node.Protocol.Api;
 
 namespace Node.Daemon.Api.Access;
@@ -26,4 +27,7 @@ internal sealed record ApiCaller(ApiTransport Transport, ApiKeyRecord? Key)
 
     /// <summary>Remembers the caller with the call.</summary>
     public void AttachTo(ServerCallContext context) => context.UserState[typeof(ApiCaller)] = this;
+
+    /// <summary>Remembers the caller with the request, before its call starts: grpc-dotnet's <c>UserState</c> is the request's items.</summary>
+    public void AttachTo(HttpContext http) => http.Items[typeof(ApiCaller)] = this;
 }
