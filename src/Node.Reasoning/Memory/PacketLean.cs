@@ -61,6 +61,11 @@ public static class PacketLean
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A string that is not valid UTF-8: the reader finds it only when asked for the string.
+            return false;
+        }
 
         return subject.Length is > 0 and <= MaxSubjectLength && direction != 0;
     }
