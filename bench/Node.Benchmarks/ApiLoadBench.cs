@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Node.Daemon.Tests.Support;
+using Node.Testing.Processes;
 
 namespace Node.Benchmarks;
 

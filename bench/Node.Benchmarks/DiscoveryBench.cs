@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Node.Federation.Identity;
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Benchmarks;
 

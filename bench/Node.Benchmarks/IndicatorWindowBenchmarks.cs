@@ -21,12 +21,12 @@ public class IndicatorWindowBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _highs = [.. Sp500File.Load().Select(b => b.High)];
+        _highs = [.. Sp500.Bars.Select(b => b.High)];
         _maximum = new RollingExtreme(Window, maximum: true);
         Donchian_high_per_value();
     }
 
-    [Benchmark(OperationsPerInvoke = Sp500File.BarCount, Description = "RollingExtreme.Add (per value)")]
+    [Benchmark(OperationsPerInvoke = Sp500.BarCount, Description = "RollingExtreme.Add (per value)")]
     public double Donchian_high_per_value()
     {
         foreach (var high in _highs)

@@ -31,7 +31,7 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _bars = new SpBarCycle(Sp500File.Load());
+        _bars = new SpBarCycle(Sp500.Bars);
         _engine = new ReasoningEngine(new ReasoningOptions { Depth = Depth }, new InMemoryReasoningMemory());
         // Four passes: past every lookback and warm-up, with outcomes settled, memory filled and calibration refitted.
         for (var i = 0; i < 4; i++)
@@ -40,11 +40,11 @@ public class PipelineBenchmarks
         }
     }
 
-    [Benchmark(OperationsPerInvoke = Sp500File.BarCount, Description = "ReasoningEngine.ObserveBar (per observation)")]
+    [Benchmark(OperationsPerInvoke = Sp500.BarCount, Description = "ReasoningEngine.ObserveBar (per observation)")]
     public double ObserveBar_per_observation()
     {
         var sum = 0.0;
-        for (var i = 0; i < Sp500File.BarCount; i++)
+        for (var i = 0; i < Sp500.BarCount; i++)
         {
             var bar = _bars.Next();
             _engine.ObserveBar(Subject, bar, _findings, out var conclusion);

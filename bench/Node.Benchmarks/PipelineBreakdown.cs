@@ -27,7 +27,7 @@ internal static class PipelineBreakdown
     public static int Run(string[] args)
     {
         var n = Option(args, "--observations", 1_000_000);
-        var bars = Sp500File.Load();
+        var bars = Sp500.Bars;
         var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? "JIT" : "native AOT";
         Console.WriteLine($"{runtime}, {n:N0} calls per line, mean per call");
         Console.WriteLine("| part | shallow | moderate | deep |");

@@ -30,7 +30,7 @@ internal static class PipelineLatency
         var depths = Array.IndexOf(args, "--depth") is var at and >= 0 && at + 1 < args.Length
             ? [Enum.Parse<Depth>(args[at + 1], ignoreCase: true)]
             : new[] { Depth.Shallow, Depth.Moderate, Depth.Deep };
-        var bars = Sp500File.Load();
+        var bars = Sp500.Bars;
         var overhead = TimerOverhead();
         var runtime = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled ? "JIT" : "native AOT";
         Console.WriteLine($"{runtime}, .NET {Environment.Version}, {Environment.ProcessorCount} cores, server GC {GCSettings.IsServerGC}; " +

@@ -28,8 +28,8 @@ internal static class ReplayThroughput
         {
             var csv = Path.Combine(dir, "bars.csv");
             var tiny = Path.Combine(dir, "one.csv");
-            Write(csv, Sp500File.Load(), count);
-            Write(tiny, Sp500File.Load(), 1);
+            Write(csv, Sp500.Bars, count);
+            Write(tiny, Sp500.Bars, 1);
             Console.WriteLine($"sovereign-node {binary}, {Environment.ProcessorCount} cores; {count:N0} bars ({new FileInfo(csv).Length / 1e6:F1} MB of CSV), " +
                 $"median of {runs} runs per depth");
             var start = Median(runs, () => Replay(binary, tiny, "moderate"));

@@ -261,7 +261,7 @@ public sealed class WrongTypeTests
         using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         using var call = new ReasoningService.ReasoningServiceClient(node.Channel).Observe(cancellationToken: hangUp.Token);
 
-        await call.RequestStream.WriteAsync(new ObserveRequest { Subject = "sp500", Bar = SpBars.First(1)[0] }, TestContext.Current.CancellationToken);
+        await call.RequestStream.WriteAsync(new ObserveRequest { Subject = "sp500", Bar = ApiBars.First(1)[0] }, TestContext.Current.CancellationToken);
         Assert.True(await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken)); // the node is in the stream, waiting for the next bar
         await hangUp.CancelAsync();
         await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: TestContext.Current.CancellationToken);

@@ -179,7 +179,7 @@ public sealed class NodectlEndToEndTests
     public async Task Observe_reason_status_and_the_guardian_stop_work_against_a_running_node(string kind)
     {
         using var node = await Session.StartAsync(kind);
-        var csv = SpBars.WriteHead(node.Directory.Combine("sp500.csv"), 301);
+        var csv = Sp500.WriteHead(node.Directory.Combine("sp500.csv"), 301);
         var broken = node.Directory.Combine("broken.csv");
         var lines = File.ReadAllLines(csv).Take(101).ToList();
         lines.Insert(4, "2000-01-06,1,2,three,4,5,6");

@@ -140,5 +140,5 @@ public sealed class StoreIntegrationTests
     }
 
     private static Func<Node.Daemon.CommandLine.DaemonCommandLine, DaemonLaunch> Launch(string directory) =>
-        commandLine => new DaemonLaunch(commandLine, InProcessDaemon.Quiet.ToDictionary(p => p.Key, p => (string?)p.Value), directory, Environment.ProcessId);
+        commandLine => new DaemonLaunch(commandLine, DaemonProcess.Quiet.ToDictionary(p => p.Key, p => (string?)p.Value), directory, Environment.ProcessId);
 }

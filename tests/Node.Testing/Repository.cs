@@ -1,4 +1,4 @@
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing;
 
 /// <summary>Files of the repository the tests were built from.</summary>
 public static class Repository

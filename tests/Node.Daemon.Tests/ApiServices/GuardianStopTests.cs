@@ -31,7 +31,7 @@ public sealed class GuardianStopTests
             Assert.True(stopped.StoppedAt > 0);
             Assert.Equal(stopped, again); // idempotent: the first stop stands
 
-            var replies = await ReasoningApiTests.ObserveAsync(first, "sp500", SpBars.First(400));
+            var replies = await ReasoningApiTests.ObserveAsync(first, "sp500", ApiBars.First(400));
             var decided = replies.Where(r => r.DecisionId.Length > 0).ToList();
             Assert.NotEmpty(decided);
             Assert.All(decided, r => Assert.Equal("escalated", r.Verdict));
@@ -51,7 +51,7 @@ public sealed class GuardianStopTests
             var status = await new ReasoningService.ReasoningServiceClient(node.Channel).GetStatusAsync(new GetReasoningStatusRequest(), cancellationToken: Token);
             Assert.Equal(stopped, afterRestart);
             Assert.Equal(stopped, status.Automatic);
-            var stillStopped = await ReasoningApiTests.ObserveAsync(node, "sp500-again", SpBars.First(400));
+            var stillStopped = await ReasoningApiTests.ObserveAsync(node, "sp500-again", ApiBars.First(400));
             Assert.All(stillStopped.Where(r => r.DecisionId.Length > 0), r => Assert.Equal("escalated", r.Verdict));
 
             var resumed = await decisions.ResumeAutomaticAsync(new GuardianStopRequest { Guardian = "ada", Reason = "reviewed" }, cancellationToken: Token);
@@ -84,7 +84,7 @@ public sealed class GuardianStopTests
             Assert.False(afterSecondRestart.Stopped);
 
             // Resumed: a decision at or over the threshold is approved automatically again, one under it still waits.
-            var running = (await ReasoningApiTests.ObserveAsync(node, "sp500", SpBars.First(400))).Where(r => r.DecisionId.Length > 0).ToList();
+            var running = (await ReasoningApiTests.ObserveAsync(node, "sp500", ApiBars.First(400))).Where(r => r.DecisionId.Length > 0).ToList();
             Assert.Contains(running, r => r.Verdict == "auto_approved");
             Assert.All(running, r => Assert.Equal(r.Conclusion.Confidence >= PublishThreshold ? "auto_approved" : "escalated", r.Verdict));
         }

@@ -84,7 +84,7 @@ public sealed class ReasoningApiTests
     public async Task Observe_answers_every_bar_in_order_with_features_conclusions_and_recorded_decisions()
     {
         await using var node = await ApiNode.StartAsync();
-        var bars = SpBars.First(400);
+        var bars = ApiBars.First(400);
 
         var replies = await ObserveAsync(node, "sp500", bars);
 
@@ -128,7 +128,7 @@ public sealed class ReasoningApiTests
     public async Task A_bar_the_pipeline_rejects_comes_back_rejected_and_the_stream_goes_on()
     {
         await using var node = await ApiNode.StartAsync();
-        var bars = SpBars.First(60).ToList();
+        var bars = ApiBars.First(60).ToList();
         var bad = bars[30].Clone();
         (bad.High, bad.Low) = (bad.Low - 1, bad.High + 1);
         bars[30] = bad;
@@ -151,7 +151,7 @@ public sealed class ReasoningApiTests
         await using var node = await ApiNode.StartAsync();
         var client = new ReasoningService.ReasoningServiceClient(node.Channel);
         using var call = client.Observe(cancellationToken: Token);
-        var good = SpBars.First(1)[0];
+        var good = ApiBars.First(1)[0];
 
         await call.RequestStream.WriteAsync(new ObserveRequest { Subject = "sp500", Bar = good }, Token);
         Assert.True(await call.ResponseStream.MoveNext(Token));
@@ -168,7 +168,7 @@ public sealed class ReasoningApiTests
         await using var node = await ApiNode.StartAsync();
         var client = new ReasoningService.ReasoningServiceClient(node.Channel);
         var before = await client.GetStatusAsync(new GetReasoningStatusRequest(), cancellationToken: Token);
-        var bars = SpBars.First(150);
+        var bars = ApiBars.First(150);
 
         var replies = (await ObserveAsync(node, "a", bars)).Concat(await ObserveAsync(node, "b", bars)).ToList();
         var status = await client.GetStatusAsync(new GetReasoningStatusRequest(), cancellationToken: Token);

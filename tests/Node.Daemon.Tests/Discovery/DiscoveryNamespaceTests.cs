@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Node.Storage;
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Daemon.Tests.Discovery;
 

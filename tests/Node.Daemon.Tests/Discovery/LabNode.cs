@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Node.Daemon.Tests.Support;
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Daemon.Tests.Discovery;
 

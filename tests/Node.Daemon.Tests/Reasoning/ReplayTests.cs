@@ -6,7 +6,7 @@ namespace Node.Daemon.Tests.Reasoning;
 /// <summary><c>sovereign-node replay</c>: bars through the pipeline offline, one JSON object per bar, a calibration summary.</summary>
 public sealed class ReplayTests
 {
-    private static readonly string Sp500 = Repository.File("tests", "Node.Reasoning.Tests", "Data", "sp500-2000.csv");
+    private static readonly string Sp500 = Node.Testing.Sp500.CsvPath;
 
     public static TheoryData<string> Kinds() => DaemonProcess.Kinds();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Node.Federation.Discovery;
@@ -126,9 +127,10 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
     [Fact]
     public async Task Found_and_lost_peers_are_logged_one_line_each_with_where_and_why()
     {
-        var logs = new ListLoggerFactory();
+        var logs = new FakeLogCollector();
+        using var loggers = new LoggerFactory([new FakeLoggerProvider(logs)]);
         using var host = new DiscoveryHost(Options.Create(new DiscoveryOptions()), Options.Create(new FederationOptions()), _identity,
-            _store.Peers, _ => throw new InvalidOperationException("No link in these tests."), _store.Time, logs);
+            _store.Peers, _ => throw new InvalidOperationException("No link in these tests."), _store.Time, loggers);
         var id = SomeNode();
 
         var lastHeard = Service(id, "10.0.0.2");
@@ -145,7 +147,7 @@ public sealed class DiscoveryHostTests : IAsyncLifetime
                 (LogLevel.Information, $"Peer {id} lost (goodbye on #2)"),
                 (LogLevel.Information, $"Peer {id} lost (#2 went away)"),
             ],
-            logs.Entries.Where(e => e.Category.EndsWith(nameof(DiscoveryHost), StringComparison.Ordinal)).Select(e => (e.Level, e.Message)));
+            logs.GetSnapshot().Where(e => e.Category?.EndsWith(nameof(DiscoveryHost), StringComparison.Ordinal) == true).Select(e => (e.Level, e.Message)));
     }
 
     [Fact]

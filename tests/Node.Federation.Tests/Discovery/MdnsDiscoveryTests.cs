@@ -2,6 +2,7 @@ using System.Net;
 using Node.Federation.Discovery;
 using Node.Federation.Discovery.Dns;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Node.Federation.Tests.Discovery.Support;
 using Node.Federation.Tests.Support;
 
@@ -159,16 +160,18 @@ public sealed class MdnsDiscoveryTests : IDisposable
     public void A_conflict_is_warned_of_once_when_it_happens_by_the_node_that_renames()
     {
         var id = SimulatedLan.NewNodeId();
-        var holderLogs = new ListLoggerFactory();
-        var latecomerLogs = new ListLoggerFactory();
-        _lan.Add("a", "10.0.0.1", id, loggers: holderLogs);
+        var holderLogs = new FakeLogCollector();
+        var latecomerLogs = new FakeLogCollector();
+        using var holderLoggers = new LoggerFactory([new FakeLoggerProvider(holderLogs)]);
+        using var latecomerLoggers = new LoggerFactory([new FakeLoggerProvider(latecomerLogs)]);
+        _lan.Add("a", "10.0.0.1", id, loggers: holderLoggers);
         _lan.Run(4);
-        _lan.Add("b", "10.0.0.2", id, loggers: latecomerLogs);
+        _lan.Add("b", "10.0.0.2", id, loggers: latecomerLoggers);
 
         _lan.Run(6);
 
-        Assert.DoesNotContain(holderLogs.Entries, e => e.Level >= LogLevel.Warning);
-        var warning = Assert.Single(latecomerLogs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(holderLogs.GetSnapshot(), e => e.Level >= LogLevel.Warning);
+        var warning = Assert.Single(latecomerLogs.GetSnapshot(), e => e.Level >= LogLevel.Warning);
         Assert.Equal($"mDNS name conflict: {id} is held by another host on b; claiming {id} (2) instead.", warning.Message);
     }
 

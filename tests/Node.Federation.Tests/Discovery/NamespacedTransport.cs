@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 using Node.Federation.Discovery;
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Federation.Tests.Discovery;
 

@@ -1,4 +1,4 @@
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Federation.Tests.Discovery;
 

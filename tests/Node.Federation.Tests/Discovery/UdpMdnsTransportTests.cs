@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Node.Federation.Discovery;
-using Node.Tests.Network;
+using Node.Testing.Network;
 
 namespace Node.Federation.Tests.Discovery;
 

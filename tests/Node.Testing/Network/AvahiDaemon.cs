@@ -1,4 +1,4 @@
-namespace Node.Tests.Network;
+namespace Node.Testing.Network;
 
 /// <summary>
 /// A real Avahi on one interface of a <see cref="NetworkLab"/> host, to check interoperation:
@@ -6,7 +6,7 @@ namespace Node.Tests.Network;
 /// namespace with a private <c>/run/avahi-daemon</c>, plus avahi-browse and avahi-publish
 /// talking to them. Readiness is read from the daemons' output. Stopped on dispose (and by the lab).
 /// </summary>
-internal sealed class AvahiDaemon : IAsyncDisposable
+public sealed class AvahiDaemon : IAsyncDisposable
 {
     private readonly DirectoryInfo _directory;
     private readonly List<LabProcess> _processes = [];
@@ -151,7 +151,7 @@ internal sealed class AvahiDaemon : IAsyncDisposable
 }
 
 /// <summary>One resolved line of <c>avahi-browse -p</c>: <c>=;eth0;IPv4;name;type;domain;host;address;port;"txt"…</c>.</summary>
-internal sealed record AvahiService(string Interface, string Protocol, string Name, string Type, string Domain, string HostName,
+public sealed record AvahiService(string Interface, string Protocol, string Name, string Type, string Domain, string HostName,
     string Address, int Port, IReadOnlyList<string> Txt)
 {
     /// <summary>The service a resolved line describes, or null for any other line.</summary>

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Node.Tests.Network;
+namespace Node.Testing.Network;
 
 /// <summary>
 /// A process started for a namespace test, its output kept line by line (stdout and stderr
 /// together) so a test waits for what the process says, never for wall time. Killed on dispose.
 /// </summary>
-internal sealed class LabProcess : IAsyncDisposable
+public sealed class LabProcess : IAsyncDisposable
 {
     /// <summary>How long a wait may take before it fails the test: generous, since it only bounds a failure.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Node.Tests.Network;
+namespace Node.Testing.Network;
 
 /// <summary>
 /// A dedicated thread that has entered a network namespace (setns(2) with CLONE_NEWNET affects
@@ -11,7 +11,7 @@ namespace Node.Tests.Network;
 /// sees the namespace of the thread that enumerates. So: make and start a transport here, use
 /// it from anywhere.
 /// </summary>
-internal sealed partial class NamespaceThread : IDisposable
+public sealed partial class NamespaceThread : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
 

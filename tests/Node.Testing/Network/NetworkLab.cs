@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Node.Tests.Network;
+namespace Node.Testing.Network;
 
 /// <summary>
 /// Linux network namespaces for multicast tests: hosts (one namespace each) on shared links
@@ -13,7 +13,7 @@ namespace Node.Tests.Network;
 /// (which takes their veths with them). Creating a lab first removes what earlier test
 /// processes, now gone, left behind. Needs root and iproute2.
 /// </summary>
-internal sealed partial class NetworkLab : IAsyncDisposable
+public sealed partial class NetworkLab : IAsyncDisposable
 {
     private static int s_labs;
 
@@ -218,7 +218,7 @@ internal sealed partial class NetworkLab : IAsyncDisposable
         }
     }
 
-    internal static async Task<CommandResult> RunAsync(IReadOnlyList<string> command)
+    public static async Task<CommandResult> RunAsync(IReadOnlyList<string> command)
     {
         await using var process = LabProcess.Start(command);
         var code = await process.WaitForExitAsync();
@@ -303,10 +303,10 @@ internal sealed partial class NetworkLab : IAsyncDisposable
 }
 
 /// <summary>A command's exit code and output (stdout and stderr, line by line).</summary>
-internal sealed record CommandResult(int ExitCode, string Output);
+public sealed record CommandResult(int ExitCode, string Output);
 
 /// <summary>One host of a <see cref="NetworkLab"/>: a network namespace.</summary>
-internal sealed class LabHost(NetworkLab lab, string ns, int number)
+public sealed class LabHost(NetworkLab lab, string ns, int number)
 {
     private readonly List<string> _interfaces = [];
 
@@ -340,11 +340,11 @@ internal sealed class LabHost(NetworkLab lab, string ns, int number)
 }
 
 /// <summary>A shared link: the bridge <c>br0</c> in its own hub namespace.</summary>
-internal sealed record LabSegment(NetworkLab Lab, string HubNamespace, int Number);
+public sealed record LabSegment(NetworkLab Lab, string HubNamespace, int Number);
 
 /// <summary>A host's end of a link.</summary>
 /// <param name="Host">The host.</param>
 /// <param name="Name">The interface name in the host's namespace.</param>
 /// <param name="IPv4">10.0.S.H (/24).</param>
 /// <param name="IPv6LinkLocal">fe80::S:H (/64), without scope id.</param>
-internal sealed record LabInterface(LabHost Host, string Name, IPAddress IPv4, IPAddress IPv6LinkLocal);
+public sealed record LabInterface(LabHost Host, string Name, IPAddress IPv4, IPAddress IPv6LinkLocal);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing.Processes;
 
 /// <summary>
 /// A real <c>sovereign-node</c> process: the build next to the tests, or the native-AOT binary
@@ -26,6 +26,17 @@ public sealed partial class DaemonProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>
+    /// The environment every test node gets unless the test says otherwise: mDNS discovery off, so test
+    /// nodes neither use the machine's port 5353 nor find one another (a test turns it on with
+    /// <c>--set Federation:Discovery:Enabled=true</c> and an in-memory link).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Quiet { get; } = new Dictionary<string, string>
+    {
+        // Cased as the keys are, so a reload's list of changes names Federation:…, not FEDERATION:….
+        ["SOVEREIGN_NODE__Federation__Discovery__Enabled"] = "false",
+    };
 
     /// <summary>The binaries under test: the JIT build, and the AOT binary (skipped, with the reason, when none was published).</summary>
     public static TheoryData<string> Kinds() => new() { "jit", "aot" };
@@ -120,7 +131,6 @@ public sealed partial class DaemonProcess : IDisposable
 
     private static DaemonProcess Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
     {
-
         // The child sees only what the test gives it of systemd's variables.
         foreach (var name in (string[])["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "INVOCATION_ID",
                      "STATE_DIRECTORY", "LOGS_DIRECTORY", "RUNTIME_DIRECTORY", "CONFIGURATION_DIRECTORY"])
@@ -133,7 +143,7 @@ public sealed partial class DaemonProcess : IDisposable
             start.Environment.Remove(key);
         }
 
-        foreach (var (name, value) in InProcessDaemon.Quiet.Concat(environment ?? new Dictionary<string, string>()))
+        foreach (var (name, value) in Quiet.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }

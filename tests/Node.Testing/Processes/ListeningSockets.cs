@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing.Processes;
 
 /// <summary>
 /// The TCP sockets a process listens on, read from Linux's <c>/proc</c>: its socket inodes

@@ -1,4 +1,4 @@
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing.Processes;
 
 /// <summary>Reads the node's daily log files.</summary>
 public static class LogFiles

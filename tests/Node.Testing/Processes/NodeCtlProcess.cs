@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing.Processes;
 
 /// <summary>What a nodectl run ended with.</summary>
 public readonly record struct NodeCtlResult(int Code, string Output, string Error)

@@ -1,4 +1,4 @@
-namespace Node.Daemon.Tests.Support;
+namespace Node.Testing.Processes;
 
 /// <summary>What Linux says of another process: its resident memory and its open file descriptors.</summary>
 public static class ProcessProbe
