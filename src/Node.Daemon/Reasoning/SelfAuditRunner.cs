@@ -194,12 +194,13 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
         return [.. stops.Where(s => s.Until is null || s.Until >= since)];
     }
 
-    // Guardian verdicts: decision verdicts and trust-tier changes, with who gave them and why.
+    // Guardian verdicts: decision verdicts and trust-tier changes, with who gave them and why; one
+    // whose payload does not read counts as a verdict nobody explained.
     private static List<GuardianVerdict> Verdicts(IReadOnlyList<EventEntry> events) =>
     [
         .. events.Select(entry =>
-            entry.TryRead<DecisionDecidedEvent>(out var decided) ? new GuardianVerdict(decided.Id ?? "(unnamed)", decided.Guardian, decided.Reason)
-            : entry.TryRead<PeerTrustChangedEvent>(out var trust) ? new GuardianVerdict(trust.Node ?? "(unnamed)", trust.By, trust.Reason)
+            entry.TryRead<DecisionDecidedEvent>(out var decided) ? new GuardianVerdict(decided.Id, decided.Guardian, decided.Reason)
+            : entry.TryRead<PeerTrustChangedEvent>(out var trust) ? new GuardianVerdict(trust.Node, trust.By, trust.Reason)
             : new GuardianVerdict("(unnamed)", null, null)),
     ];
 }

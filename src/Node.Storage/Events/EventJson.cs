@@ -6,9 +6,14 @@ namespace Node.Storage.Events;
 /// <summary>
 /// The source-generated JSON of every event payload: compact, snake_case names, nulls left out,
 /// properties in the order the record declares them (so a payload reads like the hand-written ones
-/// it replaced).
+/// it replaced). Strict both ways: a payload without one of its record's fields, or with null where
+/// the record allows none, does not read (<see cref="EventEntry.TryRead{T}"/> says false), and
+/// such a record is not written. Numbers also read from strings: versions before the typed payloads
+/// wrote <c>decision.made</c>'s confidence as text.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(StoreCreatedEvent))]
 [JsonSerializable(typeof(StoreMigratedEvent))]
 [JsonSerializable(typeof(StoreRestoredEvent))]

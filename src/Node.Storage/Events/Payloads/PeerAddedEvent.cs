@@ -5,7 +5,7 @@ namespace Node.Storage.Events.Payloads;
 /// <summary><c>peer.added</c>: a peer was added by hand.</summary>
 /// <param name="Address">Its address, host:port.</param>
 /// <param name="Node">Its node id, when given.</param>
-public sealed record PeerAddedEvent(string Address, string? Node) : IEventPayload<PeerAddedEvent>
+public sealed record PeerAddedEvent(string Address, string? Node = null) : IEventPayload<PeerAddedEvent>
 {
     /// <inheritdoc />
     public static string Kind => EventKinds.PeerAdded;
