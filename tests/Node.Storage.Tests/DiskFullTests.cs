@@ -48,6 +48,25 @@ public sealed class DiskFullTests : IDisposable
         Assert.True(reopened.VerifyEventLog().IsIntact);
     }
 
+    [Fact]
+    public async Task A_backup_that_fills_its_disk_fails_as_a_full_disk_keeps_nothing_and_leaves_the_store_as_it_was()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess,
+            "Needs root: it mounts a 256 KB tmpfs for the backup to fill. Run the tests as root to include it.");
+        using var disk = TmpfsMount.Mount(_directory.Combine("stick"), "256k");
+        await using var store = TestStore.Open(_directory.CreateDirectory("node"));
+        await Task.WhenAll(Enumerable.Range(0, 1_000).Select(_ => TestPackets.InsertAsync(store, TestPackets.Create(_random))));
+        var head = store.VerifyEventLog().HeadSeq;
+        var destination = Path.Combine(disk.Path, "node.backup");
+
+        var full = await Assert.ThrowsAsync<IOException>(() => Backup.StoreBackup.CreateAsync(store, destination, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(28, full.HResult); // ENOSPC, as the system reports a full disk
+        Assert.Equal($"The disk filled up during the backup to {destination}; nothing was kept.", full.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+        Assert.Equal(head, store.VerifyEventLog().HeadSeq);
+    }
+
     // Writes 1 KB packets, eight at a time, until a write fails; returns that failure and the packets that were not stored.
     private async Task<(StoreWriteException Failure, List<PacketRecord> Failed)> WriteUntilAFailureAsync(NodeStore store, List<PacketRecord> acknowledged)
     {

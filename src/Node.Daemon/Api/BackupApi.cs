@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Grpc.Core;
-using Microsoft.Data.Sqlite;
 using Node.Protocol.Api;
 using Node.Storage;
 using Node.Storage.Backup;
@@ -17,7 +16,6 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
     // What .NET puts in an IOException's HResult on Linux: the errno (EROFS, ENOSPC).
     private const int ReadOnlyFileSystem = 30;
     private const int NoSpace = 28;
-    private const int SqliteFull = 13;
 
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -85,17 +83,13 @@ internal sealed class BackupApi(NodeStore store) : BackupService.BackupServiceBa
             {
                 info = await copy.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw CannotWrite(path, directory, ex);
-            }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteFull)
+            catch (IOException ex) when (ex.HResult == NoSpace)
             {
                 throw ApiErrors.ResourceExhausted($"The disk of {directory} filled up during the backup; nothing was kept. Free space there, or choose another place.");
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw ApiErrors.FailedPrecondition($"The backup to {path} failed: {ex.Message}");
+                throw CannotWrite(path, directory, ex);
             }
 
             await responseStream.WriteAsync(new Protocol.Api.BackupProgress { PagesDone = 1, PagesTotal = 1, Result = ToApi(info) }).ConfigureAwait(false);

@@ -17,12 +17,15 @@ public static class StoreBackup
     // 4 MiB of 4 KiB pages per step.
     private const int StepPages = 1024;
 
+    // The errno .NET puts in an IOException's HResult on Linux for a full disk (ENOSPC).
+    private const int NoSpace = 28;
+
     /// <summary>
     /// Writes a backup of <paramref name="store"/> to <paramref name="destination"/> (through a
     /// temporary file, so a half-written backup never carries the final name), checks it, and
     /// appends <see cref="EventKinds.BackupCreated"/> to the store's log.
     /// </summary>
-    /// <exception cref="IOException">The destination exists, or cannot be written.</exception>
+    /// <exception cref="IOException">The destination exists, or cannot be written (HResult 28, ENOSPC, when the disk filled up).</exception>
     /// <param name="store">The open store.</param>
     /// <param name="destination">The new backup file.</param>
     /// <param name="progress">Told pages copied and pages in all, as the copy goes.</param>
@@ -72,6 +75,15 @@ public static class StoreBackup
             await store.Writer.WriteAsync(c => c.AppendEvent(made), cancellationToken).ConfigureAwait(false);
             return info;
         }
+        catch (Exception ex) when (ex is SqliteException { SqliteErrorCode: raw.SQLITE_FULL } or IOException { HResult: NoSpace })
+        {
+            throw new IOException($"The disk filled up during the backup to {destination}; nothing was kept.", NoSpace);
+        }
+        catch (SqliteException ex)
+        {
+            // SQLite's own words, as an I/O failure of the backup: callers need not know SQLite.
+            throw new IOException($"SQLite: {ex.Message}", ex);
+        }
         finally
         {
             File.Delete(temporary);
@@ -114,6 +126,11 @@ public static class StoreBackup
                 progress?.Report(new BackupProgress(total - raw.sqlite3_backup_remaining(backup), total));
             }
             while (result is raw.SQLITE_OK or raw.SQLITE_BUSY or raw.SQLITE_LOCKED);
+
+            if (result == raw.SQLITE_FULL)
+            {
+                throw new IOException("SQLite: database or disk is full", NoSpace); // named by CreateAsync
+            }
 
             if (result != raw.SQLITE_DONE)
             {

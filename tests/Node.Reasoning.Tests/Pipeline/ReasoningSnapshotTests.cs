@@ -1,6 +1,7 @@
 using CsCheck;
 using Node.Reasoning.Findings;
 using Node.Reasoning.Memory;
+using Node.Reasoning.Tests.Support;
 
 namespace Node.Reasoning.Tests.Pipeline;
 
@@ -92,16 +93,5 @@ public sealed class ReasoningSnapshotTests
         });
     }
 
-    private static (ReasoningEngine, InMemoryReasoningMemory) Trained()
-    {
-        var memory = new InMemoryReasoningMemory();
-        var engine = new ReasoningEngine(new ReasoningOptions { Depth = Depth.Deep }, memory);
-        var findings = new FindingBuffer();
-        foreach (var bar in Sp500.Bars.AsSpan(0, 600))
-        {
-            engine.ObserveBar("spx", bar, findings, out _);
-        }
-
-        return (engine, memory);
-    }
+    private static (ReasoningEngine, InMemoryReasoningMemory) Trained() => TrainedEngine.After(600);
 }

@@ -81,18 +81,7 @@ public sealed class ReasoningStateTests
         Assert.Contains("subject", error, StringComparison.Ordinal);
     }
 
-    private static (ReasoningEngine, InMemoryReasoningMemory) Trained()
-    {
-        var memory = new InMemoryReasoningMemory();
-        var engine = new ReasoningEngine(new ReasoningOptions { Depth = Depth.Deep }, memory);
-        var findings = new FindingBuffer();
-        foreach (var bar in Sp500.Bars.AsSpan(0, 2000))
-        {
-            engine.ObserveBar("spx", bar, findings, out _);
-        }
-
-        return (engine, memory);
-    }
+    private static (ReasoningEngine, InMemoryReasoningMemory) Trained() => TrainedEngine.After(2000);
 
     private static byte[] Save(ReasoningEngine engine)
     {
