@@ -90,6 +90,20 @@ public sealed class StoreCommandTests
     }
 
     [Fact]
+    public async Task Getting_a_packet_the_node_holds_as_corrupt_says_so_as_the_node_words_it()
+    {
+        await using var node = await FakeNode.StartAsync();
+        node.Refusal = new Grpc.Core.Status(Grpc.Core.StatusCode.DataLoss,
+            $"Packet {BadId} is stored here but marked corrupt (payload hashes to 00ff, not the id it was offered under); it is never served. See nodectl store scrub.");
+
+        var run = await node.Run("knowledge", "get", BadId);
+
+        Assert.Equal(NodeCtl.Error, run.Code);
+        Assert.Equal($"nodectl: Packet {BadId} is stored here but marked corrupt (payload hashes to 00ff, not the id it was offered under); it is never served. See nodectl store scrub.\n",
+            run.Error);
+    }
+
+    [Fact]
     public async Task Log_verify_notes_corrupt_packets_without_changing_the_chains_verdict()
     {
         await using var node = await FakeNode.StartAsync();
