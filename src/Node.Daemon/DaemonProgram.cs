@@ -10,6 +10,7 @@ using Node.Daemon.Logging;
 using Node.Daemon.Replay;
 using Node.Daemon.Systemd;
 using Node.Federation.Identity;
+using Node.Federation.Packets;
 using Node.Storage;
 using Node.Storage.Backup;
 using Serilog.Core;
@@ -83,7 +84,7 @@ public static class DaemonProgram
 
         if (commandLine.Command == DaemonCommand.Restore)
         {
-            return await RestoreAsync(commandLine.RestoreFrom!, settings, output, error).ConfigureAwait(false);
+            return await RestoreAsync(commandLine.RestoreFrom!, commandLine.RestoreMarkCorrupt, settings, output, error).ConfigureAwait(false);
         }
 
         if (commandLine.Command == DaemonCommand.NewStore)
@@ -202,17 +203,34 @@ public static class DaemonProgram
         return code;
     }
 
-    private static async Task<int> RestoreAsync(string backup, ResolvedSettings settings, TextWriter output, TextWriter error)
+    private static async Task<int> RestoreAsync(string backup, bool markCorrupt, ResolvedSettings settings, TextWriter output, TextWriter error)
     {
+        var directory = settings.Node.DataDirectory;
+        // The packets are verified with this node's key (when it has one) and the keys its backup recorded for peers.
+        byte[] own = [];
+        string? keyProblem = null;
         try
         {
-            var (restored, replaced) = StoreBackup.Restore(backup, settings.Node.DataDirectory, TimeProvider.System);
-            await output.WriteLineAsync($"Restored {restored} into {settings.Node.DataDirectory}.").ConfigureAwait(false);
-            if (replaced is not null)
+            using var identity = NodeIdentity.LoadExisting(directory);
+            own = identity?.PublicKey ?? [];
+            keyProblem = identity is null ? $"there is no {NodeIdentity.FileName} in {directory}" : null;
+        }
+        catch (IdentityException ex)
+        {
+            keyProblem = ex.Message;
+        }
+
+        try
+        {
+            var result = StoreBackup.Restore(backup, directory, TimeProvider.System,
+                reader => StoredPackets.VerifyAll(reader, StoredPackets.Keys(reader, own), settings.Store.ScrubBatchSize), markCorrupt);
+            await output.WriteLineAsync($"Restored {result.Restored} into {directory}.").ConfigureAwait(false);
+            if (result.ReplacedFile is not null)
             {
-                await output.WriteLineAsync($"The database it replaced is kept as {replaced}.").ConfigureAwait(false);
+                await output.WriteLineAsync($"The database it replaced is kept as {result.ReplacedFile}.").ConfigureAwait(false);
             }
 
+            await output.WriteAsync(DescribeVerification(result.Packets, keyProblem)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         catch (StoreOpenException ex)
@@ -225,6 +243,38 @@ public static class DaemonProgram
             await error.WriteLineAsync($"sovereign-node: restore refused, nothing was changed: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>What verifying a restored backup's packets found, a line each: the counts, then each packet restored marked corrupt.</summary>
+    internal static string DescribeVerification(Storage.Packets.PacketScan packets, string? keyProblem)
+    {
+        const int Listed = 20;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var sound = packets.Checked - packets.Unverified - packets.Corrupt.Count;
+        var text = new System.Text.StringBuilder().Append(invariant, $"Verified its {packets.Checked} packets: {sound} sound");
+        if (packets.Unverified > 0)
+        {
+            text.Append(invariant, $", {packets.Unverified} whose signature could not be checked (the author's key is not known here")
+                .Append(keyProblem is null ? ")" : $"; {keyProblem})");
+        }
+
+        if (packets.Corrupt.Count > 0)
+        {
+            text.Append(invariant, $", {packets.Corrupt.Count} corrupt, restored marked corrupt (kept, never served or synced):");
+        }
+
+        text.Append('\n');
+        foreach (var packet in packets.Corrupt.Take(Listed))
+        {
+            text.Append("  corrupt ").Append(packet).Append('\n');
+        }
+
+        if (packets.Corrupt.Count > Listed)
+        {
+            text.Append(invariant, $"  and {packets.Corrupt.Count - Listed} more (nodectl store scrub lists them once the node runs)\n");
+        }
+
+        return text.ToString();
     }
 
     // The node was never started: nothing in the store or the key was changed.

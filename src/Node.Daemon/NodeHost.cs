@@ -118,6 +118,7 @@ public static class NodeHost
         services.AddSingleton<BackupApi>();
         services.AddSingleton<PeerRegistry>();
         services.AddSingleton<KnowledgeSlots>();
+        services.AddPacketScrub();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
@@ -139,6 +140,7 @@ public static class NodeHost
         app.MapGrpcService<FederationApi>();
         app.MapGrpcService<DecisionApi>();
         app.MapGrpcService<BackupApi>();
+        app.MapGrpcService<StoreApi>();
         app.MapGrpcService<ReasoningApi>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Node.Federation.Discovery;
 using Node.Federation.Identity;
 using Node.Federation.Internal;
+using Node.Federation.Packets;
 using Node.Federation.Peers;
 
 namespace Node.Federation;
@@ -33,6 +34,20 @@ public static class FederationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(identity);
         services.AddSingleton(identity);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the scrub of stored packets (<see cref="PacketScrub"/>) and its schedule
+    /// (<see cref="PacketScrubWorker"/>, every <c>Storage:ScrubInterval</c>). Needs the store, the
+    /// <see cref="IdentityHost"/> and <c>StoreOptions</c>.
+    /// </summary>
+    public static IServiceCollection AddPacketScrub(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PacketScrub>();
+        services.AddHostedService<PacketScrubWorker>();
         return services;
     }
 

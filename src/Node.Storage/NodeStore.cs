@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Node.Storage.Backup;
 using Node.Storage.Events;
 using Node.Storage.Events.Payloads;
 using Node.Storage.Internal;
@@ -127,6 +128,21 @@ public sealed partial class NodeStore : IAsyncDisposable
             {
                 var (from, to) = (applied[0].Version - 1, applied[^1].Version);
                 writer.WriteBeforeStart(c => from == 0 ? c.AppendEvent(new StoreCreatedEvent(from, to)) : c.AppendEvent(new StoreMigratedEvent(from, to)));
+            }
+
+            if (StoreInfo.Read(connection, StoreInfo.RestoredCorrupt) is { } marks)
+            {
+                // A restore told to keep packets that do not verify: marked before anything can serve them.
+                writer.WriteBeforeStart(c =>
+                {
+                    foreach (var (id, reason) in CorruptMarks.Decode(marks))
+                    {
+                        c.MarkCorrupt(id, reason, "restore");
+                    }
+
+                    c.DeleteInfo(StoreInfo.RestoredCorrupt);
+                    return 0;
+                });
             }
 
             writer.Start();

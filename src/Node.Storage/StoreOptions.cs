@@ -18,6 +18,17 @@ public sealed class StoreOptions
     /// <summary>How often free pages are returned to the disk, 00:01:00 to 7.00:00:00. Defaults to 6 hours.</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// How often every stored packet is verified again (id, shape, limits, signature) and those
+    /// that no longer verify are marked corrupt: 00:00:00 (off), or 00:01:00 to 365.00:00:00.
+    /// Defaults to 1 day. Counted from the end of the last scrub, kept in the store, so restarts
+    /// do not postpone it; a scrub interrupted by a stop goes on where it was at the next start.
+    /// </summary>
+    public TimeSpan ScrubInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Packets a scrub verifies per read and per write, 1 to 100000. Defaults to 500.</summary>
+    public int ScrubBatchSize { get; set; } = 500;
+
     /// <summary>Free pages tolerated before maintenance reclaims them, 0 to 1000000000. Defaults to 1024 (4 MiB).</summary>
     public long ReclaimAbovePages { get; set; } = 1024;
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Node.Storage.Internal;
 
 namespace Node.Storage;
@@ -24,6 +25,14 @@ public sealed class StoreQueries
         }
 
         return found.Count == 0 ? "no answer" : string.Join("; ", found);
+    }
+
+    /// <summary>Where the scrub stands: the sequence a scrub under way has verified up to, and when the last one finished.</summary>
+    public ScrubState ScrubState()
+    {
+        var cursor = StoreInfo.Read(_commands.Connection, StoreInfo.ScrubCursor) is { Length: 8 } c ? BinaryPrimitives.ReadInt64BigEndian(c) : (long?)null;
+        var completed = StoreInfo.Read(_commands.Connection, StoreInfo.ScrubCompletedAt) is { Length: 8 } d ? BinaryPrimitives.ReadInt64BigEndian(d) : (long?)null;
+        return new ScrubState(cursor, completed);
     }
 
     /// <summary>Pages in the database file that hold nothing (returned to the disk by maintenance).</summary>

@@ -61,6 +61,8 @@ public sealed class CommandLineTests
     [InlineData(new[] { "--set", "novalue" }, "--set needs KEY=VALUE")]
     [InlineData(new[] { "restore" }, "restore needs --from BACKUP")]
     [InlineData(new[] { "--from", "b.db" }, "unknown option '--from'")]
+    [InlineData(new[] { "--mark-corrupt" }, "unknown option '--mark-corrupt'")]
+    [InlineData(new[] { "restore", "--from", "b.db", "--mark-corrupt=yes" }, "option '--mark-corrupt' takes no value")]
     public void Bad_arguments_are_named_in_the_error(string[] args, string expected)
     {
         Assert.False(DaemonCommandLine.TryParse(args, out _, out var error));
@@ -75,6 +77,16 @@ public sealed class CommandLineTests
         Assert.Equal(DaemonCommand.Restore, parsed.Command);
         Assert.Equal("/b/node.backup", parsed.RestoreFrom);
         Assert.Equal("/d", parsed.Settings["Node:DataDirectory"]);
+        Assert.False(parsed.RestoreMarkCorrupt);
+    }
+
+    [Fact]
+    public void Restore_marks_bad_packets_corrupt_only_when_told_to()
+    {
+        Assert.True(DaemonCommandLine.TryParse(["restore", "--mark-corrupt", "--from", "/b/node.backup"], out var parsed, out var error), error);
+
+        Assert.True(parsed.RestoreMarkCorrupt);
+        Assert.Contains("--mark-corrupt", HelpText.Usage(), StringComparison.Ordinal);
     }
 
     [Fact]

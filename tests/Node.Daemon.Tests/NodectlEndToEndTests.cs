@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Node.Daemon.Tests.Support;
 using Node.Federation.Identity;
+using Node.Testing.Storage;
 
 namespace Node.Daemon.Tests;
 
@@ -145,6 +146,19 @@ public sealed class NodectlEndToEndTests
             backup.GetProperty("bytes").GetInt64()));
         var last = (await node.JsonAsync("backup", "status")).GetProperty("last");
         Assert.Equal((path, backup.GetProperty("eventHeadHash").GetString()), (last.GetProperty("path").GetString(), last.GetProperty("eventHeadHash").GetString()));
+
+        // store scrub: clean; then a packet whose signature bytes changed behind the node's back is named, exit 1
+        var clean = await node.JsonAsync("store", "scrub");
+        Assert.Equal((2L, 0L), (clean.GetProperty("checked").GetInt64(), clean.GetProperty("corrupt").GetInt64()));
+        PacketTamper.FlipBit(node.Directory.Combine(".node", Node.Storage.NodeStore.FileName), Convert.FromHexString(fileId), inSignature: true);
+        var scrub = await node.RunAsync("store", "scrub");
+        Assert.True(scrub.Code == 1, scrub.ToString());
+        Assert.StartsWith("store scrubbed: 2 packets verified, 1 corrupt (1 newly marked)", scrub.Output, StringComparison.Ordinal);
+        Assert.Contains($"corrupt  {fileId}  seq {fromFile.GetProperty("seq").GetInt64()}  the signature of author {self} does not verify", scrub.Output,
+            StringComparison.Ordinal);
+        var gone = await node.RunAsync("knowledge", "get", fileId);
+        Assert.True(gone.Code == 1, gone.ToString());
+        Assert.Contains("marked corrupt", gone.Error, StringComparison.Ordinal);
 
         // apikey create, list, revoke (the secret never reaches test output)
         var created = await node.RunAsync("apikey", "create", "--scope", "read", "--name", "e2e", "--json");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Node.Storage.Backup;
 using Node.Storage.Events;
 using Node.Storage.Packets;
+using Node.Storage.Schema;
 using Node.Storage.Tests.Support;
 
 namespace Node.Storage.Tests;
@@ -114,7 +115,7 @@ public sealed class BackupRestoreTests : IDisposable
         var (kept, lost, oldEpoch) = await CreateStoreWithBackupAsync();
         var oldDatabase = FileSnapshot.Sha256(DatabasePath);
 
-        var (restored, replaced) = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime));
+        var (restored, replaced, _) = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll);
 
         Assert.Equal(DatabasePath + ".replaced-20310506T070809Z", replaced);
         Assert.Equal(oldDatabase, FileSnapshot.Sha256(replaced!));
@@ -152,7 +153,7 @@ public sealed class BackupRestoreTests : IDisposable
         await using var store = TestStore.Open(StoreDirectory);
         var before = FileSnapshot.Of(StoreDirectory);
 
-        var refused = Assert.Throws<StoreOpenException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime)));
+        var refused = Assert.Throws<StoreOpenException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll));
 
         Assert.Equal(StoreProblem.Locked, refused.Problem);
         Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
@@ -185,7 +186,7 @@ public sealed class BackupRestoreTests : IDisposable
 
         var before = FileSnapshot.Of(StoreDirectory);
 
-        var refused = Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime)));
+        var refused = Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll));
 
         Assert.Contains(BackupPath, refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
@@ -202,7 +203,7 @@ public sealed class BackupRestoreTests : IDisposable
 
         var target = _directory.Combine("new");
 
-        Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, target, new FakeTimeProvider(RestoreTime)));
+        Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, target, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll));
 
         Assert.False(Directory.Exists(target));
     }
@@ -213,13 +214,93 @@ public sealed class BackupRestoreTests : IDisposable
         await CreateStoreWithBackupAsync();
         var time = new FakeTimeProvider(RestoreTime);
 
-        var (_, first) = StoreBackup.Restore(BackupPath, StoreDirectory, time);
-        var (_, second) = StoreBackup.Restore(BackupPath, StoreDirectory, time);
+        var (_, first, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
+        var (_, second, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
 
         Assert.NotEqual(first, second);
         Assert.True(File.Exists(first));
         Assert.True(File.Exists(second));
         Assert.False(File.Exists(DatabasePath + ".restoring"));
+    }
+
+    [Fact]
+    public async Task A_backup_holding_a_packet_whose_bytes_do_not_verify_is_refused_naming_it_and_nothing_is_touched()
+    {
+        var (kept, _, _) = await CreateStoreWithBackupAsync();
+        long seq;
+        using (var backup = TestStore.Connect(BackupPath))
+        {
+            TestPackets.CorruptEnvelope(backup, kept[3].Id);
+            seq = TestStore.Scalar<long>(backup, "SELECT seq FROM packets WHERE id = $id", ("$id", kept[3].Id));
+        }
+
+        var before = FileSnapshot.Of(StoreDirectory);
+
+        var refused = Assert.Throws<InvalidDataException>(() => StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll));
+
+        Assert.Contains(BackupPath, refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"1 packet(s) whose stored bytes do not verify: {Convert.ToHexStringLower(kept[3].Id)} (seq {seq}): envelope does not hash to its id",
+            refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--mark-corrupt", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, FileSnapshot.Of(StoreDirectory));
+    }
+
+    [Fact]
+    public async Task Told_to_mark_corrupt_a_restore_keeps_the_bad_packet_marked_from_the_first_open_and_never_serves_it()
+    {
+        var (kept, _, _) = await CreateStoreWithBackupAsync();
+        using (var backup = TestStore.Connect(BackupPath))
+        {
+            TestPackets.CorruptEnvelope(backup, kept[3].Id);
+        }
+
+        var result = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll, markCorrupt: true);
+
+        Assert.Equal(10, result.Packets.Checked);
+        Assert.Equal([Convert.ToHexStringLower(kept[3].Id)], result.Packets.Corrupt.Select(p => Convert.ToHexStringLower(p.Id)));
+        await using (var store = TestStore.Open(StoreDirectory))
+        {
+            using var reader = store.OpenReader();
+            Assert.Null(reader.Packets.ById(kept[3].Id));
+            Assert.Equal("envelope does not hash to its id", reader.Packets.CorruptReason(kept[3].Id));
+            Assert.Equal(9, reader.Packets.After(PacketFilter.All, 0, 100).Count);
+            Assert.Equal(10, reader.Packets.Count());
+            var tail = reader.Events.Tail(2);
+            Assert.Equal([EventKinds.StoreRestored, EventKinds.PacketCorrupt], tail.Select(e => e.Kind));
+            Assert.Contains("\"found_by\":\"restore\"", Encoding.UTF8.GetString(tail[1].Payload), StringComparison.Ordinal);
+            Assert.True(store.VerifyEventLog().IsIntact);
+        }
+
+        await using (var again = TestStore.Open(StoreDirectory))
+        {
+            using var reader = again.OpenReader();
+            Assert.Equal(1, TestStore.Scalar<long>(reader, "SELECT count(*) FROM events WHERE kind = $kind", ("$kind", EventKinds.PacketCorrupt)));
+            Assert.Equal(0, TestStore.Scalar<long>(reader, "SELECT count(*) FROM store_info WHERE key = 'restored_corrupt'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_backup_from_before_the_marks_existed_is_restored_migrated_then_marked()
+    {
+        var (kept, _, _) = await CreateStoreWithBackupAsync();
+        using (var backup = TestStore.Connect(BackupPath))
+        {
+            // As a schema 3 build wrote it: no corrupt column yet.
+            TestStore.Execute(backup, "DROP INDEX packets_corrupt");
+            TestStore.Execute(backup, "ALTER TABLE packets DROP COLUMN corrupt");
+            TestStore.Execute(backup, "PRAGMA user_version = 3");
+            TestStore.Execute(backup, "UPDATE backup_info SET schema_version = 3");
+            TestPackets.CorruptEnvelope(backup, kept[0].Id);
+        }
+
+        var result = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll, markCorrupt: true);
+
+        Assert.Equal(3, result.Restored.SchemaVersion);
+        await using var store = TestStore.Open(StoreDirectory);
+        using var reader = store.OpenReader();
+        Assert.Equal(Migrations.Latest, reader.Store.SchemaVersion());
+        Assert.Equal("envelope does not hash to its id", reader.Packets.CorruptReason(kept[0].Id));
+        Assert.Equal([EventKinds.StoreRestored, EventKinds.StoreMigrated, EventKinds.PacketCorrupt], reader.Events.Tail(3).Select(e => e.Kind));
     }
 
     // A closed store whose backup holds the first ten packets and not the ten written after it.

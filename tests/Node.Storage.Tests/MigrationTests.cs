@@ -107,6 +107,33 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(before, FileSnapshot.Sha256(DatabasePath));
     }
 
+    [Fact]
+    public async Task A_schema_3_store_upgrades_with_every_packet_sound_and_a_packet_can_then_be_marked_corrupt()
+    {
+        var packet = TestPackets.Create(new Random(4));
+        CreateSchema1Store(packet);
+        using (var connection = TestStore.Connect(DatabasePath))
+        {
+            Migrator.Apply(connection, DatabasePath, 3);
+        }
+
+        await using var store = TestStore.Open(_directory.Path);
+        using (var reader = store.OpenReader())
+        {
+            Assert.Equal(Migrations.Latest, reader.Store.SchemaVersion());
+            Assert.Equal(0, reader.Packets.CorruptCount());
+            Assert.NotNull(reader.Packets.ById(packet.Id));
+            Assert.Equal(1, TestStore.Scalar<long>(reader, "SELECT count(*) FROM sqlite_schema WHERE name = 'packets_corrupt'"));
+        }
+
+        Assert.True(await store.Writer.WriteAsync(c => c.MarkCorrupt(packet.Id, "bad bytes", "scrub"), TestContext.Current.CancellationToken));
+        using (var reader = store.OpenReader())
+        {
+            Assert.Null(reader.Packets.ById(packet.Id));
+            Assert.Equal(1, reader.Packets.CorruptCount());
+        }
+    }
+
     // A node.db as a build that knew only schema 1 left it: one packet and a two-entry log.
     private EventEntry[] CreateSchema1Store(PacketRecord packet)
     {

@@ -56,9 +56,9 @@ internal sealed class ApiAction(GlobalOptions globals, CliConsole console, Func<
         {
             StatusCode.Unavailable or StatusCode.DeadlineExceeded =>
                 (NodeCtl.Unreachable, $"cannot reach the node at {socket} ({Connection(ex)}). Is it running? {HowToStart}"),
-            // The node names the field, or what it looked for, or the scope the call needs.
+            // The node names the field, or what it looked for, or the scope the call needs, or the corrupt packet.
             StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.FailedPrecondition
-                or StatusCode.AlreadyExists or StatusCode.ResourceExhausted or StatusCode.Unauthenticated =>
+                or StatusCode.AlreadyExists or StatusCode.ResourceExhausted or StatusCode.Unauthenticated or StatusCode.DataLoss =>
                 (NodeCtl.Error, detail.Length > 0 ? detail : Words(ex.StatusCode)),
             StatusCode.Unimplemented =>
                 (NodeCtl.Error, $"the node does not offer this call; it may be older than nodectl {NodeCtl.Version}{(detail.Length > 0 ? $" ({detail})" : "")}"),
@@ -89,6 +89,7 @@ internal sealed class ApiAction(GlobalOptions globals, CliConsole console, Func<
         StatusCode.FailedPrecondition => "not possible in the node's present state",
         StatusCode.AlreadyExists => "already exists",
         StatusCode.ResourceExhausted => "resource exhausted",
+        StatusCode.DataLoss => "the packet is stored but marked corrupt",
         _ => code.ToString(),
     };
 }

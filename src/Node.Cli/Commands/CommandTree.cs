@@ -43,6 +43,7 @@ internal static class CommandTree
         root.Subcommands.Add(AuditCommand.Create(globals, console));
         root.Subcommands.Add(LogCommands.Create(globals, console));
         root.Subcommands.Add(BackupCommands.Create(globals, console));
+        root.Subcommands.Add(StoreCommands.Create(globals, console));
         root.Subcommands.Add(ApiKeyCommands.Create(globals, console));
         root.Subcommands.Add(CompletionCommand.Create());
         return root;

@@ -32,6 +32,12 @@ internal static class LogCommands
                 await call.WriteLineAsync(reply.Intact
                     ? $"event log intact: {reply.Verified} entries verified, head {reply.HeadSeq} {Convert.ToHexStringLower(reply.HeadHash.Span)}"
                     : $"event log broken at entry {reply.FirstBadSeq}: {reply.Problem}").ConfigureAwait(false);
+                if (reply.CorruptPackets > 0)
+                {
+                    // The log's verdict stands on the chain alone; the packets are the store's, named by a scrub.
+                    await call.WriteLineAsync($"note: {reply.CorruptPackets} stored packet(s) marked corrupt (not served or synced); nodectl store scrub names them")
+                        .ConfigureAwait(false);
+                }
             }
 
             return reply.Intact ? NodeCtl.Ok : NodeCtl.Error;

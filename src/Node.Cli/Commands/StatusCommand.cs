@@ -29,7 +29,9 @@ internal static class StatusCommand
         var text = new StringBuilder()
             .Append($"node       {status.Name} ({status.NodeId})\n")
             .Append($"version    {status.Version}, pid {status.Pid}, up {TimeSpan.FromSeconds(Math.Floor(status.UptimeSeconds))}\n")
-            .Append($"store      {store.Packets} packets, {store.HeldPackets} held, {store.Events} events, {store.DatabaseBytes / 1024} KiB")
+            .Append($"store      {store.Packets} packets, {store.HeldPackets} held, ")
+            .Append(store.CorruptPackets > 0 ? $"{store.CorruptPackets} corrupt, " : "")
+            .Append($"{store.Events} events, {store.DatabaseBytes / 1024} KiB")
             .Append(store.Epoch.Length > 0 ? $", epoch {store.Epoch}\n" : "\n");
         foreach (var subsystem in status.Subsystems)
         {

@@ -22,6 +22,7 @@ internal static class ApiJson
         writer.WriteStartObject("store");
         writer.WriteNumber("packets", store.Packets);
         writer.WriteNumber("heldPackets", store.HeldPackets);
+        writer.WriteNumber("corruptPackets", store.CorruptPackets);
         writer.WriteNumber("events", store.Events);
         writer.WriteNumber("databaseBytes", store.DatabaseBytes);
         writer.WriteString("epoch", store.Epoch);
@@ -39,18 +40,39 @@ internal static class ApiJson
         writer.WriteEndArray();
     }
 
-    /// <summary>The members of <c>log verify --json</c>: <c>firstBadSeq</c> and <c>problem</c> only when the chain is broken.</summary>
+    /// <summary>The members of <c>log verify --json</c>: <c>firstBadSeq</c> and <c>problem</c> only when the chain is broken; <c>corruptPackets</c>, stored packets marked corrupt (not part of the chain's verdict).</summary>
     public static void WriteVerification(Utf8JsonWriter writer, VerifyLogReply reply)
     {
         writer.WriteBoolean("intact", reply.Intact);
         writer.WriteNumber("verified", reply.Verified);
         writer.WriteNumber("headSeq", reply.HeadSeq);
         writer.WriteString("headHash", Convert.ToHexStringLower(reply.HeadHash.Span));
+        writer.WriteNumber("corruptPackets", reply.CorruptPackets);
         if (!reply.Intact)
         {
             writer.WriteNumber("firstBadSeq", reply.FirstBadSeq);
             writer.WriteString("problem", reply.Problem);
         }
+    }
+
+    /// <summary>The members of <c>store scrub --json</c>: the counts and <c>corruptPackets</c> (id, seq, reason; at most 1000, <c>corrupt</c> counts all).</summary>
+    public static void WriteScrub(Utf8JsonWriter writer, ScrubReply reply)
+    {
+        writer.WriteNumber("checked", reply.Checked);
+        writer.WriteNumber("unverified", reply.Unverified);
+        writer.WriteNumber("marked", reply.Marked);
+        writer.WriteNumber("corrupt", reply.Corrupt);
+        writer.WriteStartArray("corruptPackets");
+        foreach (var packet in reply.CorruptPackets)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", packet.Id);
+            writer.WriteNumber("seq", packet.Seq);
+            writer.WriteString("reason", packet.Reason);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>

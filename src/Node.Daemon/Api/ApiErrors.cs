@@ -19,5 +19,7 @@ internal static class ApiErrors
 
     public static RpcException ResourceExhausted(string why) => new(new Status(StatusCode.ResourceExhausted, why));
 
+    public static RpcException DataLoss(string what) => new(new Status(StatusCode.DataLoss, what));
+
     public static RpcException Unavailable(string why) => new(new Status(StatusCode.Unavailable, why));
 }

@@ -19,6 +19,7 @@ internal sealed class KnowledgeApi(
     HybridClock clock,
     LocalPackets local,
     KnowledgeSlots slots,
+    PacketScrub scrub,
     IHostApplicationLifetime lifetime) : KnowledgeService.KnowledgeServiceBase
 {
     private const string TextMediaType = "text/plain; charset=utf-8";
@@ -68,7 +69,9 @@ internal sealed class KnowledgeApi(
             {
                 if (reader.Packets.ById(dependency) is null)
                 {
-                    throw ApiErrors.FailedPrecondition($"dependencies: packet {Convert.ToHexStringLower(dependency)} is not stored here; put it first");
+                    throw reader.Packets.CorruptReason(dependency) is { } reason
+                        ? ApiErrors.FailedPrecondition($"dependencies: packet {Convert.ToHexStringLower(dependency)} is marked corrupt here ({reason}); nothing can build on it")
+                        : ApiErrors.FailedPrecondition($"dependencies: packet {Convert.ToHexStringLower(dependency)} is not stored here; put it first");
                 }
             }
         }
@@ -77,7 +80,7 @@ internal sealed class KnowledgeApi(
         var result = await local.PutAsync(body, context.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            IntakeOutcome.Stored or IntakeOutcome.Duplicate => new PutKnowledgeReply
+            IntakeOutcome.Stored or IntakeOutcome.Duplicate or IntakeOutcome.Repaired => new PutKnowledgeReply
             {
                 Id = Convert.ToHexStringLower(result.Check.Packet!.Id),
                 Seq = result.Seq ?? 0,
@@ -89,48 +92,69 @@ internal sealed class KnowledgeApi(
         };
     }
 
-    public override Task<KnowledgePacket> Get(GetKnowledgeRequest request, ServerCallContext context)
+    public override async Task<KnowledgePacket> Get(GetKnowledgeRequest request, ServerCallContext context)
     {
         switch (request.SelectorCase)
         {
             case GetKnowledgeRequest.SelectorOneofCase.Id:
                 var id = ApiArguments.PacketId("id", request.Id);
+                StoredPacket? stored;
+                string? corrupt;
                 using (var reader = store.OpenReader())
                 {
-                    return Task.FromResult(reader.Packets.ById(id) is { } stored
-                        ? ToApi(stored)
-                        : throw ApiErrors.NotFound($"No packet {request.Id} is stored here."));
+                    stored = reader.Packets.ById(id);
+                    corrupt = stored is null ? reader.Packets.CorruptReason(id) : null;
                 }
+
+                if (stored is not null)
+                {
+                    if (await scrub.ServeAsync([stored], context.CancellationToken).ConfigureAwait(false) is [var served])
+                    {
+                        return ToApi(served);
+                    }
+
+                    // It failed the check as it was read, and was marked for this reason.
+                    corrupt = StoredPackets.CheckIntegrity(stored).Reason;
+                }
+
+                throw corrupt is null
+                    ? ApiErrors.NotFound($"No packet {request.Id} is stored here.")
+                    : ApiErrors.DataLoss($"Packet {request.Id} is stored here but marked corrupt ({corrupt}); it is never served. See nodectl store scrub.");
 
             case GetKnowledgeRequest.SelectorOneofCase.Slot:
                 var topic = ApiArguments.Text("slot.topic", request.Slot.Topic, PacketLimits.MaxSlotBytes);
                 var key = ApiArguments.Text("slot.key", request.Slot.Key, PacketLimits.MaxSlotBytes);
-                return Task.FromResult(slots.Resolve(topic, key) switch
+                return await slots.ResolveAsync(topic, key, context.CancellationToken).ConfigureAwait(false) switch
                 {
                     null => throw ApiErrors.NotFound($"Nothing is stored for topic '{topic}' key '{key}'."),
                     { Current: null } => throw ApiErrors.NotFound($"Topic '{topic}' key '{key}' was retracted."),
                     { Current: { } current, Body: { } body } value => ToApi(current, body, value.OtherContenders),
                     _ => throw new System.Diagnostics.UnreachableException("A slot's current value comes with its body."),
-                });
+                };
             default:
                 throw ApiErrors.InvalidArgument("selector", "give an id or a slot (topic and key)");
         }
     }
 
-    public override Task<ListKnowledgeReply> List(ListKnowledgeRequest request, ServerCallContext context)
+    public override async Task<ListKnowledgeReply> List(ListKnowledgeRequest request, ServerCallContext context)
     {
         var size = ApiArguments.PageSize("page_size", request.PageSize);
         var after = ApiArguments.NumberPosition("page_token", request.PageToken);
-        using var reader = store.OpenReader();
-        var rows = reader.Packets.After(Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
+        IReadOnlyList<StoredPacket> rows;
+        using (var reader = store.OpenReader())
+        {
+            rows = reader.Packets.After(Filter(request.Topic, request.Key, request.Kind, request.Author), after, size + 1);
+        }
+
         var reply = new ListKnowledgeReply();
-        reply.Packets.Add(rows.Take(size).Select(ToApi));
+        // A packet that fails the check as it is read is left out (and marked); the page still ends where the rows did.
+        reply.Packets.Add((await scrub.ServeAsync([.. rows.Take(size)], context.CancellationToken).ConfigureAwait(false)).Select(ToApi));
         if (rows.Count > size)
         {
             reply.NextPageToken = ApiArguments.Token(rows[size - 1].Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        return Task.FromResult(reply);
+        return reply;
     }
 
     public override async Task Watch(WatchKnowledgeRequest request, IServerStreamWriter<KnowledgePacket> responseStream, ServerCallContext context)
@@ -161,10 +185,14 @@ internal sealed class KnowledgeApi(
                     rows = reader.Packets.After(filter, last, 256);
                 }
 
-                foreach (var row in rows)
+                foreach (var served in await scrub.ServeAsync(rows, stop.Token).ConfigureAwait(false))
                 {
-                    await responseStream.WriteAsync(ToApi(row), stop.Token).ConfigureAwait(false);
-                    last = row.Seq;
+                    await responseStream.WriteAsync(ToApi(served), stop.Token).ConfigureAwait(false);
+                }
+
+                if (rows.Count > 0)
+                {
+                    last = rows[^1].Seq;
                 }
 
                 if (rows.Count == 0)
@@ -196,10 +224,7 @@ internal sealed class KnowledgeApi(
         return [.. ids.Select((id, i) => ApiArguments.PacketId($"{field}[{i}]", id))];
     }
 
-    // Stored envelopes were verified on the way in.
-    private static PacketBody Body(byte[] envelope) => PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload);
-
-    private static KnowledgePacket ToApi(StoredPacket stored) => ToApi(stored, Body(stored.Packet.Envelope));
+    private static KnowledgePacket ToApi(ServedPacket served) => ToApi(served.Stored, served.Body);
 
     private static KnowledgePacket ToApi(StoredPacket stored, PacketBody body, IReadOnlyList<byte[]> contenders)
     {

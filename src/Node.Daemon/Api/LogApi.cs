@@ -16,8 +16,15 @@ internal sealed class LogApi(NodeStore store, IHostApplicationLifetime lifetime)
     public override Task<VerifyLogReply> Verify(VerifyLogRequest request, ServerCallContext context)
     {
         ChainVerification result = store.VerifyEventLog();
+        long corrupt;
+        using (var reader = store.OpenReader())
+        {
+            corrupt = reader.Packets.CorruptCount();
+        }
+
         return Task.FromResult(new VerifyLogReply
         {
+            CorruptPackets = corrupt,
             Intact = result.IsIntact,
             Verified = result.Verified,
             HeadSeq = result.HeadSeq,

@@ -88,6 +88,7 @@ internal sealed class NodeApi(
         return new StoreStats
         {
             Packets = reader.Packets.Count(),
+            CorruptPackets = reader.Packets.CorruptCount(),
             HeldPackets = reader.Packets.HeldCount(),
             Events = reader.Events.HeadSeq(),
             DatabaseBytes = Size(store.Path) + Size(store.Path + "-wal"),

@@ -14,7 +14,7 @@ public enum DaemonCommand
     /// <summary>Print the version and exit.</summary>
     Version,
 
-    /// <summary>Replace the store with a backup (the node stopped): <c>sovereign-node restore --from FILE</c>.</summary>
+    /// <summary>Replace the store with a backup (the node stopped): <c>sovereign-node restore --from FILE [--mark-corrupt]</c>.</summary>
     Restore,
 
     /// <summary>Make an empty store for a node whose store was lost (the node stopped): <c>sovereign-node new-store</c>.</summary>
@@ -43,11 +43,13 @@ public sealed class DaemonCommandLine
         ("--no-discovery", "Federation:Discovery:Enabled", "false", "do not announce the node or look for peers over mDNS (static peers still work)"),
     ];
 
-    private DaemonCommandLine(DaemonCommand command, string? configFile, string? restoreFrom, IReadOnlyDictionary<string, string?> settings)
+    private DaemonCommandLine(DaemonCommand command, string? configFile, string? restoreFrom, bool restoreMarkCorrupt,
+        IReadOnlyDictionary<string, string?> settings)
     {
         Command = command;
         ConfigFile = configFile;
         RestoreFrom = restoreFrom;
+        RestoreMarkCorrupt = restoreMarkCorrupt;
         Settings = settings;
     }
 
@@ -59,6 +61,12 @@ public sealed class DaemonCommandLine
 
     /// <summary>The backup file of <c>restore --from</c>.</summary>
     public string? RestoreFrom { get; }
+
+    /// <summary>
+    /// <c>restore --mark-corrupt</c>: restore a backup holding packets that do not verify, with
+    /// those packets marked corrupt (kept, never served or synced), instead of refusing it.
+    /// </summary>
+    public bool RestoreMarkCorrupt { get; }
 
     /// <summary>Configuration keys set on the command line, by <c>--flag</c> or <c>--set KEY=VALUE</c>.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
@@ -73,6 +81,7 @@ public sealed class DaemonCommandLine
         var command = DaemonCommand.Run;
         string? configFile = null;
         string? restoreFrom = null;
+        var markCorrupt = false;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         result = null;
 
@@ -117,6 +126,18 @@ public sealed class DaemonCommandLine
             {
                 error = $"unexpected argument '{arg}'";
                 return false;
+            }
+
+            if (arg == "--mark-corrupt" && command == DaemonCommand.Restore)
+            {
+                if (inlineValue is not null)
+                {
+                    error = $"option '{arg}' takes no value";
+                    return false;
+                }
+
+                markCorrupt = true;
+                continue;
             }
 
             if (SwitchFlags.FirstOrDefault(f => f.Flag == arg) is { Key: not null } flag)
@@ -179,7 +200,7 @@ public sealed class DaemonCommandLine
             return false;
         }
 
-        result = new DaemonCommandLine(command, configFile, restoreFrom, settings);
+        result = new DaemonCommandLine(command, configFile, restoreFrom, markCorrupt, settings);
         error = null;
         return true;
     }

@@ -93,7 +93,7 @@ internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPacke
         foreach (var day in days)
         {
             var result = await packets.PutAsync(Summary(day), cancellationToken).ConfigureAwait(false);
-            if (result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Duplicate)
+            if (result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Duplicate or IntakeOutcome.Repaired)
             {
                 subjects.Add(day.Subject);
             }

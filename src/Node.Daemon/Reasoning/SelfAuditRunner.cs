@@ -97,6 +97,7 @@ internal sealed class SelfAuditRunner(NodeStore store, ReasoningHost host, Criti
             SchemaVersion = reader.Store.SchemaVersion(),
             LatestSchemaVersion = Migrations.Latest,
             StoreCheck = reader.Store.QuickCheck(1),
+            CorruptPackets = reader.Packets.CorruptCount(),
             ShallowP99Microseconds = p99.Shallow,
             ModerateP99Microseconds = p99.Moderate,
             DeepP99Microseconds = p99.Deep,

@@ -85,6 +85,16 @@ public sealed class NodeIdentity : IDisposable
         }
     }
 
+    /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/> when it is there; never makes one.</summary>
+    /// <returns>The identity, or null when there is no key file.</returns>
+    /// <exception cref="IdentityException">The file is readable by others, malformed, or cannot be read.</exception>
+    public static NodeIdentity? LoadExisting(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var path = Path.Combine(directory, FileName);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
     private static NodeIdentity Load(string path)
     {
         var mode = File.GetUnixFileMode(path);

@@ -45,7 +45,10 @@ public static class Dsse
     }
 
     /// <summary>Whether <paramref name="envelope"/> carries a signature under <paramref name="keyid"/> that verifies with <paramref name="publicKey"/>.</summary>
-    public static bool IsSignedBy(Envelope envelope, string keyid, ReadOnlySpan<byte> publicKey)
+    public static bool IsSignedBy(Envelope envelope, string keyid, ReadOnlySpan<byte> publicKey) => SignatureBy(envelope, keyid, publicKey) is not null;
+
+    /// <summary>The first signature of <paramref name="envelope"/> under <paramref name="keyid"/> that verifies with <paramref name="publicKey"/>, or null.</summary>
+    public static Signature? SignatureBy(Envelope envelope, string keyid, ReadOnlySpan<byte> publicKey)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         byte[]? pae = null;
@@ -53,10 +56,10 @@ public static class Dsse
         {
             if (signature.Keyid == keyid && NodeIdentity.Verify(publicKey, pae ??= Pae(envelope.PayloadType, envelope.Payload.Span), signature.Sig.Span))
             {
-                return true;
+                return signature;
             }
         }
 
-        return false;
+        return null;
     }
 }

@@ -14,6 +14,9 @@ public enum IntakeOutcome
     /// <summary>Already stored; nothing changed.</summary>
     Duplicate,
 
+    /// <summary>Already stored but marked corrupt: these bytes, which verify, replaced the bad ones, and it is served again.</summary>
+    Repaired,
+
     /// <summary>Held until its missing dependencies arrive.</summary>
     Held,
 
@@ -73,7 +76,8 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
         {
             if (context.FindPacket(packet.Id) is { } existing)
             {
-                return new IntakeResult(IntakeOutcome.Duplicate, check, existing, [], []);
+                return new IntakeResult(context.RepairPacket(Record(packet.Id, packet.Envelope, packet.Body)) ? IntakeOutcome.Repaired : IntakeOutcome.Duplicate,
+                    check, existing, [], []);
             }
 
             var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();

@@ -1,4 +1,5 @@
 using Node.Federation.Identity;
+using Node.Federation.Packets;
 using Node.Federation.Peers;
 using Node.Protocol.Packets;
 using Node.Storage;
@@ -8,13 +9,15 @@ namespace Node.Federation.Trust;
 
 /// <summary>
 /// The slots of this node's knowledge base as this node judges them: every stored packet of a
-/// (topic, key) slot, each author at the trust tier this node gives it — itself core, a known peer
-/// its tier, anyone else unknown — resolved by the <see cref="CurrentValue"/> rule.
+/// (topic, key) slot whose bytes check out as they are read (<see cref="PacketScrub.ServeAsync"/>:
+/// one that does not is marked corrupt and takes no part), each author at the trust tier this
+/// node gives it — itself core, a known peer its tier, anyone else unknown — resolved by the
+/// <see cref="CurrentValue"/> rule.
 /// </summary>
-public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, IdentityHost identity)
+public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, IdentityHost identity, PacketScrub scrub)
 {
-    /// <summary>The slot (<paramref name="topic"/>, <paramref name="key"/>): null when nothing is stored for it.</summary>
-    public SlotValue? Resolve(string topic, string key)
+    /// <summary>The slot (<paramref name="topic"/>, <paramref name="key"/>): null when nothing sound is stored for it.</summary>
+    public async Task<SlotValue?> ResolveAsync(string topic, string key, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<StoredPacket> packets;
         using (var reader = store.OpenReader())
@@ -22,15 +25,14 @@ public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, Identity
             packets = reader.Packets.BySlot(topic, key);
         }
 
-        if (packets.Count == 0)
+        var read = await scrub.ServeAsync(packets, cancellationToken).ConfigureAwait(false);
+        if (read.Count == 0)
         {
             return null;
         }
 
         var self = identity.Identity.Id.ToString();
         var tiers = peers.List().Where(p => p.NodeId.Length > 0).ToDictionary(p => p.NodeId, p => p.Tier, StringComparer.Ordinal);
-        // Stored envelopes were verified on the way in.
-        var read = packets.Select(p => (Stored: p, Body: PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(p.Packet.Envelope).Payload))).ToList();
         var resolution = CurrentValue.Resolve(read.Select(p => new SlotCandidate(p.Stored.Packet.Id,
             p.Body.Author == self ? TrustTier.Core : tiers.GetValueOrDefault(p.Body.Author, TrustTier.Unknown),
             p.Body.Hlc, p.Body.Kind == PacketKind.Retraction, [.. p.Body.Supersedes.Select(s => s.ToByteArray())])));

@@ -77,6 +77,9 @@ public sealed record AuditSnapshot
     /// <summary>The first row of <c>PRAGMA quick_check</c> (or <c>integrity_check</c>): <c>ok</c> when the store is sound.</summary>
     public required string StoreCheck { get; init; }
 
+    /// <summary>Stored packets marked corrupt (their bytes no longer verify; found by a scrub, a read or a restore). 0 when none.</summary>
+    public long CorruptPackets { get; init; }
+
     // ── performance ──────────────────────────────────────────────────────
 
     /// <summary>p99 latency of a shallow reasoning cycle in the audited period, in microseconds; null when none ran.</summary>

@@ -7,7 +7,7 @@ public static partial class SelfAudit
     private static readonly Rule CompactionRule =
         new("memory.compaction", AuditCategory.MemoryAndState, "Memory compaction runs and honours retention");
     private static readonly Rule StoreRule =
-        new("memory.store", AuditCategory.MemoryAndState, "The store is at the latest schema and passes its integrity check");
+        new("memory.store", AuditCategory.MemoryAndState, "The store is at the latest schema, passes its integrity check and holds no corrupt packet");
 
     private static AuditCheckResult EventLog(AuditSnapshot s, AuditBounds b) =>
         s.EventLogVerified
@@ -49,9 +49,15 @@ public static partial class SelfAudit
         {
             problems.Add($"integrity check says \"{s.StoreCheck}\"");
         }
+        if (s.CorruptPackets > 0)
+        {
+            problems.Add(Invariant($"{s.CorruptPackets} stored packet(s) marked corrupt"));
+        }
         return problems.Count == 0
-            ? StoreRule.Pass(Invariant($"Schema version {s.SchemaVersion} is the latest; the integrity check is ok."))
+            ? StoreRule.Pass(Invariant($"Schema version {s.SchemaVersion} is the latest; the integrity check is ok; no packet is marked corrupt."))
             : StoreRule.Fail($"The store is not sound: {string.Join("; ", problems)}.",
-                "Back up node.db, then restart the daemon to run pending migrations; if the integrity check fails, restore from the latest good backup.");
+                s.CorruptPackets > 0 && problems.Count == 1
+                    ? "Run `nodectl store scrub` to name the corrupt packets; they are kept but never served or synced. A peer that has one repairs it by sending it again, or restore a backup that holds it intact (docs/operator-manual.md, \"Corrupt packets\")."
+                    : "Back up node.db, then restart the daemon to run pending migrations; if the integrity check fails, restore from the latest good backup.");
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Node.Storage.Events;
 using Node.Storage.Events.Payloads;
+using Node.Storage.Internal;
+using Node.Storage.Packets;
 using Node.Storage.Schema;
 
 namespace Node.Storage.Backup;
@@ -9,8 +11,8 @@ namespace Node.Storage.Backup;
 /// <summary>
 /// Online backup through SQLite's backup API (a consistent snapshot while the node keeps
 /// writing), and restore from one (with the node stopped). A backup records its event-log head;
-/// a restore checks the file, the whole chain and that head before it replaces anything, and
-/// keeps the file it replaces.
+/// a restore checks the file, the whole chain, that head and every packet before it replaces
+/// anything, and keeps the file it replaces.
 /// </summary>
 public static class StoreBackup
 {
@@ -172,20 +174,45 @@ public static class StoreBackup
     /// <summary>
     /// Replaces the store in <paramref name="directory"/> with <paramref name="backup"/>. The node
     /// must be stopped (the store's lock is taken). The backup is checked first — quick_check,
-    /// schema version, the whole event chain, and that the chain ends at the recorded head —
-    /// and nothing is touched unless it passes. The replaced database is kept as
-    /// <c>node.db.replaced-TIMESTAMP</c>. The restored store gets a new epoch, so peers run a
-    /// full reconciliation with it, and its log records the restore at the next start.
+    /// schema version, the whole event chain, that the chain ends at the recorded head, and every
+    /// packet (<paramref name="verifyPackets"/>) — and nothing is touched unless it passes. The
+    /// replaced database is kept as <c>node.db.replaced-TIMESTAMP</c>. The restored store gets a
+    /// new epoch, so peers run a full reconciliation with it, and its log records the restore at
+    /// the next start.
     /// </summary>
-    /// <returns>What was restored, and where the replaced file went (null when there was none).</returns>
+    /// <param name="backup">The backup file.</param>
+    /// <param name="directory">The state directory (made when missing).</param>
+    /// <param name="time">The clock that names the replaced file.</param>
+    /// <param name="verifyPackets">
+    /// Verifies every packet of the backup, given a read-only view of it (the federation layer's
+    /// packet check: id, shape, limits, signature). Packets are read with
+    /// <see cref="PacketQueries.ForScrub"/>, which works on every schema version.
+    /// </param>
+    /// <param name="markCorrupt">
+    /// Restore a backup holding packets that do not verify, with those packets marked corrupt
+    /// (kept, never served or synced; the marks and their <c>packet.corrupt</c> entries are made at
+    /// the next start). Without it such a backup is refused.
+    /// </param>
+    /// <returns>What was restored, where the replaced file went, and what verifying the packets found.</returns>
     /// <exception cref="StoreOpenException">The node is running (the lock is held).</exception>
-    /// <exception cref="InvalidDataException">The backup does not pass its checks.</exception>
-    public static (BackupInfo Restored, string? ReplacedFile) Restore(string backup, string directory, TimeProvider time)
+    /// <exception cref="InvalidDataException">The backup does not pass its checks: the message names the first bad packets.</exception>
+    public static RestoreResult Restore(string backup, string directory, TimeProvider time, Func<StoreReader, PacketScan> verifyPackets,
+        bool markCorrupt = false)
     {
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(verifyPackets);
         // The backup is checked before anything in the target is touched: a refused restore leaves no trace.
         var info = Read(backup);
         Check(info, info.Path);
+        var packets = VerifyPackets(info, verifyPackets);
+        if (!packets.IsSound && !markCorrupt)
+        {
+            throw new InvalidDataException(
+                $"Backup {info.Path} holds {packets.Corrupt.Count} packet(s) whose stored bytes do not verify: {Names(packets.Corrupt)}. " +
+                "Nothing was changed. Restore an older backup, or restore this one with those packets marked corrupt " +
+                $"(kept, never served or synced): sovereign-node restore --from {info.Path} --mark-corrupt");
+        }
+
         System.IO.Directory.CreateDirectory(directory);
         using var held = NodeStore.AcquireLock(directory);
         StoreRestoreRecovery.Complete(directory);
@@ -201,6 +228,12 @@ public static class StoreBackup
             pending.CommandText = "INSERT INTO store_info (key, value) VALUES ('restored_from', $from) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
             pending.Parameters.AddWithValue("$from", System.Text.Encoding.UTF8.GetBytes(info.Path));
             pending.ExecuteNonQuery();
+            if (!packets.IsSound)
+            {
+                // Made at the next open, after any migration, with their events, before anything can serve them.
+                StoreInfo.Write(connection, StoreInfo.RestoredCorrupt, CorruptMarks.Encode(packets.Corrupt));
+            }
+
             Sql.Execute(connection, "DROP TABLE backup_info");
         }
 
@@ -230,8 +263,26 @@ public static class StoreBackup
         // 3. Marked ready, then swapped in; an interruption from here on is finished by the next open.
         StoreRestoreRecovery.MarkReady(directory);
         StoreRestoreRecovery.Complete(directory);
-        return (info, replaced);
+        return new RestoreResult(info, replaced, packets);
     }
+
+    // Every packet of the backup, through the caller's check, on a read-only connection to the file.
+    private static PacketScan VerifyPackets(BackupInfo info, Func<StoreReader, PacketScan> verify)
+    {
+        try
+        {
+            using var reader = new StoreReader(Sql.Open(info.Path, SqliteOpenMode.ReadOnly), ownsConnection: true);
+            return verify(reader);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidDataException($"Backup {info.Path}: its packets cannot be read ({ex.Message}).", ex);
+        }
+    }
+
+    // The first few, enough to find them; the rest counted.
+    private static string Names(IReadOnlyList<CorruptPacket> corrupt) =>
+        string.Join("; ", corrupt.Take(5)) + (corrupt.Count > 5 ? $"; and {corrupt.Count - 5} more" : "");
 
     // Checks a backup file (or the staging copy made from it, which has no backup_info any more)
     // against what the backup recorded: quick_check, schema, the whole chain, and its head.

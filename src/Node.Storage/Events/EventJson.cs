@@ -35,4 +35,7 @@ namespace Node.Storage.Events;
 [JsonSerializable(typeof(DecisionDecidedEvent))]
 [JsonSerializable(typeof(AutomaticApprovalStoppedEvent))]
 [JsonSerializable(typeof(AutomaticApprovalResumedEvent))]
+[JsonSerializable(typeof(PacketCorruptEvent))]
+[JsonSerializable(typeof(PacketRepairedEvent))]
+[JsonSerializable(typeof(StoreScrubbedEvent))]
 public sealed partial class EventJson : JsonSerializerContext;

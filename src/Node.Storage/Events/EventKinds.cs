@@ -22,6 +22,15 @@ public static class EventKinds
     /// <summary>A packet was accepted into the knowledge base (payload: its 32-byte id).</summary>
     public const string PacketAccepted = "packet.accepted";
 
+    /// <summary>A stored packet's bytes no longer verify: it is marked corrupt, kept, never served or synced (payload: id, seq, reason, found by).</summary>
+    public const string PacketCorrupt = "packet.corrupt";
+
+    /// <summary>A packet marked corrupt was received again intact and replaced the bad bytes (payload: id, seq).</summary>
+    public const string PacketRepaired = "packet.repaired";
+
+    /// <summary>A scrub verified every stored packet (payload: counts checked, unverified, marked, corrupt; who ran it).</summary>
+    public const string StoreScrubbed = "store.scrubbed";
+
     /// <summary>Reasoning memory older than the retention period was removed.</summary>
     public const string MemoryCompacted = "memory.compacted";
 

@@ -15,6 +15,15 @@ internal static class StoreInfo
     /// <summary>Set by a restore to the backup's path; recorded (and removed) at the next open.</summary>
     public const string RestoredFrom = "restored_from";
 
+    /// <summary>How far the scrub under way has verified: the last receive sequence done (8 bytes big-endian); absent when none is under way.</summary>
+    public const string ScrubCursor = "scrub_cursor";
+
+    /// <summary>When the last scrub finished, Unix ms (8 bytes big-endian); absent before the first.</summary>
+    public const string ScrubCompletedAt = "scrub_completed_at";
+
+    /// <summary>Set by a restore told to keep packets that do not verify: the marks to make at the next open (see <see cref="Backup.CorruptMarks"/>).</summary>
+    public const string RestoredCorrupt = "restored_corrupt";
+
     public static byte[]? Read(SqliteConnection connection, string key)
     {
         using var read = connection.CreateCommand();

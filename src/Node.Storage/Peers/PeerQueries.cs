@@ -34,6 +34,27 @@ public class PeerQueries
         return peers;
     }
 
+    /// <summary>
+    /// The public keys recorded for peers (from manifests that verified), by node id; peers with
+    /// none are left out. None from a backup of schema 1, which had no peers.
+    /// </summary>
+    public IReadOnlyList<(string NodeId, byte[] PublicKey)> PublicKeys()
+    {
+        var keys = new List<(string, byte[])>();
+        if ((long)Commands.Get("PRAGMA user_version").ExecuteScalar()! < 2)
+        {
+            return keys;
+        }
+
+        using var rows = Commands.Get("SELECT node_id, public_key FROM peers WHERE public_key IS NOT NULL").ExecuteReader();
+        while (rows.Read())
+        {
+            keys.Add((rows.GetString(0), (byte[])rows[1]));
+        }
+
+        return keys;
+    }
+
     /// <summary>The stored tier of peer <paramref name="nodeId"/>, or null when no peer has that id.</summary>
     public string? TierOf(string nodeId) => Commands.Get("SELECT tier FROM peers WHERE node_id = $node").With("$node", nodeId).Scalar() as string;
 

@@ -129,6 +129,12 @@ public static class Migrations
                 added_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(4, "corrupt packet marks", """
+            -- Why a stored packet's bytes no longer verify (found by a scrub, the read path, or a restore
+            -- told to keep such packets); NULL while it is sound. A marked packet is kept, never served or synced.
+            ALTER TABLE packets ADD COLUMN corrupt TEXT;
+            CREATE INDEX packets_corrupt ON packets (seq) WHERE corrupt IS NOT NULL;
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Node.Storage.Events;
+using Node.Storage.Events.Payloads;
 using Node.Storage.Internal;
 using Node.Storage.Packets;
 
@@ -41,6 +42,52 @@ public sealed partial class WriteContext
 
         AppendEvent(EventKinds.PacketAccepted, packet.Id);
         return new PacketInsert(true, seq);
+    }
+
+    /// <summary>
+    /// Marks the stored packet <paramref name="id"/> corrupt — kept, but never served or synced
+    /// again — and appends <see cref="EventKinds.PacketCorrupt"/>. A packet already marked, or not
+    /// stored, is left as it is.
+    /// </summary>
+    /// <param name="id">The packet id.</param>
+    /// <param name="reason">What did not verify.</param>
+    /// <param name="foundBy">What found it: <c>scrub</c>, <c>read</c> or <c>restore</c>.</param>
+    /// <returns>Whether it was marked now.</returns>
+    public bool MarkCorrupt(byte[] id, string reason, string foundBy)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(foundBy);
+        if (Command("UPDATE packets SET corrupt = $reason WHERE id = $id AND corrupt IS NULL RETURNING seq")
+                .With("$reason", reason).With("$id", id).Scalar() is not long seq)
+        {
+            return false;
+        }
+
+        AppendEvent(new PacketCorruptEvent(Convert.ToHexStringLower(id), seq, reason, foundBy));
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the bytes of a stored packet marked corrupt with <paramref name="packet"/> — the
+    /// same id, received again and verified — clears the mark, and appends
+    /// <see cref="EventKinds.PacketRepaired"/>. Its receive sequence stays.
+    /// </summary>
+    /// <returns>Whether a corrupt packet was repaired (false when it is not stored or not marked).</returns>
+    public bool RepairPacket(PacketRecord packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (Command("""
+                UPDATE packets SET envelope = $envelope, topic = $topic, key = $key, author = $author, kind = $kind, hlc = $hlc, corrupt = NULL
+                WHERE id = $id AND corrupt IS NOT NULL RETURNING seq
+                """).With("$envelope", packet.Envelope).With("$topic", packet.Topic).With("$key", packet.Key).With("$author", packet.Author)
+                .With("$kind", packet.Kind).With("$hlc", packet.Hlc).With("$id", packet.Id).Scalar() is not long seq)
+        {
+            return false;
+        }
+
+        AppendEvent(new PacketRepairedEvent(Convert.ToHexStringLower(packet.Id), seq));
+        return true;
     }
 
     /// <summary>The local receive sequence of the stored (not held) packet <paramref name="id"/>, or null.</summary>

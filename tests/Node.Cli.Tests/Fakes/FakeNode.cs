@@ -36,6 +36,7 @@ public sealed class FakeNode : IAsyncDisposable
         builder.Services.AddSingleton(Decisions);
         builder.Services.AddSingleton(Log);
         builder.Services.AddSingleton(Backup);
+        builder.Services.AddSingleton(Store);
         builder.Services.AddSingleton(ApiKeys);
         builder.Services.AddSingleton(Reasoning);
         _app = builder.Build();
@@ -46,6 +47,7 @@ public sealed class FakeNode : IAsyncDisposable
         _app.MapGrpcService<FakeDecisionService>();
         _app.MapGrpcService<FakeLogService>();
         _app.MapGrpcService<FakeBackupService>();
+        _app.MapGrpcService<FakeStoreService>();
         _app.MapGrpcService<FakeApiKeyService>();
         _app.MapGrpcService<FakeReasoningService>();
     }
@@ -59,6 +61,7 @@ public sealed class FakeNode : IAsyncDisposable
     public FakeDecisionService Decisions { get; } = new();
     public FakeLogService Log { get; } = new();
     public FakeBackupService Backup { get; } = new();
+    public FakeStoreService Store { get; } = new();
     public FakeApiKeyService ApiKeys { get; } = new();
     public FakeReasoningService Reasoning { get; } = new();
 

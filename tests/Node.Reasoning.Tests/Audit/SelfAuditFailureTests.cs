@@ -77,6 +77,17 @@ public sealed class SelfAuditFailureTests
     }
 
     [Fact]
+    public void Packets_marked_corrupt_fail_the_store_check_pointing_at_the_scrub()
+    {
+        var report = (HealthySnapshot() with { CorruptPackets = 3 }).Audit();
+
+        var failed = Assert.Single(report.Checks, c => c.Status == AuditStatus.Fail);
+        Assert.Equal("memory.store", failed.Id);
+        Assert.Equal("The store is not sound: 3 stored packet(s) marked corrupt.", failed.Finding);
+        Assert.Contains("nodectl store scrub", failed.Recommendation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_check_the_audit_has_is_broken_by_the_theory()
     {
         var ids = HealthySnapshot().Audit().Checks.Select(c => c.Id);

@@ -237,18 +237,23 @@ public sealed class DecisionMatrixTests
     public void Evaluates_without_allocating()
     {
         var matrix = Matrix();
-        matrix.Evaluate(DecisionTypes.Publish, 0.9);
-        matrix.Evaluate("unknown", 0.9);
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The first round runs the loop hot, so the JIT's work on it (on-stack replacement compiles
+        // on this thread, and a busy machine moves when) is done before the second round counts.
+        var allocated = 0L;
+        for (var round = 0; round < 2; round++)
         {
-            matrix.Evaluate(DecisionTypes.Publish, 0.9);
-            matrix.Evaluate(DecisionTypes.Scaling, 0.5);
-            matrix.Evaluate("unknown", 0.9);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                matrix.Evaluate(DecisionTypes.Publish, 0.9);
+                matrix.Evaluate(DecisionTypes.Scaling, 0.5);
+                matrix.Evaluate("unknown", 0.9);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

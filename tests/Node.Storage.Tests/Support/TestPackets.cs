@@ -18,6 +18,48 @@ public static class TestPackets
         return new PacketRecord(id, envelope, topic, Convert.ToHexStringLower(id.AsSpan(0, 4)), "test-author", "observation", random.NextInt64(1, long.MaxValue));
     }
 
+    /// <summary>
+    /// A restore's packet check for these packets: an envelope must hash to the id it is stored
+    /// under (the first thing the federation layer's verifier checks), read in batches of 7.
+    /// </summary>
+    public static PacketScan VerifyAll(StoreReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long verified = 0, after = 0;
+        var corrupt = new List<CorruptPacket>();
+        IReadOnlyList<StoredPacket> batch;
+        do
+        {
+            batch = reader.Packets.ForScrub(after, 7);
+            foreach (var stored in batch)
+            {
+                verified++;
+                if (!SHA256.HashData(stored.Packet.Envelope).AsSpan().SequenceEqual(stored.Packet.Id))
+                {
+                    corrupt.Add(new CorruptPacket(stored.Packet.Id, stored.Seq, "envelope does not hash to its id"));
+                }
+
+                after = stored.Seq;
+            }
+        }
+        while (batch.Count == 7);
+
+        return new PacketScan(verified, 0, corrupt);
+    }
+
+    /// <summary>Changes one byte of the stored envelope of <paramref name="id"/>, behind the store's back.</summary>
+    public static void CorruptEnvelope(SqliteConnection connection, byte[] id, int offset = 10)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var envelope = StoredEnvelope(connection, id) ?? throw new InvalidOperationException("No such packet.");
+        envelope[offset] ^= 0x40;
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE packets SET envelope = $envelope WHERE id = $id";
+        command.Parameters.AddWithValue("$envelope", envelope);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    }
+
     public static Task<PacketInsert> InsertAsync(NodeStore store, PacketRecord packet) =>
         store.Writer.WriteAsync(c => c.InsertPacket(packet), TestContext.Current.CancellationToken);
 

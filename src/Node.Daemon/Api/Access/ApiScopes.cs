@@ -44,6 +44,8 @@ internal static class ApiScopes
         [Api + "BackupService/Create"] = ApiScope.Admin,
         [Api + "BackupService/GetStatus"] = ApiScope.Read,
 
+        [Api + "StoreService/Scrub"] = ApiScope.Admin,
+
         [Api + "ApiKeyService/Create"] = ApiScope.Admin,
         [Api + "ApiKeyService/List"] = ApiScope.Admin,
         [Api + "ApiKeyService/Revoke"] = ApiScope.Admin,
