@@ -153,8 +153,13 @@ public static class DaemonProgram
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Asked to stop while starting, or a service outlived the shutdown timeout: the node
-            // stopped as asked, if not gracefully.
+            // Stopped while starting (asked to, or by a worker or the store failing meanwhile: the
+            // checks below tell), or a service outlived the shutdown timeout.
+            if (Failed(host, state, logger, notify))
+            {
+                return ExitCodes.Failure;
+            }
+
             logger.Warning("Node stopped before start-up finished, or a service did not stop within {Timeout}.", NodeHost.ShutdownTimeout);
             return ExitCodes.Ok;
         }
@@ -165,25 +170,30 @@ public static class DaemonProgram
             return ExitCodes.Failure;
         }
 
-        // A store that stopped taking writes stopped the host (it logged why): a failure.
+        return Failed(host, state, logger, notify) ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    // Whether the host stopped because something failed, said to the log and to systemd: a store
+    // that stopped taking writes (it logged why), or a worker that faulted. systemd's
+    // Restart=on-failure must see either as a failure, whenever it happened, start-up included.
+    private static bool Failed(IHost host, NodeState state, Logger logger, NotifySocket notify)
+    {
         if (state.Store.Writer.Fault is { } storeFault)
         {
             notify.Status($"Failed: {storeFault.Message}");
-            return ExitCodes.Failure;
+            return true;
         }
 
-        // A worker that faulted stopped the host (the host logged it): that is a failure, and
-        // systemd's Restart=on-failure must see it as one.
         var faulted = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
             .FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true });
-        if (faulted is not null)
+        if (faulted is null)
         {
-            logger.Fatal(faulted.ExecuteTask!.Exception!.GetBaseException(), "Node stopped because {Service} failed.", faulted.GetType().Name);
-            notify.Status($"Failed: {faulted.GetType().Name} failed");
-            return ExitCodes.Failure;
+            return false;
         }
 
-        return ExitCodes.Ok;
+        logger.Fatal(faulted.ExecuteTask!.Exception!.GetBaseException(), "Node stopped because {Service} failed.", faulted.GetType().Name);
+        notify.Status($"Failed: {faulted.GetType().Name} failed");
+        return true;
     }
 
     // Replay writes bytes (a JSON line per bar, fast); a test's writer gets them as text at the end.

@@ -101,6 +101,41 @@ public sealed class WatchdogTests
         Assert.Contains("Node stopped because FailingWorker failed.", LogFiles.Read(dir.Combine(".node", "logs"), "errors-*.log"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_worker_that_fails_while_the_node_is_still_starting_stops_it_with_exit_code_1()
+    {
+        using var dir = new TempDirectory();
+        using var notify = new NotifyListener(dir.Path);
+
+        // The worker fails while a service after it is still starting: the host stops start-up.
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path }, [],
+            b =>
+            {
+                b.Services.AddHostedService<FailingWorker>();
+                b.Services.AddHostedService<StartsUntilStopped>();
+            },
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        await notify.WaitForAsync("STATUS=Failed: FailingWorker failed");
+        Assert.Contains("Node stopped because FailingWorker failed.", LogFiles.Read(dir.Combine(".node", "logs"), "errors-*.log"), StringComparison.Ordinal);
+    }
+
+    // A service whose start lasts until the node is asked to stop.
+    private sealed class StartsUntilStopped(IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var stopping = new TaskCompletionSource();
+            using (lifetime.ApplicationStopping.Register(stopping.SetResult))
+            {
+                await stopping.Task.WaitAsync(cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private sealed class FailingWorker : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
