@@ -101,6 +101,13 @@ public static class DaemonProgram
             }
         }
 
+        if (NodeLogging.FindUnusablePath(settings.Log.Directory) is { } logProblem)
+        {
+            await error.WriteLineAsync($"sovereign-node: {logProblem}").ConfigureAwait(false);
+            notify.Status($"Failed: {logProblem}");
+            return ExitCodes.StateUnusable;
+        }
+
         using var root = new ConfigurationBuilder().Add(live).Build() as ConfigurationRoot;
         var level = NodeLogging.LevelSwitch(settings.Log.Level);
         await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));

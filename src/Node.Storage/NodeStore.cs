@@ -69,7 +69,7 @@ public sealed partial class NodeStore : IAsyncDisposable
     /// missing or empty: for a node that has had a store, an empty one would silently replace its
     /// knowledge and its event log.
     /// </param>
-    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, missing where it must exist, or its event log does not verify. Nothing was modified.</exception>
+    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, missing where it must exist, one of its files is not a regular file, or its event log does not verify. Nothing was modified.</exception>
     public static NodeStore Open(string directory, StoreOptions options, TimeProvider time, ILogger logger, WriterHeartbeat? heartbeat = null,
         bool mustExist = false)
     {
@@ -78,6 +78,7 @@ public sealed partial class NodeStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         var path = System.IO.Path.Combine(directory, FileName);
+        RefuseSpecialFiles(directory);
         var lockFile = AcquireLock(directory);
         SqliteConnection? connection = null;
         NodeStore? store = null;

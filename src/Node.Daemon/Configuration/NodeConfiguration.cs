@@ -20,6 +20,14 @@ public static class NodeConfiguration
         var builder = new ConfigurationBuilder().AddInMemoryCollection(Defaults(launch));
         if (launch.ConfigFile is { } file)
         {
+            // Opening a FIFO blocks until something writes to it, and signals cannot stop a start stuck there.
+            if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var notAFile))
+            {
+                configuration = null;
+                error = $"configuration file {notAFile}; give the path of a JSON file.";
+                return false;
+            }
+
             builder.Add(new ConfigFileProvider(file));
         }
 

@@ -30,6 +30,43 @@ public static class NodeLogging
             ? parsed
             : throw new ArgumentException($"Unknown log level '{level}'.", nameof(level));
 
+    // Where each log lives under the log directory, and the stem its dated files start with.
+    private static readonly (string Directory, string Stem)[] Files = [("", "node-"), ("", "errors-"), ("reasoning", "reasoning-"), ("federation", "federation-")];
+
+    /// <summary>
+    /// The first place under <paramref name="directory"/> the logs cannot use because something
+    /// else is there: a log file that is not a regular file (a FIFO would block the start for
+    /// ever), or a file where a log's subdirectory goes. Null when there is none.
+    /// </summary>
+    public static string? FindUnusablePath(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        foreach (var (sub, stem) in Files)
+        {
+            var folder = Path.Combine(directory, sub);
+            var kind = Node.Storage.FileKinds.Of(folder);
+            if (kind == Node.Storage.FileKind.Missing)
+            {
+                continue;
+            }
+
+            if (kind != Node.Storage.FileKind.Directory)
+            {
+                return $"{folder} is {Node.Storage.FileKinds.Describe(kind)}, where the log directory {sub} goes; move it away.";
+            }
+
+            foreach (var file in Directory.EnumerateFileSystemEntries(folder, stem + "*.log"))
+            {
+                if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var problem))
+                {
+                    return $"{problem}: log files must be regular files, and the node does not open anything else; move it away.";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Creates the logger. Dispose it last, to flush the files.</summary>
     public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console)
     {

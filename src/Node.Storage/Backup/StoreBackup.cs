@@ -133,6 +133,11 @@ public static class StoreBackup
             throw new FileNotFoundException($"Backup {backup} does not exist.", backup);
         }
 
+        if (!FileKinds.IsRegularOrMissing(backup, out var notAFile))
+        {
+            throw new InvalidDataException($"{notAFile}; a backup is a regular file.");
+        }
+
         try
         {
             using var connection = Sql.Open(backup, SqliteOpenMode.ReadOnly);
@@ -161,7 +166,7 @@ public static class StoreBackup
     /// full reconciliation with it, and its log records the restore at the next start.
     /// </summary>
     /// <returns>What was restored, and where the replaced file went (null when there was none).</returns>
-    /// <exception cref="StoreOpenException">The node is running (the lock is held).</exception>
+    /// <exception cref="StoreOpenException">The node is running (the lock is held), or a file of the store is not a regular file.</exception>
     /// <exception cref="InvalidDataException">The backup does not pass its checks.</exception>
     public static (BackupInfo Restored, string? ReplacedFile) Restore(string backup, string directory, TimeProvider time)
     {
@@ -170,6 +175,7 @@ public static class StoreBackup
         var info = Read(backup);
         Check(info, info.Path);
         System.IO.Directory.CreateDirectory(directory);
+        NodeStore.RefuseSpecialFiles(directory);
         using var held = NodeStore.AcquireLock(directory);
         StoreRestoreRecovery.Complete(directory);
 
