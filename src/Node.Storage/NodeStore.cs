@@ -57,7 +57,9 @@ public sealed partial class NodeStore : IAsyncDisposable
 
     /// <summary>
     /// Opens (creating when missing) the store in <paramref name="directory"/>: locks it, checks it,
-    /// migrates it and starts the writer.
+    /// migrates it and starts the writer. A new <c>node.db</c> is made with mode 0600 (SQLite's
+    /// <c>-wal</c> and <c>-shm</c> copy it); group and other permissions on the directory and the
+    /// database's files are taken off, with a warning naming the file and both modes.
     /// </summary>
     /// <param name="directory">The state directory; it must exist.</param>
     /// <param name="options">Check and batching settings.</param>
@@ -84,8 +86,15 @@ public sealed partial class NodeStore : IAsyncDisposable
         NodeStore? store = null;
         try
         {
+            TightenModes(directory, logger);
             StoreRestoreRecovery.Complete(directory);
             var tail = Check(path, options, mustExist);
+            if (!File.Exists(path))
+            {
+                // SQLite would make it with the umask's mode (0644 outside systemd).
+                CreatePrivateFile(path);
+            }
+
             connection = Sql.Open(path, SqliteOpenMode.ReadWriteCreate);
             if (Migrator.ReadVersion(connection) == 0)
             {

@@ -42,6 +42,9 @@ public static class StoreBackup
         try
         {
             var createdAt = await store.Writer.WriteAsync(c => c.Now, cancellationToken).ConfigureAwait(false);
+            // A backup holds what the store holds: 0600, whatever the umask (SQLite's journal copies the mode).
+            File.Delete(temporary);
+            NodeStore.CreatePrivateFile(temporary);
             using (var source = store.OpenReader())
             using (var copy = Sql.Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
@@ -183,6 +186,7 @@ public static class StoreBackup
         var target = Path.Combine(directory, NodeStore.FileName);
         var staging = StoreRestoreRecovery.Staging(directory);
         File.Copy(info.Path, staging, overwrite: true);
+        File.SetUnixFileMode(staging, NodeStore.PrivateFileMode); // File.Copy took the backup's mode
         using (var connection = Sql.Open(staging, SqliteOpenMode.ReadWrite))
         {
             NodeStore.RenewEpoch(connection);
@@ -208,10 +212,12 @@ public static class StoreBackup
             }
 
             File.Copy(target, replaced);
+            File.SetUnixFileMode(replaced, NodeStore.PrivateFileMode);
             Durable.FlushFile(replaced);
             if (File.Exists(target + "-wal"))
             {
                 File.Copy(target + "-wal", replaced + "-wal");
+                File.SetUnixFileMode(replaced + "-wal", NodeStore.PrivateFileMode);
                 Durable.FlushFile(replaced + "-wal");
             }
         }
