@@ -68,9 +68,14 @@ public static class NodeLogging
     }
 
     /// <summary>Creates the logger. Dispose it last, to flush the files.</summary>
-    public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console)
+    /// <param name="options">The directory, level and retention.</param>
+    /// <param name="level">The level switch (a reload moves it).</param>
+    /// <param name="console">Where the console goes.</param>
+    /// <param name="files">What writes each file: a line that cannot be written is dropped, never thrown.</param>
+    public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console, LossyLogFiles files)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
         var dir = options.Directory;
         var keep = options.RetainedFileCount;
         var configuration = new LoggerConfiguration()
@@ -80,17 +85,17 @@ public static class NodeLogging
             .Enrich.FromLogContext()
             .Enrich.With<SourceEnricher>()
             .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files)
             .WriteTo.File(Path.Combine(dir, "errors-.log"), restrictedToMinimumLevel: LogEventLevel.Error, outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files)
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Reasoning"))
                 .WriteTo.File(Path.Combine(dir, "reasoning", "reasoning-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant))
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files))
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Federation"))
                 .WriteTo.File(Path.Combine(dir, "federation", "federation-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant));
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files));
 
         _ = console switch
         {
