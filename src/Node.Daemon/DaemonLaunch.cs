@@ -60,7 +60,8 @@ public sealed class DaemonLaunch
         var candidate = systemd.ConfigurationDirectory is { } dir ? Path.Combine(dir, ConfigFileName)
             : environment.ContainsKey("INVOCATION_ID") ? InstalledConfigPath
             : null;
-        return candidate is not null && File.Exists(candidate) ? candidate : null;
+        // Anything there is the config file: a directory or FIFO in its place is refused by name, not ignored.
+        return candidate is not null && Node.Storage.FileKinds.Of(candidate) != Node.Storage.FileKind.Missing ? candidate : null;
     }
 
     /// <summary>Describes this process's own launch.</summary>

@@ -102,10 +102,25 @@ public static class DaemonProgram
             }
         }
 
+        if (NodeLogging.FindUnusablePath(settings.Log.Directory) is { } logProblem)
+        {
+            await error.WriteLineAsync($"sovereign-node: {logProblem}").ConfigureAwait(false);
+            notify.Status($"Failed: {logProblem}");
+            return ExitCodes.StateUnusable;
+        }
+
         using var root = new ConfigurationBuilder().Add(live).Build() as ConfigurationRoot;
         var level = NodeLogging.LevelSwitch(settings.Log.Level);
-        await using var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd));
-        return await RunHostAsync(launch, root!, live, settings, logger, level, notify, hangup!, error, customize, stoppingToken).ConfigureAwait(false);
+        var logFiles = new LossyLogFiles(error);
+        int exitCode;
+        await using (var logger = NodeLogging.Create(settings.Log, level, ConsoleKindDetector.Detect(launch.Systemd), logFiles))
+        {
+            exitCode = await RunHostAsync(launch, root!, live, settings, logger, level, notify, hangup!, error, customize, stoppingToken).ConfigureAwait(false);
+        }
+
+        // After the files are closed: a full disk ends the node as it would have ended, with the count.
+        logFiles.ReportDropped();
+        return exitCode;
     }
 
     private static async Task<int> RunHostAsync(DaemonLaunch launch, IConfigurationRoot root, LiveConfiguration live, ResolvedSettings settings, Logger logger,

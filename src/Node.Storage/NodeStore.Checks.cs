@@ -69,6 +69,25 @@ public sealed partial class NodeStore
         }
     }
 
+    /// <summary>Every file the store opens, by name in its directory: the database and SQLite's companions, the lock, a restore's.</summary>
+    internal static string[] FileNames { get; } =
+        [FileName, FileName + "-wal", FileName + "-shm", FileName + "-journal", LockFileName, LockFileName + ".pid",
+         StoreRestoreRecovery.MarkerName, FileName + ".restoring"];
+
+    // A FIFO in one of those places would block the open for ever (and SIGTERM with it); a
+    // directory or a device is no store either. Refused by name before anything is opened.
+    internal static void RefuseSpecialFiles(string directory)
+    {
+        foreach (var name in FileNames)
+        {
+            if (!FileKinds.IsRegularOrMissing(System.IO.Path.Combine(directory, name), out var problem))
+            {
+                throw new StoreOpenException(StoreProblem.Unreadable,
+                    $"{problem}: the store keeps only regular files there, and the node does not open anything else. Nothing was changed; move it away and start again.");
+            }
+        }
+    }
+
     internal static void QuickCheck(SqliteConnection connection, string path)
     {
         using var command = connection.CreateCommand();

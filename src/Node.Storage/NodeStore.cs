@@ -58,7 +58,9 @@ public sealed partial class NodeStore : IAsyncDisposable
 
     /// <summary>
     /// Opens (creating when missing) the store in <paramref name="directory"/>: locks it, checks it,
-    /// migrates it and starts the writer.
+    /// migrates it and starts the writer. A new <c>node.db</c> is made with mode 0600 (SQLite's
+    /// <c>-wal</c> and <c>-shm</c> copy it); group and other permissions on the directory and the
+    /// database's files are taken off, with a warning naming the file and both modes.
     /// </summary>
     /// <param name="directory">The state directory; it must exist.</param>
     /// <param name="options">Check and batching settings.</param>
@@ -70,7 +72,7 @@ public sealed partial class NodeStore : IAsyncDisposable
     /// missing or empty: for a node that has had a store, an empty one would silently replace its
     /// knowledge and its event log.
     /// </param>
-    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, missing where it must exist, or its event log does not verify. Nothing was modified.</exception>
+    /// <exception cref="StoreOpenException">The store is locked, damaged, from a newer version, missing where it must exist, one of its files is not a regular file, or its event log does not verify. Nothing was modified.</exception>
     public static NodeStore Open(string directory, StoreOptions options, TimeProvider time, ILogger logger, WriterHeartbeat? heartbeat = null,
         bool mustExist = false)
     {
@@ -79,13 +81,21 @@ public sealed partial class NodeStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         var path = System.IO.Path.Combine(directory, FileName);
+        RefuseSpecialFiles(directory);
         var lockFile = AcquireLock(directory);
         SqliteConnection? connection = null;
         NodeStore? store = null;
         try
         {
+            TightenModes(directory, logger);
             StoreRestoreRecovery.Complete(directory);
             var tail = Check(path, options, mustExist);
+            if (!File.Exists(path))
+            {
+                // SQLite would make it with the umask's mode (0644 outside systemd).
+                CreatePrivateFile(path);
+            }
+
             connection = Sql.Open(path, SqliteOpenMode.ReadWriteCreate);
             if (Migrator.ReadVersion(connection) == 0)
             {

@@ -14,7 +14,8 @@ public static class StateDirectory
 
     /// <summary>
     /// Makes <paramref name="path"/> if it is missing (mode 0700) and proves it writable by
-    /// creating and removing a probe file. An existing directory's mode is left alone.
+    /// creating and removing a probe file. An existing directory's mode is left here; the store
+    /// takes group and other permissions off when it opens (<see cref="NodeStore.Open"/>).
     /// </summary>
     /// <param name="path">The directory, absolute or relative to the working directory.</param>
     /// <param name="error">Why it cannot be used, naming the path; <see langword="null"/> on success.</param>

@@ -77,6 +77,10 @@ public sealed class ConfigurationTests
     [InlineData("""{ "Node": {} }""")]
     [InlineData("""{ "Federation": null, "Logging": { } }""")]
     [InlineData("""{ }""")]
+    [InlineData("""{ "Storage": null, "Reasoning": { "Kenny": null } }""")]
+    [InlineData("""{ "Federation": { "Discovery": { "Interfaces": null } } }""")]
+    [InlineData("""{ "Federation": { "Discovery": { "Interfaces": [] } } }""")]
+    [InlineData("""{ "Reasoning": { "Kyle": {}, "Memory": [] } }""")]
     public void Empty_sections_are_harmless(string content)
     {
         using var dir = new TempDirectory();
@@ -173,6 +177,86 @@ public sealed class ConfigurationTests
         Assert.Equal(ExitCodes.ConfigError, exitCode);
         Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine(".node")), "A refused configuration must not create the state directory.");
+    }
+
+    public static TheoryData<string, string> OddJsonValues => new()
+    {
+        { """{ "Node": { "Name": null } }""", "Node:Name (from file {0}) is null (or an empty {{}} or []): null is not allowed for a setting; give it a value, or remove the key to take the default." },
+        { """{ "Federation": { "PeerPort": null } }""", "Federation:PeerPort (from file {0}) is null" },
+        { """{ "Logging": { "Level": null, "Directory": null } }""", "Logging:Directory (from file {0}) is null" },
+        { """{ "Node": { "DataDirectory": {} } }""", "Node:DataDirectory (from file {0}) is null" },
+        { """{ "Api": { "Socket": [] } }""", "Api:Socket (from file {0}) is null" },
+        { """{ "Reasoning": { "Kyle": { "PivotSpan": null } } }""", "Reasoning:Kyle:PivotSpan (from file {0}) is null" },
+        { """{ "Federation": { "Discovery": { "Interfaces": [ "eth0", null ] } } }""", "Federation:Discovery:Interfaces:1 (from file {0}) is null" },
+        { """{ "Node": { "Name": [ "a", "b" ] } }""", "Node:Name (from file {0}) must be a single value, not a JSON object or array." },
+        { """{ "Federation": { "PeerPort": { "port": 1 } } }""", "Federation:PeerPort (from file {0}) must be a single value, not a JSON object or array." },
+        { """{ "Federation": { "PeerPort": 1e400 } }""", "Federation:PeerPort must be a whole number; was '1e400'." },
+        { """{ "Federation": { "PeerPort": 99999999999999999999 } }""", "Federation:PeerPort must be a whole number; was '99999999999999999999'." },
+        { """{ "Federation": { "PeerPort": true } }""", "Federation:PeerPort must be a whole number; was 'True'." },
+        { """{ "Federation": { "PeerPort": "" } }""", "Federation:PeerPort (from file {0}) is empty; give it a value or remove it." },
+        { """{ "Node": { "Name": "" } }""", "Node:Name must be 1 to 64 characters" },
+        { """{ "Reasoning": { "NoveltyLevel": "NaN" } }""", "Reasoning:NoveltyLevel must be between 0 and 0.5 (exclusive); was NaN." },
+        { """{ "Nodes": null }""", "Nodes (from file {0}) is not a known setting. Did you mean Node" },
+        { """{ "Federation": "" }""", "Federation (from file {0}) is not a known setting. It is a section: set its keys, such as Federation:Discovery:Enabled." },
+        { """{ "Federation": { "Discovery": { "Interfaces": [ { "name": "eth0" } ] } } }""", "Federation:Discovery:Interfaces:0 (from file {0}) must be a single value, not a JSON object or array." },
+        { """[ { "Node": { "Name": "x" } } ]""", "configuration file {0} is not valid: its top level must be a JSON object {{ … }}; it is an array." },
+        { """null""", "configuration file {0} is not valid: its top level must be a JSON object {{ … }}; it is null." },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddJsonValues))]
+    public async Task A_null_or_an_odd_JSON_value_is_a_configuration_error_that_names_the_key(string content, string expected)
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("node.json", content);
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), ["--config", file], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, file), error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine(".node")), "A refused configuration must not create the state directory.");
+    }
+
+    [Fact]
+    public async Task A_config_file_larger_than_1_MiB_is_refused_unread()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("node.json", "{ }" + new string(' ', 1024 * 1024));
+        var error = new StringWriter();
+
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), ["--config", file], error: error,
+            stoppingToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.ConfigError, exitCode);
+        Assert.Contains($"configuration file {file} is not valid: it is 1048579 bytes; a config file is at most 1048576 bytes.", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_for_any_single_setting_is_refused_by_name_and_a_null_list_is_empty()
+    {
+        using var dir = new TempDirectory();
+        var launch = Launch(dir, []);
+        Assert.True(NodeConfiguration.TryBuild(launch, out var defaults, out var error), error);
+        using var services = new ServiceCollection().AddNodeOptions(defaults, launch).BuildServiceProvider();
+        var file = dir.Combine("node.json");
+
+        foreach (var key in services.GetRequiredService<ConfigurationSchema>().Keys)
+        {
+            // {"A": {"B": null}} for A:B.
+            var parts = key.Split(':');
+            dir.Write("node.json", string.Concat(parts.Select(p => $"{{ \"{p}\": ")) + "null" + new string('}', parts.Length));
+            var fileLaunch = Launch(dir, ["--config", file]);
+            Assert.True(NodeConfiguration.TryBuild(fileLaunch, out var configuration, out error), error);
+
+            var problems = NodeOptionsRegistration.Check(configuration, fileLaunch);
+
+            string[] expected = key == "Federation:Discovery:Interfaces"
+                ? []
+                : [$"{key} (from file {file}) is null (or an empty {{}} or []): null is not allowed for a setting; give it a value, or remove the key to take the default."];
+            Assert.Equal(expected, problems);
+        }
     }
 
     [Fact]

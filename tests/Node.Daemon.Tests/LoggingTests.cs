@@ -33,7 +33,7 @@ public sealed class LoggingTests
     {
         using var dir = new TempDirectory();
         var options = new LogOptions { Directory = dir.Combine("logs"), Level = "Debug", RetainedFileCount = 3 };
-        var logger = NodeLogging.Create(options, NodeLogging.LevelSwitch(options.Level), ConsoleKind.Plain);
+        var logger = NodeLogging.Create(options, NodeLogging.LevelSwitch(options.Level), ConsoleKind.Plain, new LossyLogFiles(TextWriter.Null));
         using (var factory = new SerilogLoggerFactory(logger, dispose: false))
         {
             factory.CreateLogger("Node.Reasoning.Pipeline").LogInformation("Conclusion for {Subject}", "SPX");
@@ -68,7 +68,7 @@ public sealed class LoggingTests
         using var dir = new TempDirectory();
         var options = new LogOptions { Directory = dir.Path, Level = "Warning" };
         var level = NodeLogging.LevelSwitch(options.Level);
-        var logger = NodeLogging.Create(options, level, ConsoleKind.Plain);
+        var logger = NodeLogging.Create(options, level, ConsoleKind.Plain, new LossyLogFiles(TextWriter.Null));
         using (var factory = new SerilogLoggerFactory(logger, dispose: false))
         {
             var log = factory.CreateLogger("Node.Daemon.Test");

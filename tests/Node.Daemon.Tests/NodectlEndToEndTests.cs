@@ -144,6 +144,7 @@ public sealed class NodectlEndToEndTests
         var backup = await node.JsonAsync("backup", "create", path);
         Assert.Equal((path, 2L, new FileInfo(path).Length), (backup.GetProperty("path").GetString(), backup.GetProperty("packets").GetInt64(),
             backup.GetProperty("bytes").GetInt64()));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         var last = (await node.JsonAsync("backup", "status")).GetProperty("last");
         Assert.Equal((path, backup.GetProperty("eventHeadHash").GetString()), (last.GetProperty("path").GetString(), last.GetProperty("eventHeadHash").GetString()));
 

@@ -24,14 +24,16 @@ public static class ApiSocket
             return $"API socket path {path} is longer than {MaxPathBytes} bytes; set Api:Socket to a shorter path.";
         }
 
-        if (Directory.Exists(path) || (File.Exists(path) && new FileInfo(path).Length > 0))
-        {
-            return $"API socket path {path} is taken by a file or directory that is not a socket; move it away.";
-        }
-
-        if (!File.Exists(path))
+        // Only a socket is ever replaced: a file, a directory or a FIFO there is someone's, not a crash's.
+        var kind = Node.Storage.FileKinds.Of(path);
+        if (kind == Node.Storage.FileKind.Missing)
         {
             return null;
+        }
+
+        if (kind != Node.Storage.FileKind.Socket)
+        {
+            return $"API socket path {path} is taken by {Node.Storage.FileKinds.Describe(kind)}, not a socket; move it away.";
         }
 
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

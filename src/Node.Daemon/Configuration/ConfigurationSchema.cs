@@ -16,7 +16,8 @@ public sealed partial class ConfigurationSchema
     private readonly SortedSet<string> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _textKeys = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _listKeys = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Action<IServiceProvider, IConfiguration, List<string>>> _checks = [];
+    private readonly SortedSet<string> _sections = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Section, Action<IServiceProvider, IConfiguration, List<string>> Check)> _checks = [];
 
     /// <summary>Every known key, as <c>Section:Key</c> (a list's items are <c>Section:Key:0</c>…).</summary>
     public IReadOnlyCollection<string> Keys => [.. _keys.Concat(_listKeys).Order(StringComparer.OrdinalIgnoreCase)];
@@ -50,7 +51,13 @@ public sealed partial class ConfigurationSchema
             }
         }
 
-        _checks.Add((services, configuration, errors) =>
+        for (var colon = section.IndexOf(':', StringComparison.Ordinal); colon > 0; colon = section.IndexOf(':', colon + 1))
+        {
+            _sections.Add(section[..colon]);
+        }
+
+        _sections.Add(section);
+        _checks.Add((section, (services, configuration, errors) =>
         {
             try
             {
@@ -64,13 +71,15 @@ public sealed partial class ConfigurationSchema
             {
                 errors.Add(message);
             }
-        });
+        }));
         return this;
     }
 
     /// <summary>
-    /// Checks <paramref name="configuration"/>: each key a person set must be known, and each
-    /// section must bind and validate through <paramref name="services"/>.
+    /// Checks <paramref name="configuration"/>: each key a person set must be known and hold a
+    /// single value, and each section must bind and validate through <paramref name="services"/>.
+    /// A JSON <c>null</c>, <c>{}</c> or <c>[]</c> is nothing set for a section or a list, and an
+    /// error for a setting; a section with such a setting is not bound (its binder would see the null).
     /// </summary>
     /// <returns>One message per problem, each naming the key, its value and what is allowed; empty when valid.</returns>
     public IReadOnlyList<string> Check(IConfigurationRoot configuration, IServiceProvider services)
@@ -78,11 +87,28 @@ public sealed partial class ConfigurationSchema
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(services);
         var errors = new List<string>();
-        foreach (var (key, value, source) in NodeConfiguration.UserKeys(configuration))
+        var unbindable = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value, source, inFile) in NodeConfiguration.UserKeys(configuration))
         {
-            if (_listKeys.Contains(key))
+            if (inFile && SettingAbove(key) is { } setting)
             {
-                // An empty list ("Interfaces": []) sets nothing; a single value would be dropped by the binder.
+                errors.Add($"{setting} (from {source}) must be a single value, not a JSON object or array.");
+                unbindable.Add(setting);
+            }
+            else if (value is null)
+            {
+                if (_keys.Contains(key) || IsListItem(key))
+                {
+                    errors.Add($"{key} (from {source}) is null (or an empty {{}} or []): null is not allowed for a setting; give it a value, or remove the key to take the default.");
+                    unbindable.Add(key);
+                }
+                else if (!_listKeys.Contains(key) && !_sections.Contains(key))
+                {
+                    errors.Add(Unknown(key, source));
+                }
+            }
+            else if (_listKeys.Contains(key))
+            {
                 errors.Add($"{key} (from {source}) is a list: set its items as {key}:0, {key}:1 … (in the config file, a JSON array).");
             }
             else if (IsListItem(key))
@@ -92,10 +118,14 @@ public sealed partial class ConfigurationSchema
                     errors.Add($"{key} (from {source}) is empty; give it a value or remove it.");
                 }
             }
+            else if (_sections.Contains(key))
+            {
+                var first = Keys.First(k => k.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase));
+                errors.Add($"{key} (from {source}) is not a known setting. It is a section: set its keys, such as {first}.");
+            }
             else if (!_keys.Contains(key))
             {
-                var hint = Closest(key) is { } near ? $" Did you mean {near}?" : "";
-                errors.Add($"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", Keys)}.");
+                errors.Add(Unknown(key, source));
             }
             else if (value.Length == 0 && !_textKeys.Contains(key))
             {
@@ -104,12 +134,36 @@ public sealed partial class ConfigurationSchema
             }
         }
 
-        foreach (var check in _checks)
+        foreach (var (section, check) in _checks)
         {
-            check(services, configuration, errors);
+            if (!unbindable.Any(key => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase)))
+            {
+                check(services, configuration, errors);
+            }
         }
 
         return [.. errors.Distinct(StringComparer.Ordinal)];
+    }
+
+    private string Unknown(string key, string source)
+    {
+        var hint = Closest(key) is { } near ? $" Did you mean {near}?" : "";
+        return $"{key} (from {source}) is not a known setting.{hint} Known settings: {string.Join(", ", Keys)}.";
+    }
+
+    // The setting (or list item) a key lies under: "Node:Name:0" is an array where Node:Name belongs.
+    private string? SettingAbove(string key)
+    {
+        for (var colon = key.IndexOf(':', StringComparison.Ordinal); colon > 0; colon = key.IndexOf(':', colon + 1))
+        {
+            var above = key[..colon];
+            if (_keys.Contains(above) || IsListItem(above))
+            {
+                return above;
+            }
+        }
+
+        return null;
     }
 
     private bool IsListItem(string key)
@@ -129,7 +183,7 @@ public sealed partial class ConfigurationSchema
             return list + key[colon..];
         }
 
-        var best = _keys.Concat(_listKeys).Select(k => (Key: k, Distance: Node.Shared.EditDistance.Between(k.ToUpperInvariant(), key.ToUpperInvariant())))
+        var best = _keys.Concat(_listKeys).Concat(_sections).Select(k => (Key: k, Distance: Node.Shared.EditDistance.Between(k.ToUpperInvariant(), key.ToUpperInvariant())))
             .OrderBy(x => x.Distance).FirstOrDefault();
         return best.Key is not null && best.Distance <= Math.Max(2, key.Length / 4) ? best.Key : null;
     }

@@ -20,7 +20,15 @@ public static class NodeConfiguration
         var builder = new ConfigurationBuilder().AddInMemoryCollection(Defaults(launch));
         if (launch.ConfigFile is { } file)
         {
-            builder.AddJsonFile(file, optional: false, reloadOnChange: false);
+            // Opening a FIFO blocks until something writes to it, and signals cannot stop a start stuck there.
+            if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var notAFile))
+            {
+                configuration = null;
+                error = $"configuration file {notAFile}; give the path of a JSON file.";
+                return false;
+            }
+
+            builder.Add(new ConfigFileProvider(file));
         }
 
         builder.Add(new UserSettingsSource(FromEnvironment(launch.Environment), "environment"));
@@ -52,8 +60,11 @@ public static class NodeConfiguration
         }
     }
 
-    /// <summary>Every leaf key a person set (file, environment, command line), with its value and where it came from.</summary>
-    public static IEnumerable<(string Key, string Value, string Source)> UserKeys(IConfigurationRoot configuration)
+    /// <summary>
+    /// Every leaf key a person set (file, environment, command line), with its value and where it came from.
+    /// A value is <see langword="null"/> only in the file: JSON <c>null</c>, <c>{}</c> or <c>[]</c>.
+    /// </summary>
+    public static IEnumerable<(string Key, string? Value, string Source, bool InFile)> UserKeys(IConfigurationRoot configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         foreach (var provider in configuration.Providers)
@@ -61,7 +72,7 @@ public static class NodeConfiguration
             var source = provider switch
             {
                 UserSettingsProvider user => user.Origin,
-                FileConfigurationProvider fileProvider => "file " + fileProvider.Source.Path,
+                ConfigFileProvider file => "file " + file.Path,
                 _ => null,
             };
             if (source is null)
@@ -71,10 +82,9 @@ public static class NodeConfiguration
 
             foreach (var key in Leaves(provider, null))
             {
-                // An empty JSON object or null ("Node": {}) sets nothing.
-                if (provider.TryGet(key, out var value) && value is not null)
+                if (provider.TryGet(key, out var value))
                 {
-                    yield return (key, value, source);
+                    yield return (key, value, source, provider is ConfigFileProvider);
                 }
             }
         }

@@ -45,6 +45,9 @@ public sealed class NodeState : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
         var directory = settings.Node.DataDirectory;
+        // Checked before anything is opened or made (the store checks its own files the same way):
+        // a refused start leaves the directory as it was.
+        NodeIdentity.RefuseSpecialFiles(directory);
         var loops = new CriticalLoops(time);
         var writerLoop = loops.Register("store-writer");
         var identityLogger = loggers.CreateLogger<IdentityHost>();

@@ -30,10 +30,52 @@ public static class NodeLogging
             ? parsed
             : throw new ArgumentException($"Unknown log level '{level}'.", nameof(level));
 
+    // Where each log lives under the log directory, and the stem its dated files start with.
+    private static readonly (string Directory, string Stem)[] Files = [("", "node-"), ("", "errors-"), ("reasoning", "reasoning-"), ("federation", "federation-")];
+
+    /// <summary>
+    /// The first place under <paramref name="directory"/> the logs cannot use because something
+    /// else is there: a log file that is not a regular file (a FIFO would block the start for
+    /// ever), or a file where a log's subdirectory goes. Null when there is none.
+    /// </summary>
+    public static string? FindUnusablePath(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        foreach (var (sub, stem) in Files)
+        {
+            var folder = Path.Combine(directory, sub);
+            var kind = Node.Storage.FileKinds.Of(folder);
+            if (kind == Node.Storage.FileKind.Missing)
+            {
+                continue;
+            }
+
+            if (kind != Node.Storage.FileKind.Directory)
+            {
+                return $"{folder} is {Node.Storage.FileKinds.Describe(kind)}, where the log directory {sub} goes; move it away.";
+            }
+
+            foreach (var file in Directory.EnumerateFileSystemEntries(folder, stem + "*.log"))
+            {
+                if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var problem))
+                {
+                    return $"{problem}: log files must be regular files, and the node does not open anything else; move it away.";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Creates the logger. Dispose it last, to flush the files.</summary>
-    public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console)
+    /// <param name="options">The directory, level and retention.</param>
+    /// <param name="level">The level switch (a reload moves it).</param>
+    /// <param name="console">Where the console goes.</param>
+    /// <param name="files">What writes each file: a line that cannot be written is dropped, never thrown.</param>
+    public static Logger Create(LogOptions options, LoggingLevelSwitch level, ConsoleKind console, LossyLogFiles files)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
         var dir = options.Directory;
         var keep = options.RetainedFileCount;
         var configuration = new LoggerConfiguration()
@@ -43,17 +85,17 @@ public static class NodeLogging
             .Enrich.FromLogContext()
             .Enrich.With<SourceEnricher>()
             .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files)
             .WriteTo.File(Path.Combine(dir, "errors-.log"), restrictedToMinimumLevel: LogEventLevel.Error, outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant)
+                rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files)
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Reasoning"))
                 .WriteTo.File(Path.Combine(dir, "reasoning", "reasoning-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant))
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files))
             .WriteTo.Logger(component => component
                 .Filter.ByIncludingOnly(Matching.FromSource("Node.Federation"))
                 .WriteTo.File(Path.Combine(dir, "federation", "federation-.log"), outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant));
+                    rollingInterval: RollingInterval.Day, retainedFileCountLimit: keep, fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, formatProvider: ConsoleKindDetector.Invariant, hooks: files));
 
         _ = console switch
         {

@@ -40,7 +40,8 @@ public sealed partial class IdentityHost : IDisposable
     }
 
     /// <summary>Whether <paramref name="directory"/> holds an identity key (a node that has started before).</summary>
-    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, NodeIdentity.FileName));
+    /// <remarks>Anything by that name counts (a directory, a FIFO): it is refused by <see cref="LoadOrCreate"/> before a store is made.</remarks>
+    public static bool Exists(string directory) => Node.Storage.FileKinds.Of(Path.Combine(directory, NodeIdentity.FileName)) != Node.Storage.FileKind.Missing;
 
     /// <inheritdoc />
     public void Dispose() => Identity.Dispose();

@@ -41,10 +41,11 @@ public sealed class NodeIdentity : IDisposable
     /// Loads <c>identity.key</c> from <paramref name="directory"/>, creating it (mode 0600) when missing.
     /// </summary>
     /// <returns>The identity and whether it was just created.</returns>
-    /// <exception cref="IdentityException">The file is readable by others, malformed, or cannot be written.</exception>
+    /// <exception cref="IdentityException">The file is not a regular file, is readable by others, malformed, or cannot be written.</exception>
     public static (NodeIdentity Identity, bool Created) LoadOrCreate(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        RefuseSpecialFiles(directory);
         var path = Path.Combine(directory, FileName);
         if (File.Exists(path))
         {
@@ -87,12 +88,33 @@ public sealed class NodeIdentity : IDisposable
 
     /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/> when it is there; never makes one.</summary>
     /// <returns>The identity, or null when there is no key file.</returns>
-    /// <exception cref="IdentityException">The file is readable by others, malformed, or cannot be read.</exception>
+    /// <exception cref="IdentityException">The file is readable by others, malformed, cannot be read, or is not a regular file.</exception>
     public static NodeIdentity? LoadExisting(string directory)
+    {
+        RefuseSpecialFiles(directory);
+        var path = Path.Combine(directory, FileName);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
+    /// <summary>
+    /// Refuses a FIFO, directory, socket or device where <c>identity.key</c> (or its <c>.new</c>
+    /// file, written on the first start) goes: reading a FIFO blocks until something writes to it,
+    /// and a start stuck there does not hear SIGTERM.
+    /// </summary>
+    /// <exception cref="IdentityException">One of them is not a regular file; the message names it and what it is.</exception>
+    public static void RefuseSpecialFiles(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? Load(path) : null;
+        foreach (var file in (ReadOnlySpan<string>)[path, path + ".new"])
+        {
+            if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var problem))
+            {
+                throw new IdentityException(
+                    $"{problem}: the identity key must be a regular file, and the node does not open anything else there. Nothing was changed; " +
+                    "move it away, then put identity.key back from a backup (or let the node make a new identity: peers will see a new node).");
+            }
+        }
     }
 
     private static NodeIdentity Load(string path)

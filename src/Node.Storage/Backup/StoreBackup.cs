@@ -47,6 +47,9 @@ public static class StoreBackup
         try
         {
             var createdAt = await store.Writer.WriteAsync(c => c.Now, cancellationToken).ConfigureAwait(false);
+            // A backup holds what the store holds: 0600, whatever the umask (SQLite's journal copies the mode).
+            File.Delete(temporary);
+            NodeStore.CreatePrivateFile(temporary);
             using (var source = store.OpenReader())
             using (var copy = Sql.Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
@@ -152,6 +155,11 @@ public static class StoreBackup
             throw new FileNotFoundException($"Backup {backup} does not exist.", backup);
         }
 
+        if (!FileKinds.IsRegularOrMissing(backup, out var notAFile))
+        {
+            throw new InvalidDataException($"{notAFile}; a backup is a regular file.");
+        }
+
         try
         {
             using var connection = Sql.Open(backup, SqliteOpenMode.ReadOnly);
@@ -194,7 +202,7 @@ public static class StoreBackup
     /// the next start). Without it such a backup is refused.
     /// </param>
     /// <returns>What was restored, where the replaced file went, and what verifying the packets found.</returns>
-    /// <exception cref="StoreOpenException">The node is running (the lock is held).</exception>
+    /// <exception cref="StoreOpenException">The node is running (the lock is held), or a file of the store is not a regular file.</exception>
     /// <exception cref="InvalidDataException">The backup does not pass its checks: the message names the first bad packets.</exception>
     public static RestoreResult Restore(string backup, string directory, TimeProvider time, Func<StoreReader, PacketScan> verifyPackets,
         bool markCorrupt = false)
@@ -214,6 +222,7 @@ public static class StoreBackup
         }
 
         System.IO.Directory.CreateDirectory(directory);
+        NodeStore.RefuseSpecialFiles(directory);
         using var held = NodeStore.AcquireLock(directory);
         StoreRestoreRecovery.Complete(directory);
 
@@ -221,6 +230,7 @@ public static class StoreBackup
         var target = Path.Combine(directory, NodeStore.FileName);
         var staging = StoreRestoreRecovery.Staging(directory);
         File.Copy(info.Path, staging, overwrite: true);
+        File.SetUnixFileMode(staging, NodeStore.PrivateFileMode); // File.Copy took the backup's mode
         using (var connection = Sql.Open(staging, SqliteOpenMode.ReadWrite))
         {
             NodeStore.RenewEpoch(connection);
@@ -252,10 +262,12 @@ public static class StoreBackup
             }
 
             File.Copy(target, replaced);
+            File.SetUnixFileMode(replaced, NodeStore.PrivateFileMode);
             Durable.FlushFile(replaced);
             if (File.Exists(target + "-wal"))
             {
                 File.Copy(target + "-wal", replaced + "-wal");
+                File.SetUnixFileMode(replaced + "-wal", NodeStore.PrivateFileMode);
                 Durable.FlushFile(replaced + "-wal");
             }
         }

@@ -53,6 +53,8 @@ public sealed class BackupApiTests
         Assert.Equal((path, read.Packets, read.Bytes, read.EventHeadSeq, Convert.ToHexStringLower(read.EventHeadHash), read.SchemaVersion),
             (result.Path, result.Packets, result.Bytes, result.EventHeadSeq, result.EventHeadHash, result.SchemaVersion));
         Assert.Equal(result, status.Last);
+        // It holds what the store holds: owner only, whatever the node's umask.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]
