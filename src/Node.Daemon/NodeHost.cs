@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
 using Node.Daemon.Reasoning;
 using Node.Daemon.Api.Access;
+using Node.Daemon.Binding;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
@@ -77,6 +78,8 @@ public static class NodeHost
             // Only undecodable requests fail outside the interceptor: named, see UndecodableRequests.
             grpc.EnableDetailedErrors = true;
         });
+        // Each service's methods from a table, not found by reflection (~50 ms of start-up for the ten).
+        builder.Services.AddApiMethods();
         // Server reflection over the descriptors we serve, named here: the package that finds them
         // by reflecting over service types is not trim-safe.
         builder.Services.AddSingleton(_ => new Grpc.Reflection.ReflectionServiceImpl(
@@ -132,16 +135,16 @@ public static class NodeHost
         var app = builder.Build();
         app.UseApiAccess(); // first: a call without a valid key is refused before its request is read
         app.UseUndecodableRequests();
-        app.MapGrpcService<NodeApi>();
-        app.MapGrpcService<LogApi>();
-        app.MapGrpcService<KnowledgeApi>();
-        app.MapGrpcService<PeerApi>();
-        app.MapGrpcService<FederationApi>();
-        app.MapGrpcService<DecisionApi>();
-        app.MapGrpcService<BackupApi>();
-        app.MapGrpcService<ReasoningApi>();
-        app.MapGrpcService<HealthServiceImpl>();
-        app.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();
+        app.MapGrpcMethods<NodeApi>();
+        app.MapGrpcMethods<LogApi>();
+        app.MapGrpcMethods<KnowledgeApi>();
+        app.MapGrpcMethods<PeerApi>();
+        app.MapGrpcMethods<FederationApi>();
+        app.MapGrpcMethods<DecisionApi>();
+        app.MapGrpcMethods<BackupApi>();
+        app.MapGrpcMethods<ReasoningApi>();
+        app.MapGrpcMethods<HealthServiceImpl>();
+        app.MapGrpcMethods<Grpc.Reflection.ReflectionServiceImpl>();
         app.MapApiAccess();
         return app;
     }
