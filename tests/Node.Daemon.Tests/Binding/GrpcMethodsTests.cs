@@ -15,7 +15,7 @@ public sealed class GrpcMethodsTests
 {
     private sealed class Knowledge : KnowledgeService.KnowledgeServiceBase;
 
-    private static GrpcMethods<Knowledge> FullTable() => new(b => KnowledgeService.BindService(b, null))
+    private static GrpcMethods<Knowledge> FullTable() => new(KnowledgeService.Descriptor)
     {
         { nameof(Knowledge.Put), (Knowledge s, PutKnowledgeRequest r, ServerCallContext c) => s.Put(r, c) },
         { nameof(Knowledge.Get), (Knowledge s, GetKnowledgeRequest r, ServerCallContext c) => s.Get(r, c) },
@@ -50,7 +50,7 @@ public sealed class GrpcMethodsTests
     [Fact]
     public void A_method_missing_from_the_table_is_named()
     {
-        var table = new GrpcMethods<Knowledge>(b => KnowledgeService.BindService(b, null))
+        var table = new GrpcMethods<Knowledge>(KnowledgeService.Descriptor)
         {
             { nameof(Knowledge.Put), (Knowledge s, PutKnowledgeRequest r, ServerCallContext c) => s.Put(r, c) },
         };
@@ -63,7 +63,7 @@ public sealed class GrpcMethodsTests
     [Fact]
     public void An_entry_of_the_wrong_kind_is_named()
     {
-        var wrong = new GrpcMethods<Knowledge>(b => KnowledgeService.BindService(b, null))
+        var wrong = new GrpcMethods<Knowledge>(KnowledgeService.Descriptor)
         {
             { nameof(Knowledge.Put), (Knowledge s, PutKnowledgeRequest r, ServerCallContext c) => s.Put(r, c) },
             { nameof(Knowledge.Get), (Knowledge s, GetKnowledgeRequest r, ServerCallContext c) => s.Get(r, c) },
@@ -85,7 +85,25 @@ public sealed class GrpcMethodsTests
 
         var error = Assert.Throws<InvalidOperationException>(() => Map(services => services.AddGrpcMethods(table)));
 
-        Assert.Equal("The method table of Knowledge names 'Erase', which its service does not have.", error.Message);
+        Assert.Equal("The method table of Knowledge names 'Erase', which sovereign.api.v1.KnowledgeService does not have.", error.Message);
+    }
+
+    [Fact]
+    public void An_entry_with_other_message_types_is_named()
+    {
+        var wrong = new GrpcMethods<Knowledge>(KnowledgeService.Descriptor)
+        {
+            { nameof(Knowledge.Put), (Knowledge s, PutKnowledgeRequest r, ServerCallContext c) => s.Put(r, c) },
+            // Get, unary as it should be, but with Put's request and reply.
+            { nameof(Knowledge.Get), (Knowledge s, PutKnowledgeRequest r, ServerCallContext c) => s.Put(r, c) },
+            { nameof(Knowledge.List), (Knowledge s, ListKnowledgeRequest r, ServerCallContext c) => s.List(r, c) },
+            { nameof(Knowledge.Watch), (Knowledge s, WatchKnowledgeRequest r, IServerStreamWriter<KnowledgePacket> w, ServerCallContext c) => s.Watch(r, w, c) },
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => Map(services => services.AddGrpcMethods(wrong)));
+
+        Assert.Equal("The method table of Knowledge has 'Get' from PutKnowledgeRequest to PutKnowledgeReply; " +
+            "sovereign.api.v1.KnowledgeService/Get takes GetKnowledgeRequest and returns KnowledgePacket.", error.Message);
     }
 
     [Fact]
@@ -101,7 +119,7 @@ public sealed class GrpcMethodsTests
     [Fact]
     public void A_service_without_a_table_is_refused_when_mapped()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Map(services => services.AddGrpcMethods(new GrpcMethods<NodeStatusOnly>(b => NodeService.BindService(b, null))
+        var error = Assert.Throws<InvalidOperationException>(() => Map(services => services.AddGrpcMethods(new GrpcMethods<NodeStatusOnly>(NodeService.Descriptor)
         {
             { nameof(NodeStatusOnly.GetStatus), (NodeStatusOnly s, GetStatusRequest r, ServerCallContext c) => s.GetStatus(r, c) },
         })));

@@ -53,7 +53,7 @@ public static class ApiAccessExtensions
         services.AddSingleton<ApiAccessGate>();
         services.AddSingleton<ApiAccessInterceptor>();
         services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
-        services.AddGrpcMethods(new GrpcMethods<ApiKeyApi>(b => ApiKeyService.BindService(b, null))
+        services.AddGrpcMethods(new GrpcMethods<ApiKeyApi>(ApiKeyService.Descriptor)
         {
             { nameof(ApiKeyApi.Create), (ApiKeyApi s, CreateApiKeyRequest r, ServerCallContext c) => s.Create(r, c) },
             { nameof(ApiKeyApi.List), (ApiKeyApi s, ListApiKeysRequest r, ServerCallContext c) => s.List(r, c) },
