@@ -1,5 +1,6 @@
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,7 @@ using Node.Daemon.Binding;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
+using Node.Daemon.Memory;
 using Node.Daemon.Systemd;
 using Node.Federation;
 using Node.Federation.Clock;
@@ -70,6 +72,9 @@ public static class NodeHost
             kestrel.ListenUnixSocket(apiSocket, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.AddServerHeader = false;
         });
+        // Kestrel's buffers from a pool that gives them back when idle (Kestrel's own keeps a burst's for good).
+        builder.Services.AddSingleton<TrimmableMemoryPoolFactory>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<TrimmableMemoryPoolFactory>()));
         builder.Services.AddRoutingCore();
         builder.Services.AddGrpc(grpc =>
         {
@@ -125,6 +130,11 @@ public static class NodeHost
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());
         services.AddHostedService<WatchdogService>();
+        services.AddHostedService<MemoryTrimmer>();
+        if (MemoryReport.Interval(launch.Environment) is { } memoryReport)
+        {
+            services.AddHostedService(sp => new MemoryReport(memoryReport, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryReport>>()));
+        }
         services.AddReasoning();
 
         services.AddHostedService(sp => new ApiSocketLifecycle(apiSocket, sp.GetRequiredService<HealthServiceImpl>(),
