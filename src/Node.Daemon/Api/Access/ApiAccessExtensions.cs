@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -7,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Node.Daemon.Binding;
+using Node.Protocol.Api;
 using Serilog.Extensions.Logging;
 
 namespace Node.Daemon.Api.Access;
@@ -35,8 +38,8 @@ public static class ApiAccessExtensions
 
     /// <summary>
     /// Adds API keys and access control: the key registry (loaded at start, so register this
-    /// after the store), the rate limiter, the refusal counts and log, the gate, the TCP listener
-    /// and the interceptor on every gRPC service.
+    /// after the store), the rate limiter, the refusal counts and log, the gate, the TCP listener,
+    /// the interceptor on every gRPC service, and <c>ApiKeyService</c>'s method table (after <c>AddGrpc</c>).
     /// </summary>
     public static IServiceCollection AddApiAccess(this IServiceCollection services)
     {
@@ -50,6 +53,12 @@ public static class ApiAccessExtensions
         services.AddSingleton<ApiAccessGate>();
         services.AddSingleton<ApiAccessInterceptor>();
         services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<ApiAccessInterceptor>());
+        services.AddGrpcMethods(new GrpcMethods<ApiKeyApi>(ApiKeyService.Descriptor)
+        {
+            { nameof(ApiKeyApi.Create), (ApiKeyApi s, CreateApiKeyRequest r, ServerCallContext c) => s.Create(r, c) },
+            { nameof(ApiKeyApi.List), (ApiKeyApi s, ListApiKeysRequest r, ServerCallContext c) => s.List(r, c) },
+            { nameof(ApiKeyApi.Revoke), (ApiKeyApi s, RevokeApiKeyRequest r, ServerCallContext c) => s.Revoke(r, c) },
+        });
         services.AddSingleton<ApiTcpListener>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiTcpListener>());
         // gRPC logs every call that ends in an error status at Information ("Error status code
@@ -91,7 +100,7 @@ public static class ApiAccessExtensions
     public static IEndpointRouteBuilder MapApiAccess(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGrpcService<ApiKeyApi>();
+        endpoints.MapGrpcMethods<ApiKeyApi>();
         return endpoints;
     }
 }
