@@ -22,18 +22,25 @@ public sealed class PythonClientTests
         assert health == b"\x08\x01", health
         # sovereign.api.v1.NodeService/GetStatus -> NodeStatus; fields 1 (node_id) and 2 (name) are strings
         reply = channel.unary_unary("/sovereign.api.v1.NodeService/GetStatus", request_serializer=ident, response_deserializer=ident)(b"", timeout=10)
+        def varint(i):
+            value, shift = 0, 0
+            while True:
+                b = reply[i]; i += 1
+                value |= (b & 0x7F) << shift; shift += 7
+                if not b & 0x80: return value, i
         fields, i = {}, 0
         while i < len(reply):
-            key = reply[i]; i += 1
+            key, i = varint(i)
             number, wire = key >> 3, key & 7
             if wire == 2:
-                length = reply[i]; i += 1
+                length, i = varint(i)
                 fields[number] = reply[i:i + length]; i += length
             elif wire == 0:
-                while reply[i] & 0x80: i += 1
-                i += 1
+                _, i = varint(i)
             elif wire == 1:
                 i += 8
+            elif wire == 5:
+                i += 4
             else:
                 raise SystemExit("unexpected wire type %d" % wire)
         print(fields[1].decode() + " " + fields[2].decode())
