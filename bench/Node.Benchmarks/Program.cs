@@ -6,6 +6,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-latency [--observations N] [--depth D]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-breakdown [--observations N]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --idle-memory [--starts N] [--settle S] [--baseline BIN] [--watch-burst N] [--puts P] [--after S]
 // sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
 {
@@ -17,6 +18,8 @@ switch (args)
         return PipelineBreakdown.Run(args);
     case ["--replay-throughput", ..]:
         return ReplayThroughput.Run(args);
+    case ["--idle-memory", ..]:
+        return await IdleMemoryBench.RunAsync(args);
     case ["--discovery", ..]:
         return await DiscoveryBench.RunAsync(args);
 }

@@ -14,9 +14,11 @@ namespace Node.Benchmarks;
 /// <summary>
 /// Time from exec of the native-AOT <c>sovereign-node</c> to its <c>READY=1</c> on a real
 /// notify socket, as systemd would see it: a fresh state directory each start. The binary is
-/// <c>$SOVEREIGN_NODE_BIN</c>, or <c>artifacts/aot/sovereign-node</c> from scripts/publish-aot.sh.
-/// With <see cref="ColdPageCache"/> the kernel's page cache is dropped before each start (root
-/// only), so the binary and its libraries come from disk, as on a machine's first boot.
+/// <c>$SOVEREIGN_NODE_BIN</c>, or <c>artifacts/aot/sovereign-node</c> from scripts/publish-aot.sh;
+/// with <c>$SOVEREIGN_NODE_BASELINE_BIN</c> set, that binary is measured too, in the same run
+/// (<see cref="Build"/>). With <see cref="ColdPageCache"/> the kernel's page cache is dropped
+/// before each start (root only; <c>SOVEREIGN_NODE_BENCH_COLD=0</c> leaves those cases out), so
+/// the binary and its libraries come from disk, as on a machine's first boot.
 /// </summary>
 [Config(typeof(Config))]
 public partial class StartupBenchmarks
@@ -43,8 +45,18 @@ public partial class StartupBenchmarks
     }
 
     /// <summary>Drop the page cache before each start (needs root).</summary>
-    [Params(false, true)]
+    [ParamsSource(nameof(PageCaches))]
     public bool ColdPageCache { get; set; }
+
+    /// <summary>The binary started: <c>this</c> one, or the <c>baseline</c> (<c>$SOVEREIGN_NODE_BASELINE_BIN</c>).</summary>
+    [ParamsSource(nameof(Builds))]
+    public string Build { get; set; } = "this";
+
+    public static IEnumerable<bool> PageCaches() =>
+        Environment.GetEnvironmentVariable("SOVEREIGN_NODE_BENCH_COLD") == "0" ? [false] : [false, true];
+
+    public static IEnumerable<string> Builds() =>
+        Environment.GetEnvironmentVariable("SOVEREIGN_NODE_BASELINE_BIN") is { Length: > 0 } ? ["baseline", "this"] : ["this"];
 
     /// <summary>A first start (the store is created) or a restart (the store exists and is checked).</summary>
     [Params(true, false)]
@@ -55,7 +67,7 @@ public partial class StartupBenchmarks
     [GlobalSetup]
     public void FindBinary()
     {
-        _binary = AotBinary.Find();
+        _binary = Build == "baseline" ? Environment.GetEnvironmentVariable("SOVEREIGN_NODE_BASELINE_BIN")! : AotBinary.Find();
 
         // A store to restart on: made by one real start and stop.
         _existing = Directory.CreateTempSubdirectory("sovereign-bench-existing-").FullName;

@@ -70,7 +70,7 @@ internal sealed partial class MemoryTrimmer(TrimmableMemoryPoolFactory pools, No
     private void Trim(string after)
     {
         var logged = logger.IsEnabled(LogLevel.Debug);
-        var before = logged ? Environment.WorkingSet : 0;
+        var before = logged ? ResidentMemory.Bytes() : 0;
         var started = time.GetTimestamp();
         var buffers = pools.Trim();
         store.ReleaseIdleReaders();
@@ -81,7 +81,7 @@ internal sealed partial class MemoryTrimmer(TrimmableMemoryPoolFactory pools, No
         _policy.Trimmed(GC.GetTotalAllocatedBytes());
         if (logged)
         {
-            var (now, took) = (Environment.WorkingSet, time.GetElapsedTime(started));
+            var (now, took) = (ResidentMemory.Bytes(), time.GetElapsedTime(started));
             LogTrimmed(logger, after, before / (1024.0 * 1024), now / (1024.0 * 1024), live / (1024.0 * 1024), buffers / 1024, took.TotalMilliseconds);
         }
     }

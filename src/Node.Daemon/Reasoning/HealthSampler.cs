@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Configuration;
+using Node.Daemon.Memory;
 using Node.Reasoning.Observations;
 using Node.Storage;
 
@@ -11,9 +12,14 @@ namespace Node.Daemon.Reasoning;
 /// its working set over the memory available to it (the cgroup limit when there is one), the state directory's
 /// file system in use, and the store's commit round trip (an empty write through the writer).
 /// </summary>
+/// <remarks>
+/// CPU time from <see cref="Environment.CpuUsage"/> and resident memory from <see cref="ResidentMemory"/>:
+/// <see cref="Process"/> reads the status of every thread to answer either, which was most of what
+/// an idle node allocated (and so of how fast its resident memory grew between trims).
+/// </remarks>
 internal sealed class HealthSampler(NodeStore store, IOptions<NodeOptions> node, TimeProvider time)
 {
-    private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
     private long _lastAt = Stopwatch.GetTimestamp();
 
     public async Task<HealthSample> SampleAsync(CancellationToken cancellationToken)
@@ -22,15 +28,14 @@ internal sealed class HealthSampler(NodeStore store, IOptions<NodeOptions> node,
         await store.Writer.WriteAsync(_ => { }, cancellationToken).ConfigureAwait(false);
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
+        var cpu = Environment.CpuUsage.TotalTime;
         var now = Stopwatch.GetTimestamp();
         var wall = Stopwatch.GetElapsedTime(_lastAt, now).TotalSeconds * Environment.ProcessorCount;
         var cpuShare = wall > 0 ? Math.Clamp((cpu - _lastCpu).TotalSeconds / wall, 0, 1) : 0;
         (_lastCpu, _lastAt) = (cpu, now);
 
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var memory = available > 0 ? Math.Clamp((double)process.WorkingSet64 / available, 0, 1) : 0;
+        var memory = available > 0 ? Math.Clamp((double)ResidentMemory.Bytes() / available, 0, 1) : 0;
 
         var disk = 0.0;
         try
