@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Node.Daemon.Tests.Support;
 using Node.Protocol.Api;
+using Node.Testing.Processes;
 
 namespace Node.Benchmarks;
 
