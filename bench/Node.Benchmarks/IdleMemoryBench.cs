@@ -18,7 +18,7 @@ namespace Node.Benchmarks;
 /// With <c>--watch-burst N</c>, one more node of each build then takes N concurrent
 /// <c>KnowledgeService.Watch</c> streams (100 per connection), each answered once, then <c>--puts</c>
 /// packets put one by one, each sent to every stream before the next; then all are closed together,
-/// and its memory printed until <c>--after</c> seconds after.
+/// and its memory printed until <c>--after</c> seconds after, with the trims it logged (at Debug).
 /// </summary>
 internal static class IdleMemoryBench
 {
@@ -114,7 +114,7 @@ internal static class IdleMemoryBench
     {
         Console.WriteLine();
         Console.WriteLine($"watch burst, {name}: {streams} streams on {(streams + StreamsPerConnection - 1) / StreamsPerConnection} connections");
-        await using var node = await ReportingNode.StartAsync(binary);
+        await using var node = await ReportingNode.StartAsync(binary, debug: true);
         var put = await PutAsync(node.Socket);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var sockets = ProcessProbe.OpenSockets(node.Pid);
@@ -191,6 +191,10 @@ internal static class IdleMemoryBench
         Console.WriteLine($"{when,-22} RSS {ProcessProbe.ResidentBytes(node.Pid) / (1024.0 * 1024):F1} MiB; " +
             (gc is null ? "" : $"GC heap {gc.HeapKiB / 1024.0:F1} MiB live, {gc.CommittedKiB / 1024.0:F1} MiB committed, {gc.Gen0Collections} gen0 collections; ") +
             $"{ProcessProbe.OpenDescriptors(node.Pid)} descriptors ({ProcessProbe.OpenSockets(node.Pid)} sockets)");
+        foreach (var trim in node.TakeTrims())
+        {
+            Console.WriteLine($"{"",-22} {trim}");
+        }
     }
 
     private static long Median(IEnumerable<long> values)

@@ -18,6 +18,7 @@ internal sealed partial class ReportingNode : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dir;
     private readonly Task _reading;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _trims = new();
     private volatile string? _settings;
     private volatile GcFigures? _latest;
 
@@ -38,7 +39,8 @@ internal sealed partial class ReportingNode : IAsyncDisposable
     public long? GcRegionRange => _settings is { } s && RegionRange().Match(s) is { Success: true } m
         ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 
-    public static async Task<ReportingNode> StartAsync(string binary, int reportSeconds = 1)
+    /// <summary>Starts a node; with <paramref name="debug"/> it logs at Debug, so its trims are logged (<see cref="TakeTrims"/>).</summary>
+    public static async Task<ReportingNode> StartAsync(string binary, int reportSeconds = 1, bool debug = false)
     {
         var dir = Directory.CreateTempSubdirectory("sovereign-memory-").FullName;
         using var notify = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -47,6 +49,12 @@ internal sealed partial class ReportingNode : IAsyncDisposable
         start.ArgumentList.Add("--data-dir");
         start.ArgumentList.Add(Path.Combine(dir, "state"));
         start.ArgumentList.Add("--no-discovery");
+        if (debug)
+        {
+            start.ArgumentList.Add("--log-level");
+            start.ArgumentList.Add("Debug");
+        }
+
         start.Environment["NOTIFY_SOCKET"] = Path.Combine(dir, "notify.sock");
         start.Environment["SOVEREIGN_NODE_MEMORY_REPORT"] = reportSeconds.ToString(CultureInfo.InvariantCulture);
 
@@ -73,11 +81,27 @@ internal sealed partial class ReportingNode : IAsyncDisposable
         return ReferenceEquals(_latest, before) ? null : _latest;
     }
 
+    /// <summary>The trimmer's log lines since the last call (a node started with debug).</summary>
+    public IReadOnlyList<string> TakeTrims()
+    {
+        var lines = new List<string>();
+        while (_trims.TryDequeue(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     private async Task ReadAsync()
     {
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line.Contains("Memory report: GC settings", StringComparison.Ordinal))
+            if (line.Contains("Memory trimmed", StringComparison.Ordinal))
+            {
+                _trims.Enqueue(line[(line.IndexOf("Memory trimmed", StringComparison.Ordinal))..]);
+            }
+            else if (line.Contains("Memory report: GC settings", StringComparison.Ordinal))
             {
                 _settings = line;
             }

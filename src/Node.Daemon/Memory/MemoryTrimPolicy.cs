@@ -14,13 +14,13 @@ internal sealed class MemoryTrimPolicy
 {
     /// <summary>
     /// Allocation between two looks under which the node counts as idle: 512 KiB, 50 KiB/s with looks
-    /// 10 s apart (an idle node allocates about 4 KiB/s; one API call about 20 KiB).
+    /// 10 s apart (an idle node allocates about 2 KiB/s; one API call about 20 KiB).
     /// </summary>
     public const long QuietBytes = 512 << 10;
 
     /// <summary>
-    /// Allocation since the last trim worth giving back: 2 MiB, about ten minutes of an idle node.
-    /// With <see cref="QuietBytes"/> it bounds trims to one every 40 s, however the node is used.
+    /// Allocation since the last trim worth giving back: 2 MiB, about twenty minutes of an idle
+    /// node. More than <see cref="QuietBytes"/>, so two looks in a row never both trim.
     /// </summary>
     public const long SlackBytes = 2 << 20;
 
