@@ -14,10 +14,12 @@ using Node.Daemon.Api;
 using Node.Daemon.Reasoning;
 using Node.Daemon.Api.Access;
 using Node.Daemon.Binding;
+using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
 using Node.Daemon.Memory;
+using Node.Daemon.PeerListener;
 using Node.Daemon.Systemd;
 using Node.Federation;
 using Node.Federation.Clock;
@@ -127,6 +129,10 @@ public static class NodeHost
         services.AddSingleton<PeerRegistry>();
         services.AddSingleton<KnowledgeSlots>();
         services.AddPacketScrub();
+        // The peer listener starts before discovery: what is announced is the port it bound and the manifest naming it.
+        services.AddPeerLink(state.Certificate, sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name, HelpText.Version);
+        services.AddSingleton<PeerServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PeerServer>());
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

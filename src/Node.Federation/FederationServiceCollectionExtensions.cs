@@ -6,7 +6,11 @@ using Node.Federation.Discovery;
 using Node.Federation.Identity;
 using Node.Federation.Internal;
 using Node.Federation.Packets;
+using Node.Federation.PeerLink;
+using Node.Federation.PeerLink.Server;
+using Node.Federation.PeerLink.Tls;
 using Node.Federation.Peers;
+using Node.Federation.Trust;
 
 namespace Node.Federation;
 
@@ -52,6 +56,36 @@ public static class FederationServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Adds the peer link's rules, whatever transport carries them: this node's manifest
+    /// (<see cref="LocalManifest"/>, over <paramref name="certificate"/>, which the container does not
+    /// own), the peers' verified manifests, the call gate, the open calls, the refusal counts, the
+    /// inbound links, and the protocol's server side (<see cref="PeerLinkService"/>). Needs the store,
+    /// the <see cref="IdentityHost"/>, a <see cref="PeerRegistry"/> and <see cref="KnowledgeSlots"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="certificate">The node's transport certificate, loaded before the host.</param>
+    /// <param name="nodeName">The node's name for its manifest.</param>
+    /// <param name="softwareVersion">The version its manifest names.</param>
+    public static IServiceCollection AddPeerLink(this IServiceCollection services, PeerCertificate certificate, Func<IServiceProvider, string> nodeName,
+        string softwareVersion)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(nodeName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new LocalManifest(sp.GetRequiredService<IdentityHost>(), certificate, sp.GetRequiredService<TimeProvider>(),
+            nodeName(sp), softwareVersion));
+        services.AddSingleton<PeerManifestIndex>();
+        services.AddSingleton<PeerCallGate>();
+        services.AddSingleton<PeerCalls>();
+        services.AddSingleton<PeerRefusals>();
+        services.AddSingleton<InboundLinks>();
+        services.AddSingleton(new PeerLinkServerOptions());
+        services.AddSingleton<PeerLinkService>();
+        return services;
+    }
+
+    /// <summary>
     /// Adds mDNS discovery (<see cref="DiscoveryHost"/>). Needs the <see cref="IdentityHost"/> and a
     /// <see cref="PeerRegistry"/>; the link is UDP multicast unless a <see cref="MdnsTransportFactory"/>
     /// was registered before (an in-memory one in tests).
@@ -68,7 +102,7 @@ public static class FederationServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UdpMdnsTransport>>()));
         services.AddSingleton(sp => new DiscoveryHost(sp.GetRequiredService<IOptions<DiscoveryOptions>>(), sp.GetRequiredService<IOptions<FederationOptions>>(),
             sp.GetRequiredService<IdentityHost>(), sp.GetRequiredService<PeerRegistry>(), sp.GetRequiredService<MdnsTransportFactory>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), nodeName?.Invoke(sp)));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), nodeName?.Invoke(sp), sp.GetService<LocalManifest>()));
         services.AddHostedService(sp => sp.GetRequiredService<DiscoveryHost>());
         return services;
     }

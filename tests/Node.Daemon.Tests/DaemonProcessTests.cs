@@ -105,9 +105,10 @@ public sealed class DaemonProcessTests
         using var dir = new TempDirectory();
         using var notify = new NotifyListener(dir.Path);
         var logs = dir.Combine("logs");
-        var config = dir.Write("node.json", """{ "Node": { "Name": "before" }, "Logging": { "Level": "Information" } }""");
+        // The peer port from the file (0: a free one), not from the test environment, so its change is the file's.
+        var config = dir.Write("node.json", """{ "Node": { "Name": "before" }, "Logging": { "Level": "Information" }, "Federation": { "PeerPort": 0 } }""");
         using var daemon = DaemonProcess.Start(kind, dir.Path, ["--config", config, "--log-dir", logs],
-            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path, ["SOVEREIGN_NODE__Federation__PeerPort"] = "" });
         await notify.WaitForAsync("READY=1");
 
         File.WriteAllText(config, """{ "Node": { "Name": "after" }, "Logging": { "Level": "Debug" }, "Federation": { "PeerPort": 9100 } }""");
@@ -116,7 +117,7 @@ public sealed class DaemonProcessTests
         await notify.WaitForAsync("READY=1");
         var log = await LogFiles.WaitForAsync(logs, "node-*.log", "Configuration reloaded");
 
-        Assert.Contains($"Configuration reloaded from {config}: Federation:PeerPort: '8102' -> '9100'; Logging:Level: 'Information' -> 'Debug'; Node:Name: 'before' -> 'after'.",
+        Assert.Contains($"Configuration reloaded from {config}: Federation:PeerPort: '0' -> '9100'; Logging:Level: 'Information' -> 'Debug'; Node:Name: 'before' -> 'after'.",
             log, StringComparison.Ordinal);
         Assert.Contains("[WRN] ConfigReloader: Configuration changes to Federation:PeerPort take effect at the next restart.", log, StringComparison.Ordinal);
 

@@ -1,14 +1,18 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Node.Daemon.PeerListener;
 using Node.Federation.Discovery;
+using Node.Federation.PeerLink;
+using Node.Federation.PeerLink.Server;
 using Node.Federation.Peers;
 using Node.Protocol.Api;
 
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.FederationService</c>: who answers mDNS now, and why a peer may not be seen.</summary>
-internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime)
+internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
+    LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals)
     : FederationService.FederationServiceBase
 {
     /// <summary>How long Discover waits when the request does not say, in ms.</summary>
@@ -83,6 +87,12 @@ internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryO
                 State = l.State,
                 Conflicts = l.Conflicts,
             }));
+        }
+
+        reply.PeerListener = new PeerListenerState { Port = manifest.Current?.Port ?? 0, Connections = listener.OpenConnections };
+        foreach (var (reason, count) in peerRefusals.Counts)
+        {
+            reply.PeerListener.Refusals[PeerRefusals.Name(reason)] = count;
         }
 
         reply.Hints.Add(DiscoveryHints.For(discovery.Enabled, discovery.StartError, diagnosis, [.. options.Value.Interfaces]));

@@ -6,6 +6,7 @@ using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Federation.Discovery;
 using Node.Federation.Identity;
+using Node.Federation.PeerLink;
 using Node.Protocol.Api;
 using Node.Storage;
 using Node.Storage.Events;
@@ -23,7 +24,8 @@ internal sealed class NodeApi(
     NodeClock clock,
     DiscoveryHost discovery,
     ApiTcpListener tcp,
-    ApiRefusals refusals) : NodeService.NodeServiceBase
+    ApiRefusals refusals,
+    LocalManifest manifest) : NodeService.NodeServiceBase
 {
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
@@ -35,7 +37,14 @@ internal sealed class NodeApi(
             UptimeSeconds = time.GetElapsedTime(clock.Started).TotalSeconds,
             Pid = launch.ProcessId,
             Store = Stats(store),
+            CertificateSha256 = manifest.Certificate.Fingerprint,
         };
+        if (manifest.Current is { } issued)
+        {
+            status.PeerPort = issued.Port;
+            status.ManifestSha256 = issued.Hash;
+        }
+
         var stalled = loops.FindStalled(TimeSpan.FromMinutes(1));
         status.Subsystems.Add(new Subsystem { Name = "store", State = store.Writer.Fault is null ? "ok" : "failed", Detail = store.Writer.Fault?.Message ?? store.Path });
         status.Subsystems.Add(new Subsystem { Name = "identity", State = "ok", Detail = status.NodeId });

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Federation.Identity;
+using Node.Federation.PeerLink.Tls;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;
@@ -11,15 +12,16 @@ namespace Node.Daemon.Lifecycle;
 
 /// <summary>
 /// What a node runs on, opened before its host is built: the store (checked, migrated, its writer
-/// reporting to the watchdog's loops) and the identity. Every service gets them at construction;
+/// reporting to the watchdog's loops), the identity and the peer link's certificate. Every service gets them at construction;
 /// none waits for another to have started first. Disposed after the host, so the store closes last.
 /// </summary>
-public sealed class NodeState : IAsyncDisposable
+public sealed partial class NodeState : IAsyncDisposable
 {
-    private NodeState(NodeStore store, IdentityHost identity, CriticalLoops loops)
+    private NodeState(NodeStore store, IdentityHost identity, PeerCertificate certificate, CriticalLoops loops)
     {
         Store = store;
         Identity = identity;
+        Certificate = certificate;
         Loops = loops;
     }
 
@@ -28,6 +30,9 @@ public sealed class NodeState : IAsyncDisposable
 
     /// <summary>The node's identity.</summary>
     public IdentityHost Identity { get; }
+
+    /// <summary>The peer link's TLS certificate (its hash is in the node's manifest).</summary>
+    public PeerCertificate Certificate { get; }
 
     /// <summary>The watchdog's registry of critical loops (the store writer is the first).</summary>
     public CriticalLoops Loops { get; }
@@ -66,7 +71,18 @@ public sealed class NodeState : IAsyncDisposable
                 await store.Writer.WriteAsync(c => c.AppendEvent(created), cancellationToken).ConfigureAwait(false);
             }
 
-            return new NodeState(store, identity, loops);
+            var (certificate, renewed) = PeerCertificate.LoadOrCreate(directory, time);
+            var logger = loggers.CreateLogger<NodeState>();
+            if (renewed == PeerCertificate.FirstStart)
+            {
+                LogCertificateCreated(logger, certificate.Fingerprint);
+            }
+            else if (renewed is not null)
+            {
+                LogCertificateRenewed(logger, certificate.Fingerprint, renewed);
+            }
+
+            return new NodeState(store, identity, certificate, loops);
         }
         catch
         {
@@ -85,5 +101,12 @@ public sealed class NodeState : IAsyncDisposable
     {
         await Store.DisposeAsync().ConfigureAwait(false);
         Identity.Dispose();
+        Certificate.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer link certificate made: sha256 {Fingerprint}.")]
+    private static partial void LogCertificateCreated(ILogger logger, string fingerprint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer link certificate made anew, sha256 {Fingerprint}: {Reason}. Peers learn it from the node's next manifest.")]
+    private static partial void LogCertificateRenewed(ILogger logger, string fingerprint, string reason);
 }

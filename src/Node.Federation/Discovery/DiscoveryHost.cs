@@ -31,6 +31,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     private IMdnsTransport? _transport;
     private MdnsDiscovery? _discovery;
     private Task _loop = Task.CompletedTask;
+    private readonly PeerLink.LocalManifest? _manifest;
 
     /// <summary>A host for the settings given; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Discovery settings (<c>Federation:Discovery</c>).</param>
@@ -41,10 +42,15 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     /// <param name="time">The clock and timers.</param>
     /// <param name="loggers">Loggers for the host and the discovery engine.</param>
     /// <param name="nodeName">The node's name, announced in TXT so peers can show it; null announces none.</param>
+    /// <param name="manifest">
+    /// This node's manifest, issued once the peer listener bound its port: its port and hash are what
+    /// is announced. Null (tests without a listener): the configured port, and no hash.
+    /// </param>
     public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, PeerRegistry peers,
-        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null)
+        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null, PeerLink.LocalManifest? manifest = null)
     {
         _nodeName = nodeName;
+        _manifest = manifest;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(federation);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -102,9 +108,14 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
             discovery.Changed += OnChanged;
             _loop = Task.Run(() => RecordChangesAsync(_stopping.Token), CancellationToken.None);
             Volatile.Write(ref _discovery, discovery);
-            if (_peerPort > 0)
+            if (_manifest?.Current is { } issued)
             {
-                // No peer listener binds the port yet: the configured one is what peers will be told.
+                // The listener has bound its port (it starts first): the port it got, and the manifest naming it.
+                discovery.Start(new ServiceProfile(self, issued.Port, issued.Hash, _nodeName));
+                LogAnnouncing(_logger, self, issued.Port);
+            }
+            else if (_peerPort > 0)
+            {
                 discovery.Start(new ServiceProfile(self, _peerPort, Name: _nodeName));
                 LogAnnouncing(_logger, self, _peerPort);
             }

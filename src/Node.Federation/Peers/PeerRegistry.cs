@@ -12,6 +12,57 @@ namespace Node.Federation.Peers;
 /// </summary>
 public sealed class PeerRegistry(NodeStore store)
 {
+    // The tiers as of a generation; a write bumps the generation, so a snapshot read before it is never used after it.
+    private volatile TierSnapshot? _tiers;
+    private int _generation;
+
+    /// <summary>
+    /// Raised after a peer's tier changed (set, or the peer forgotten: unknown), once the change is
+    /// committed; the peer link ends what the new tier no longer allows. Handlers must not block.
+    /// </summary>
+    public event Action<NodeId, TrustTier>? TierChanged;
+
+    /// <summary>
+    /// The tier this node gives <paramref name="nodeId"/>: unknown for any node not registered.
+    /// Lock-free (a snapshot replaced after each change): the peer link asks it on every call.
+    /// </summary>
+    public TrustTier TierOf(NodeId nodeId) => Tiers().GetValueOrDefault(nodeId.ToString(), TrustTier.Unknown);
+
+    private IReadOnlyDictionary<string, TrustTier> Tiers()
+    {
+        var generation = Volatile.Read(ref _generation);
+        if (_tiers is { } snapshot && snapshot.Generation == generation)
+        {
+            return snapshot.Tiers;
+        }
+
+        using var reader = store.OpenReader();
+        var tiers = reader.Peers.List().Where(p => p.NodeId.Length > 0)
+            .ToDictionary(p => p.NodeId, p => ParseTier(p.Tier), StringComparer.Ordinal);
+        _tiers = new TierSnapshot(generation, tiers);
+        return tiers;
+    }
+
+    private sealed record TierSnapshot(int Generation, IReadOnlyDictionary<string, TrustTier> Tiers);
+
+    // After a write that may have changed tiers: the next TierOf reads them again, then the peers' tiers are told.
+    private void Changed(IEnumerable<string> nodeIds)
+    {
+        Interlocked.Increment(ref _generation);
+        if (TierChanged is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var id in nodeIds)
+        {
+            if (NodeId.TryParse(id, out var parsed, out _))
+            {
+                handlers(parsed, TierOf(parsed));
+            }
+        }
+    }
+
     /// <summary>Every peer: registered ones, then static addresses whose node id is not known yet.</summary>
     public IReadOnlyList<PeerEntry> List()
     {
@@ -38,6 +89,7 @@ public sealed class PeerRegistry(NodeStore store)
 
             context.AppendEvent(new PeerAddedEvent(address, id));
         }, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _generation);
         return List().First(p => id is not null ? p.NodeId == id : p.Addresses.Contains(address));
     }
 
@@ -74,6 +126,7 @@ public sealed class PeerRegistry(NodeStore store)
                 context.AppendEvent(new PeerChangedEvent(id, addresses));
             }
         }, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _generation);
         return List().First(p => p.NodeId == id);
     }
 
@@ -112,14 +165,19 @@ public sealed class PeerRegistry(NodeStore store)
             context.AppendEvent(new PeerTrustChangedEvent(id, from, TierName(tier), by, reason));
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            Changed([id]);
+        }
+
         return changed ? List().First(p => p.NodeId == id) : null;
     }
 
     /// <summary>Forgets a peer by node id (and its static addresses) or a static address; returns how many entries went.</summary>
-    public Task<int> ForgetAsync(NodeId? nodeId, string? address, CancellationToken cancellationToken = default)
+    public async Task<int> ForgetAsync(NodeId? nodeId, string? address, CancellationToken cancellationToken = default)
     {
         var id = nodeId?.ToString();
-        return store.Writer.WriteAsync(context =>
+        var removed = await store.Writer.WriteAsync(context =>
         {
             var removed = (id is null ? 0 : context.Peers.Delete(id)) + (address is null ? 0 : context.Peers.DeleteStatic(address));
             if (removed > 0)
@@ -128,7 +186,13 @@ public sealed class PeerRegistry(NodeStore store)
             }
 
             return removed;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        if (removed > 0 && id is not null)
+        {
+            Changed([id]);
+        }
+
+        return removed;
     }
 
     /// <summary>The tier's name as stored.</summary>

@@ -17,7 +17,16 @@ namespace Node.Federation.Trust;
 public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, IdentityHost identity, PacketScrub scrub)
 {
     /// <summary>The slot (<paramref name="topic"/>, <paramref name="key"/>): null when nothing sound is stored for it.</summary>
-    public async Task<SlotValue?> ResolveAsync(string topic, string key, CancellationToken cancellationToken = default)
+    public Task<SlotValue?> ResolveAsync(string topic, string key, CancellationToken cancellationToken = default) =>
+        ResolveAsync(topic, key, view: null, cancellationToken);
+
+    /// <summary>
+    /// The slot (<paramref name="topic"/>, <paramref name="key"/>) as a peer of tier <paramref name="view"/>
+    /// sees it: only the packets in its view (<see cref="PeerPermissions.Visible"/>) take part, so
+    /// the value and its contenders reveal nothing outside it. Null when nothing in the view is stored
+    /// for it; a null <paramref name="view"/> is this node's own view (every packet).
+    /// </summary>
+    public async Task<SlotValue?> ResolveAsync(string topic, string key, TrustTier? view, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<StoredPacket> packets;
         using (var reader = store.OpenReader())
@@ -26,6 +35,11 @@ public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, Identity
         }
 
         var read = await scrub.ServeAsync(packets, cancellationToken).ConfigureAwait(false);
+        if (view is { } tier)
+        {
+            read = [.. read.Where(p => PeerPermissions.Sees(tier, p.Body.Scope))];
+        }
+
         if (read.Count == 0)
         {
             return null;

@@ -89,6 +89,26 @@ public sealed class PacketQueries
         _commands.Get("SELECT 1 FROM packets WHERE topic = $topic AND key = $key AND kind = $kind AND author = $author AND corrupt IS NULL LIMIT 1")
             .With("$topic", topic).With("$key", key).With("$kind", kind).With("$author", author).ExecuteScalar() is not null;
 
+    /// <summary>
+    /// The keys of <paramref name="topic"/>'s slots that hold a sound packet, in ordinal order, after
+    /// <paramref name="afterKey"/> (empty: from the first), at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<string> KeysOf(string topic, string afterKey, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(afterKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var keys = new List<string>();
+        using var rows = _commands.Get("SELECT DISTINCT key FROM packets WHERE topic = $topic AND key > $after AND corrupt IS NULL ORDER BY key LIMIT $limit")
+            .With("$topic", topic).With("$after", afterKey).With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            keys.Add(rows.GetString(0));
+        }
+
+        return keys;
+    }
+
     /// <summary>Every sound packet of the slot (<paramref name="topic"/>, <paramref name="key"/>), in receive order.</summary>
     public IReadOnlyList<StoredPacket> BySlot(string topic, string key) => After(new PacketFilter(topic, key), 0, int.MaxValue);
 

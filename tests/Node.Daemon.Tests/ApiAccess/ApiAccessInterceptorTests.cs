@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Node.Daemon.Api.Access;
 using Node.Daemon.Tests.Support;
+using Node.Federation.Diagnostics;
 using Node.Protocol.Api;
 using Node.Storage;
 
@@ -33,7 +34,7 @@ public sealed class ApiAccessInterceptorTests : IAsyncLifetime
         _store = NodeStore.Open(_dir.Path, new StoreOptions(), _time, NullLogger<NodeStore>.Instance);
         _keys = new ApiKeyRegistry(_store, NullLogger<ApiKeyRegistry>.Instance);
         _limiter = new ApiKeyRateLimiter(Options.Create(new ApiRateLimitOptions { PermitsPerSecond = 1, Burst = 2 }), _time);
-        _refusals = new RefusalLog(_time, _refusalLog);
+        _refusals = new RefusalLog(_time, _refusalLog, "TCP API calls");
         _interceptor = new ApiAccessInterceptor(new ApiAccessGate(_keys, _limiter, _refusals, _counts, _log));
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Node.Daemon.Api.Access;
+using Node.Federation.Diagnostics;
 
 namespace Node.Daemon.Tests.ApiAccess;
 
@@ -14,7 +15,7 @@ public sealed class RefusalLogTests
     {
         var time = new FakeTimeProvider(Start);
         var logger = new FakeLogger<RefusalLog>();
-        using var refusals = new RefusalLog(time, logger);
+        using var refusals = new RefusalLog(time, logger, "TCP API calls");
 
         var first = Enumerable.Range(0, 1000).Select(_ => refusals.IsFirst("over the rate limit, API key kaaaaaaaaaa")).ToList();
         Assert.Equal(0, logger.Collector.Count);
@@ -32,7 +33,7 @@ public sealed class RefusalLogTests
     {
         var time = new FakeTimeProvider(Start);
         var logger = new FakeLogger<RefusalLog>();
-        using var refusals = new RefusalLog(time, logger);
+        using var refusals = new RefusalLog(time, logger, "TCP API calls");
 
         Assert.True(refusals.IsFirst("no API key"));
         Assert.True(refusals.IsFirst("a malformed API key"));
@@ -47,7 +48,7 @@ public sealed class RefusalLogTests
     {
         var time = new FakeTimeProvider(Start);
         var logger = new FakeLogger<RefusalLog>();
-        using var refusals = new RefusalLog(time, logger);
+        using var refusals = new RefusalLog(time, logger, "TCP API calls");
         refusals.IsFirst("no API key");
         refusals.IsFirst("no API key");
 

@@ -30,12 +30,15 @@ public sealed partial class DaemonProcess : IDisposable
     /// <summary>
     /// The environment every test node gets unless the test says otherwise: mDNS discovery off, so test
     /// nodes neither use the machine's port 5353 nor find one another (a test turns it on with
-    /// <c>--set Federation:Discovery:Enabled=true</c> and an in-memory link).
+    /// <c>--set Federation:Discovery:Enabled=true</c> and an in-memory link), and the peer listener on
+    /// a free port (<c>--peer-port N</c> overrides it).
     /// </summary>
     public static IReadOnlyDictionary<string, string> Quiet { get; } = new Dictionary<string, string>
     {
         // Cased as the keys are, so a reload's list of changes names Federation:…, not FEDERATION:….
         ["SOVEREIGN_NODE__Federation__Discovery__Enabled"] = "false",
+        // A free port for each node's peer listener: tests run side by side, and 8102 may be anyone's.
+        ["SOVEREIGN_NODE__Federation__PeerPort"] = "0",
     };
 
     /// <summary>The binaries under test: the JIT build, and the AOT binary (skipped, with the reason, when none was published).</summary>
@@ -143,9 +146,17 @@ public sealed partial class DaemonProcess : IDisposable
             start.Environment.Remove(key);
         }
 
+        // An empty value unsets the variable, one of Quiet's included (a test of the config file's own value).
         foreach (var (name, value) in Quiet.Concat(environment ?? new Dictionary<string, string>()))
         {
-            start.Environment[name] = value;
+            if (value.Length == 0)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         return new DaemonProcess(Process.Start(start) ?? throw new InvalidOperationException("The daemon did not start."));

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Binding;
+using Node.Federation.Diagnostics;
 using Node.Protocol.Api;
 using Serilog.Extensions.Logging;
 
@@ -48,7 +49,7 @@ public static class ApiAccessExtensions
         services.AddSingleton<ApiKeyRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRegistry>());
         services.AddSingleton<ApiKeyRateLimiter>();
-        services.AddSingleton<RefusalLog>();
+        services.AddSingleton(sp => new RefusalLog(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ApiAccessGate>(), "TCP API calls"));
         services.AddSingleton<ApiRefusals>();
         services.AddSingleton<ApiAccessGate>();
         services.AddSingleton<ApiAccessInterceptor>();

@@ -4,6 +4,7 @@ using System.Net;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Node.Federation.Diagnostics;
 
 namespace Node.Daemon.Api.Access;
 

@@ -1,29 +1,35 @@
 using Microsoft.Extensions.Logging;
 
-namespace Node.Daemon.Api.Access;
+namespace Node.Federation.Diagnostics;
 
 /// <summary>
-/// Keeps refused TCP calls from flooding the log: the first refusal of each kind (a reason and a
+/// Keeps refused calls (the local API's TCP listener, the peer port) from flooding the log: the first refusal of each kind (a reason and a
 /// key) is logged in full by the caller; the ones after it are only counted, and once a minute
 /// one line says how many there were. A kind with no refusal for a whole minute is forgotten,
 /// so its next refusal is logged in full again. A client hammering the port with a bad or
 /// throttled key costs a line a minute, not a line a call (the logs share the node's disk).
 /// </summary>
-internal sealed partial class RefusalLog : IDisposable
+public sealed partial class RefusalLog : IDisposable
 {
     /// <summary>How often the counts are written.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly string _what;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _suppressed = new(StringComparer.Ordinal);
     private ITimer? _timer;
 
-    public RefusalLog(TimeProvider time, ILogger<RefusalLog> logger)
+    /// <summary>A log of refusals of <paramref name="what"/> ("TCP API calls", "peer connections and calls").</summary>
+    public RefusalLog(TimeProvider time, ILogger logger, string what)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(what);
         _time = time;
         _logger = logger;
+        _what = what;
     }
 
     /// <summary>
@@ -61,7 +67,7 @@ internal sealed partial class RefusalLog : IDisposable
                     continue;
                 }
 
-                LogSuppressed(_logger, count, kind);
+                LogSuppressed(_logger, count, _what, kind);
                 _suppressed[kind] = 0;
             }
 
@@ -84,6 +90,6 @@ internal sealed partial class RefusalLog : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more TCP API calls refused in the last minute: {Kind}.")]
-    private static partial void LogSuppressed(ILogger logger, long count, string kind);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more {What} refused in the last minute: {Kind}.")]
+    private static partial void LogSuppressed(ILogger logger, long count, string what, string kind);
 }

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Node.Federation.Identity;
+using Node.Federation.PeerLink.Server;
+using Node.Federation.PeerLink.Tls;
+using Node.Protocol.Peer;
+
+namespace Node.Federation.PeerLink.Client;
+
+/// <summary>Where to dial a peer and whom to expect there.</summary>
+/// <param name="EndPoint">The peer port's address.</param>
+/// <param name="Expected">The node the caller means to reach; empty on a static peer's first contact (the id is learnt from its manifest).</param>
+/// <param name="Pin">SHA-256 of the certificate the expected node's stored manifest names; null when there is none to pin (first contact, refresh).</param>
+public sealed record PeerDial(IPEndPoint EndPoint, NodeId Expected = default, byte[]? Pin = null);
+
+/// <summary>
+/// Dials peers: a TLS 1.3 connection presenting this node's certificate, the listener's certificate
+/// pinned to the hash the expected node's manifest names (or, with no pin, recorded to be proven by
+/// Hello), then Hello — whose reply must carry a valid manifest of the node meant, naming the
+/// certificate the connection saw. Only then is the channel handed out. One gRPC channel per dial:
+/// no reconnection is hidden in it; the caller's back-off is the only one.
+/// </summary>
+public sealed class PeerDialer(LocalManifest local, PeerManifestIndex manifests, TimeProvider time, ILoggerFactory loggers)
+{
+    /// <summary>How long the TCP connect and the TLS handshake may take together.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Dials <paramref name="dial"/> and says Hello.</summary>
+    /// <exception cref="PeerDialException">The peer could not be reached, or did not prove to be the node meant; the message says which.</exception>
+    public async Task<PeerChannel> DialAsync(PeerDial dial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dial);
+        var ours = local.Current ?? throw new PeerDialException(PeerDialFailure.NotReady, "this node has no manifest yet (its listener is not up)");
+        byte[]? observed = null;
+        var channel = OpenChannel(local.Certificate, dial, hash => observed = hash, loggers);
+        try
+        {
+            var client = new PeerService.PeerServiceClient(channel);
+            HelloReply reply;
+            try
+            {
+                reply = await client.HelloAsync(new HelloRequest
+                {
+                    Manifest = ByteString.CopyFrom(ours.Envelope),
+                    ExpectedNodeId = dial.Expected.IsEmpty ? "" : dial.Expected.ToString(),
+                    ProtocolVersions = { PeerLinkService.ProtocolVersion },
+                    SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                    Instance = PeerLinkService.Instance,
+                }, deadline: time.GetUtcNow().UtcDateTime + ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                throw Failed(ex, dial, observed);
+            }
+
+            var check = PeerManifests.Verify(reply.Manifest.Span, time);
+            if (!check.IsValid)
+            {
+                throw new PeerDialException(PeerDialFailure.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}");
+            }
+
+            if (!dial.Expected.IsEmpty && check.NodeId != dial.Expected)
+            {
+                throw new PeerDialException(PeerDialFailure.OtherNode, $"{dial.EndPoint} is node {check.NodeId}, not {dial.Expected} (another node answers at that address)");
+            }
+
+            if (observed is null || !check.Manifest!.TlsCertificateSha256.Span.SequenceEqual(observed))
+            {
+                throw new PeerDialException(PeerDialFailure.CertificateMismatch,
+                    $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, but the manifest of {check.NodeId} names {Hex(check.Manifest!.TlsCertificateSha256.ToByteArray())}");
+            }
+
+            var freshness = manifests.Offer(check, reply.Manifest.Span);
+            if (freshness is ManifestFreshness.Older or ManifestFreshness.Conflicting)
+            {
+                throw new PeerDialException(PeerDialFailure.StaleManifest,
+                    $"{dial.EndPoint} answered with a manifest of {check.NodeId} older than (or conflicting with) one this node holds");
+            }
+
+            return new PeerChannel(channel, client, check.NodeId, check.Manifest, observed, reply.Standing);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A gRPC channel to <paramref name="dial"/>'s peer port, presenting <paramref name="certificate"/>
+    /// and accepting the listener's certificate when it is one a peer may present and, with a pin,
+    /// has that hash; <paramref name="observe"/> hears the hash it presented. Nothing is sent until
+    /// the first call; the caller says Hello and checks the reply (<see cref="DialAsync"/> does both).
+    /// </summary>
+    public static GrpcChannel OpenChannel(PeerCertificate certificate, PeerDial dial, Action<byte[]> observe, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(dial);
+        ArgumentNullException.ThrowIfNull(observe);
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false, // a proxy setting in the environment must never route LAN peer traffic
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            EnableMultipleHttp2Connections = false,
+            ConnectCallback = (_, token) => ConnectAsync(dial.EndPoint, token),
+            SslOptions = PeerTls.ClientOptions(certificate, hash =>
+            {
+                observe(hash);
+                return dial.Pin is null || hash.AsSpan().SequenceEqual(dial.Pin);
+            }),
+        };
+        return GrpcChannel.ForAddress(new Uri($"https://sovereign-peer:{dial.EndPoint.Port}"), new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = PeerLimits.MaxReplyBytes,
+            MaxSendMessageSize = PeerLimits.MaxRequestBytes,
+            LoggerFactory = loggers,
+        });
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(IPEndPoint endPoint, CancellationToken token)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static PeerDialException Failed(RpcException ex, PeerDial dial, byte[]? observed)
+    {
+        var inner = ex.Status.DebugException;
+        var failure = ex.StatusCode switch
+        {
+            // Our own TLS check refused the listener's certificate: the call never left.
+            _ when observed is not null && dial.Pin is not null && !observed.AsSpan().SequenceEqual(dial.Pin) => PeerDialFailure.CertificateMismatch,
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null => PeerDialFailure.Unreachable,
+            _ => PeerDialFailure.Refused,
+        };
+        var detail = failure switch
+        {
+            PeerDialFailure.CertificateMismatch => $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, not the {Hex(dial.Pin)} its manifest names: " +
+                "another node at that address, or its certificate changed",
+            PeerDialFailure.Unreachable => $"{dial.EndPoint}: {Reason(inner) ?? ex.Status.Detail}",
+            _ => $"{dial.EndPoint} refused Hello: {ex.Status.StatusCode}: {ex.Status.Detail}",
+        };
+        return new PeerDialException(failure, detail, ex);
+    }
+
+    private static string? Reason(Exception? inner)
+    {
+        for (var e = inner; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "nothing listens there (connection refused)",
+                    SocketError.TimedOut => "no answer (a firewall, or the host is down)",
+                    SocketError.HostUnreachable or SocketError.NetworkUnreachable => "no route to it",
+                    _ => socket.Message,
+                };
+            }
+
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return $"TLS failed: {tls.Message}";
+            }
+        }
+
+        return inner?.Message;
+    }
+
+    private static string Hex(byte[]? hash) => hash is null ? "(none)" : Convert.ToHexStringLower(hash);
+}
+
+/// <summary>Why a dial failed.</summary>
+public enum PeerDialFailure
+{
+    /// <summary>This node is not ready to dial.</summary>
+    NotReady,
+
+    /// <summary>Nothing answered, or the connection or TLS failed.</summary>
+    Unreachable,
+
+    /// <summary>The listener's certificate is not the one the peer's manifest names.</summary>
+    CertificateMismatch,
+
+    /// <summary>Another node answered than the one meant.</summary>
+    OtherNode,
+
+    /// <summary>The peer's manifest does not hold.</summary>
+    BadManifest,
+
+    /// <summary>The peer's manifest is older than one held.</summary>
+    StaleManifest,
+
+    /// <summary>The peer refused our Hello.</summary>
+    Refused,
+}
+
+/// <summary>A dial failed; the message says what was found.</summary>
+public sealed class PeerDialException : Exception
+{
+    /// <summary>A failure.</summary>
+    public PeerDialException(PeerDialFailure failure, string message, Exception? inner = null) : base(message, inner) => Failure = failure;
+
+    /// <summary>Why.</summary>
+    public PeerDialFailure Failure { get; }
+}
+
+/// <summary>A verified connection to a peer: Hello has proven who it is. Dispose to close it.</summary>
+public sealed class PeerChannel(GrpcChannel channel, PeerService.PeerServiceClient client, NodeId peer, Node.Protocol.Packets.PeerManifest manifest,
+    byte[] certificateSha256, Standing standing) : IDisposable
+{
+    /// <summary>The peer's node id, proven.</summary>
+    public NodeId Peer { get; } = peer;
+
+    /// <summary>Its verified manifest.</summary>
+    public Node.Protocol.Packets.PeerManifest Manifest { get; } = manifest;
+
+    /// <summary>SHA-256 of the certificate it presented.</summary>
+    public byte[] CertificateSha256 { get; } = certificateSha256;
+
+    /// <summary>What it says our tier is there (diagnosis only).</summary>
+    public Standing Standing { get; } = standing;
+
+    /// <summary>The protocol's client on this connection.</summary>
+    public PeerService.PeerServiceClient Client { get; } = client;
+
+    /// <inheritdoc />
+    public void Dispose() => channel.Dispose();
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Node.Federation.Identity;
+using Node.Protocol.Peer;
+
+namespace Node.Federation.PeerLink.Server;
+
+/// <summary>A link a peer dialled to this node, as its Heartbeat stream shows it.</summary>
+/// <param name="NodeId">The peer.</param>
+/// <param name="OpenedAt">When its stream opened.</param>
+/// <param name="LastBeatAt">When its last beat arrived; null before the first.</param>
+/// <param name="Beats">Beats received on the stream.</param>
+public sealed record InboundLinkStatus(NodeId NodeId, DateTimeOffset OpenedAt, DateTimeOffset? LastBeatAt, long Beats);
+
+/// <summary>The Heartbeat streams peers hold open to this node now, one entry per stream. Thread-safe.</summary>
+public sealed class InboundLinks(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<InboundLink, byte> _open = new();
+
+    /// <summary>The open streams, newest beat first.</summary>
+    public IReadOnlyList<InboundLinkStatus> List() =>
+        [.. _open.Keys.Select(l => l.Status).OrderByDescending(s => s.LastBeatAt ?? s.OpenedAt)];
+
+    /// <summary>Registers a stream from <paramref name="peer"/>; disposing the handle ends the entry.</summary>
+    public InboundLink Open(NodeId peer)
+    {
+        var link = new InboundLink(peer, time, l => _open.TryRemove(l, out _));
+        _open[link] = 0;
+        return link;
+    }
+}
+
+/// <summary>One open Heartbeat stream from a peer.</summary>
+public sealed class InboundLink : IDisposable
+{
+    private readonly TimeProvider _time;
+    private readonly Action<InboundLink> _closed;
+    private readonly DateTimeOffset _opened;
+    private long _beats;
+    private long _lastBeatTicks;
+    private string? _sentManifest;
+
+    internal InboundLink(NodeId peer, TimeProvider time, Action<InboundLink> closed)
+    {
+        Peer = peer;
+        _time = time;
+        _closed = closed;
+        _opened = time.GetUtcNow();
+    }
+
+    /// <summary>The peer that dialled.</summary>
+    public NodeId Peer { get; }
+
+    /// <summary>What the stream shows now.</summary>
+    public InboundLinkStatus Status
+    {
+        get
+        {
+            var last = Interlocked.Read(ref _lastBeatTicks);
+            return new InboundLinkStatus(Peer, _opened, last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero), Interlocked.Read(ref _beats));
+        }
+    }
+
+    /// <summary>Notes a beat from the peer.</summary>
+    public void Heard(Beat beat)
+    {
+        ArgumentNullException.ThrowIfNull(beat);
+        Interlocked.Increment(ref _beats);
+        Interlocked.Exchange(ref _lastBeatTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>Whether <paramref name="current"/> is not the manifest last announced on this stream (and notes it as announced).</summary>
+    public bool ManifestChanged(IssuedManifest? current)
+    {
+        var hash = current?.Hash;
+        return hash is not null && !string.Equals(Interlocked.Exchange(ref _sentManifest, hash), hash, StringComparison.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _closed(this);
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using Node.Federation.Identity;
+using Node.Federation.Peers;
+using Node.Federation.Trust;
+using Node.Protocol.Peer;
+using Node.Storage;
+
+namespace Node.Federation.PeerLink.Server;
+
+/// <summary>
+/// The peer protocol's server side (<c>sovereign.peer.v1.PeerService</c>), whatever carries it (TLS
+/// gRPC on the peer port, an in-memory network in tests). It trusts nothing the caller says about
+/// itself: the transport hands it, per call, the hash of the certificate the caller proved it holds
+/// (<see cref="CertificateKey"/>) and the call the gate admitted (<see cref="CallKey"/>), both in
+/// <see cref="ServerCallContext.UserState"/>. A call the gate did not admit never gets here.
+/// </summary>
+public sealed partial class PeerLinkService(LocalManifest local, PeerManifestIndex manifests, PeerRegistry peers, KnowledgeSlots slots, NodeStore store,
+    PeerRefusals refusals, InboundLinks links, TimeProvider time, PeerLinkServerOptions options) : PeerService.PeerServiceBase
+{
+    /// <summary>The key of the caller's certificate hash (32 bytes) in a call's user state.</summary>
+    public static readonly object CertificateKey = new();
+
+    /// <summary>The key of the admitted <see cref="PeerCall"/> in a call's user state.</summary>
+    public static readonly object CallKey = new();
+
+    /// <summary>The key of the caller's address (an <see cref="System.Net.EndPoint"/>) in a call's user state, for logs.</summary>
+    public static readonly object RemoteKey = new();
+
+    /// <summary>The protocol version this node speaks.</summary>
+    public const uint ProtocolVersion = 1;
+
+    /// <summary>A random number per process start, sent in Hello: two machines with one identity tell apart by it.</summary>
+    public static ulong Instance { get; } = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <inheritdoc />
+    public override Task<HelloReply> Hello(HelloRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var certificate = Certificate(context);
+        var ours = local.Current ?? throw new RpcException(new Status(StatusCode.Unavailable, "the node is starting: it has no manifest yet"));
+        if (request.Rotations.Count > PeerLimits.MaxRotations)
+        {
+            throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument, $"rotations: {request.Rotations.Count}; at most {PeerLimits.MaxRotations}");
+        }
+
+        if (request.ProtocolVersions.Count > 0 && !request.ProtocolVersions.Contains(ProtocolVersion))
+        {
+            throw Refuse(context, PeerRefusal.BadManifest, StatusCode.FailedPrecondition,
+                $"protocol_versions: this node speaks version {ProtocolVersion}, the caller {string.Join(", ", request.ProtocolVersions.Take(8))}");
+        }
+
+        var check = PeerManifests.Verify(request.Manifest.Span, time);
+        if (!check.IsValid)
+        {
+            var code = check.Outcome is ManifestOutcome.Malformed or ManifestOutcome.Oversize or ManifestOutcome.UnknownVersion
+                ? StatusCode.InvalidArgument : StatusCode.Unauthenticated;
+            var detail = check.Outcome is ManifestOutcome.Expired or ManifestOutcome.NotYetValid
+                ? $"{check.Detail} (this node's clock: {time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}; the caller's: {Clock(request.SentAt)})"
+                : check.Detail!;
+            throw Refuse(context, PeerRefusal.BadManifest, code, $"manifest: {detail}");
+        }
+
+        if (!check.Manifest!.TlsCertificateSha256.Span.SequenceEqual(certificate))
+        {
+            throw Refuse(context, PeerRefusal.CertificateMismatch, StatusCode.Unauthenticated,
+                $"the manifest of {check.NodeId} names certificate {Short(check.Manifest.TlsCertificateSha256.Span)}, this connection presented " +
+                $"{Short(certificate)}: a manifest is only good on the connection of the node it describes");
+        }
+
+        if (check.NodeId == local.NodeId)
+        {
+            throw Refuse(context, PeerRefusal.BadManifest, StatusCode.FailedPrecondition,
+                $"the caller is node {local.NodeId}, this node itself (a static peer pointing back here, or a cloned identity)");
+        }
+
+        if (request.ExpectedNodeId.Length > 0 && request.ExpectedNodeId != local.NodeId.ToString())
+        {
+            throw Refuse(context, PeerRefusal.BadManifest, StatusCode.FailedPrecondition,
+                $"expected_node_id: this is node {local.NodeId}, not {Truncate(request.ExpectedNodeId)} (another node answers at this address)");
+        }
+
+        switch (manifests.Offer(check, request.Manifest.Span))
+        {
+            case ManifestFreshness.Older:
+                throw Refuse(context, PeerRefusal.StaleManifest, StatusCode.FailedPrecondition,
+                    $"the manifest of {check.NodeId} was issued before one this node already holds (a replay?)");
+            case ManifestFreshness.Conflicting:
+                throw Refuse(context, PeerRefusal.StaleManifest, StatusCode.FailedPrecondition,
+                    $"the manifest of {check.NodeId} differs from one issued at the same time that this node already holds");
+        }
+
+        return Task.FromResult(new HelloReply
+        {
+            Manifest = ByteString.CopyFrom(ours.Envelope),
+            ProtocolVersion = ProtocolVersion,
+            SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Standing = StandingOf(peers.TierOf(check.NodeId)),
+            Instance = Instance,
+        });
+    }
+
+    /// <inheritdoc />
+    public override async Task Heartbeat(IAsyncStreamReader<Beat> requestStream, IServerStreamWriter<Beat> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var call = Call(context);
+        using var silence = new CancellationTokenSource(options.SilentStreamEnd, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(call.Token, silence.Token);
+        using var link = links.Open(call.Caller);
+        ulong sent = 0;
+        try
+        {
+            while (await requestStream.MoveNext(either.Token).ConfigureAwait(false))
+            {
+                var heard = time.GetTimestamp();
+                silence.CancelAfter(options.SilentStreamEnd);
+                var beat = requestStream.Current;
+                link.Heard(beat);
+                var reply = new Beat
+                {
+                    Seq = ++sent,
+                    EchoSeq = beat.Seq,
+                    EchoDelayUs = (uint)Math.Min(uint.MaxValue, time.GetElapsedTime(heard).Ticks / 10),
+                };
+                if (link.ManifestChanged(local.Current))
+                {
+                    reply.ManifestSha256 = ByteString.CopyFrom(local.Current!.Sha256);
+                }
+
+                await responseStream.WriteAsync(reply, either.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (call.RevokedReason is { } reason)
+        {
+            refusals.Add(PeerRefusal.TierRevoked, Remote(context), reason);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, reason));
+        }
+        catch (OperationCanceledException) when (silence.IsCancellationRequested && !call.Token.IsCancellationRequested)
+        {
+            // Silent for too long: the stream ends, the connection is free; the dialler reconnects when it is back.
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no beat for {options.SilentStreamEnd.TotalSeconds:0} s"));
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<QueryReply> Query(QueryRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var call = Call(context);
+        Require(request.Topic.Length > 0 && Encoding.UTF8.GetByteCount(request.Topic) <= PeerLimits.MaxQueryNameBytes,
+            $"topic: must be 1–{PeerLimits.MaxQueryNameBytes} bytes");
+        Require(Encoding.UTF8.GetByteCount(request.Key) <= PeerLimits.MaxQueryNameBytes, $"key: at most {PeerLimits.MaxQueryNameBytes} bytes");
+        Require(request.PageSize <= PeerLimits.MaxQueryPage, $"page_size: at most {PeerLimits.MaxQueryPage}");
+        try
+        {
+            var reply = new QueryReply();
+            if (request.Key.Length > 0)
+            {
+                if (await Slot(request.Topic, request.Key, call).ConfigureAwait(false) is { } one)
+                {
+                    reply.Slots.Add(one);
+                }
+
+                return reply;
+            }
+
+            var after = PageToken.Read(request.PageToken) ?? throw Invalid("page_token: not a token this node gave");
+            var size = request.PageSize == 0 ? PeerLimits.DefaultQueryPage : (int)request.PageSize;
+            var bytes = 0;
+            // Keys whose packets are all outside the caller's view take no room, but bound the work of one call.
+            for (var scanned = 0; scanned < 4 * size;)
+            {
+                IReadOnlyList<string> keys;
+                using (var reader = store.OpenReader())
+                {
+                    keys = reader.Packets.KeysOf(request.Topic, after, size);
+                }
+
+                if (keys.Count == 0)
+                {
+                    return reply;
+                }
+
+                foreach (var key in keys)
+                {
+                    scanned++;
+                    after = key;
+                    if (await Slot(request.Topic, key, call).ConfigureAwait(false) is not { } slot)
+                    {
+                        continue;
+                    }
+
+                    reply.Slots.Add(slot);
+                    bytes += slot.Current.Length;
+                    if (reply.Slots.Count >= size || bytes >= PeerLimits.MaxQueryPageBytes)
+                    {
+                        reply.NextPageToken = PageToken.Write(after);
+                        return reply;
+                    }
+                }
+            }
+
+            reply.NextPageToken = PageToken.Write(after);
+            return reply;
+        }
+        catch (OperationCanceledException) when (call.RevokedReason is { } reason)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, reason));
+        }
+    }
+
+    private async Task<Slot?> Slot(string topic, string key, PeerCall call)
+    {
+        // The tier now, not the one at admission: a drop during a long page shows at the next slot.
+        var tier = peers.TierOf(call.Caller);
+        call.Token.ThrowIfCancellationRequested();
+        var value = await slots.ResolveAsync(topic, key, tier, call.Token).ConfigureAwait(false);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return new Slot
+        {
+            Topic = topic,
+            Key = key,
+            Current = value.Current is { } current ? ByteString.CopyFrom(current.Packet.Envelope) : ByteString.Empty,
+            Contenders = (uint)value.OtherContenders.Count,
+        };
+    }
+
+    private static ReadOnlySpan<byte> Certificate(ServerCallContext context) =>
+        context.UserState.TryGetValue(CertificateKey, out var value) && value is byte[] { Length: 32 } hash
+            ? hash
+            : throw new RpcException(new Status(StatusCode.Unauthenticated, "no client certificate on this connection"));
+
+    private static PeerCall Call(ServerCallContext context) =>
+        context.UserState.TryGetValue(CallKey, out var value) && value is PeerCall { Caller.IsEmpty: false } call
+            ? call
+            : throw new RpcException(new Status(StatusCode.Unauthenticated, "call Hello first"));
+
+    private static System.Net.EndPoint? Remote(ServerCallContext context) =>
+        context.UserState.TryGetValue(RemoteKey, out var value) ? value as System.Net.EndPoint : null;
+
+    private RpcException Refuse(ServerCallContext context, PeerRefusal reason, StatusCode code, string detail)
+    {
+        refusals.Add(reason, Remote(context), detail);
+        return new RpcException(new Status(code, detail));
+    }
+
+    private static void Require(bool condition, string detail)
+    {
+        if (!condition)
+        {
+            throw Invalid(detail);
+        }
+    }
+
+    private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
+
+    private static Standing StandingOf(TrustTier tier) => tier switch
+    {
+        TrustTier.Core => Standing.Core,
+        TrustTier.Sandbox => Standing.Sandbox,
+        TrustTier.External => Standing.External,
+        _ => Standing.Unknown,
+    };
+
+    private static string Short(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash[..Math.Min(8, hash.Length)]) + "…";
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string Clock(long unixMs) => unixMs is > 0 and < 253402300800000
+        ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
+        : "not given";
+}

@@ -1,0 +1,44 @@
+using Node.Federation.Identity;
+using Node.Federation.PeerLink;
+using Node.Federation.PeerLink.Server;
+using Node.Federation.Trust;
+
+namespace Node.Federation.Tests.PeerLink;
+
+/// <summary>Open calls end when the caller's tier drops below what their method needs, and only those.</summary>
+public sealed class PeerCallsTests
+{
+    [Fact]
+    public void A_tier_drop_revokes_the_calls_it_no_longer_allows_and_leaves_others()
+    {
+        var calls = new PeerCalls();
+        using var a = NodeIdentity.CreateEphemeral();
+        using var b = NodeIdentity.CreateEphemeral();
+        using var heartbeat = calls.Open(a.Id, TrustTier.External, PeerMethod.Heartbeat, CancellationToken.None);
+        using var hello = calls.Open(a.Id, TrustTier.External, PeerMethod.Hello, CancellationToken.None);
+        using var other = calls.Open(b.Id, TrustTier.External, PeerMethod.Query, CancellationToken.None);
+
+        var revoked = calls.OnTierChanged(a.Id, TrustTier.Unknown);
+
+        Assert.Equal([heartbeat], revoked);
+        Assert.True(heartbeat.Token.IsCancellationRequested);
+        Assert.Equal($"Heartbeat needs tier external; node {a.Id} is now 'unknown' here", heartbeat.RevokedReason);
+        Assert.False(hello.Token.IsCancellationRequested);
+        Assert.False(other.Token.IsCancellationRequested);
+        Assert.Empty(calls.OnTierChanged(b.Id, TrustTier.Sandbox));
+    }
+
+    [Fact]
+    public void A_call_that_ended_is_forgotten()
+    {
+        var calls = new PeerCalls();
+        using var a = NodeIdentity.CreateEphemeral();
+        var call = calls.Open(a.Id, TrustTier.Core, PeerMethod.Query, CancellationToken.None);
+        Assert.Equal(1, calls.Count);
+
+        call.Dispose();
+
+        Assert.Equal(0, calls.Count);
+        Assert.Empty(calls.OnTierChanged(a.Id, TrustTier.Unknown));
+    }
+}
