@@ -29,6 +29,7 @@ internal sealed partial class Responder
         _lastMulticast.Clear();
         _pending.Clear();
         _pendingAt = long.MaxValue;
+        DropHeld();
         _nextAt = now + delayMs;
     }
 

@@ -35,7 +35,7 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
     public int Conflicts { get; private set; }
 
     /// <summary>When <see cref="Tick"/> next has work.</summary>
-    public long NextDue => Math.Min(_nextAt, _pendingAt);
+    public long NextDue => Math.Min(Math.Min(_nextAt, _pendingAt), _heldAt);
 
     /// <summary>
     /// New records for the same names (an address or the TXT changed): goodbye for what went, then
@@ -64,6 +64,7 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
         State = ResponderState.Idle;
         _nextAt = _pendingAt = long.MaxValue;
         _pending.Clear();
+        DropHeld();
     }
 
     // RFC 6762 §10.1: a goodbye for each record announced that is not in keep (all of them when null), so
@@ -114,6 +115,11 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
                     _nextAt = long.MaxValue;
                     break;
             }
+        }
+
+        if (now >= _heldAt)
+        {
+            AnswerHeld(now);
         }
 
         if (now >= _pendingAt)
