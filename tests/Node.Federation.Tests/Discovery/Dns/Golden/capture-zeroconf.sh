@@ -6,14 +6,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-capture-zeroconf.txt}"
+work="$(mktemp -d)"
 ns_a=sn-golden-zc ns_b=sn-golden-zccap
 pids=()
 
 cleanup() {
+  exec 3>&- 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   ip netns del "$ns_a" 2>/dev/null || true
   ip netns del "$ns_b" 2>/dev/null || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -32,9 +35,11 @@ cap=$!
 pids+=($cap)
 sleep 0.5
 
-# stdin held open by a sleep, so zeroconf_peer.py stays published until the capture ends.
-sleep 30 | ip netns exec "$ns_a" /usr/bin/python3 "$here/../../zeroconf_peer.py" publish 10.53.0.1 golden-zc "golden zc" 8102 id=ABC proto=1 >&2 &
+# zeroconf_peer.py stays published while its stdin (a FIFO this shell holds open as fd 3) is open.
+mkfifo "$work/stdin"
+ip netns exec "$ns_a" /usr/bin/python3 "$here/../../zeroconf_peer.py" publish 10.53.0.1 golden-zc "golden zc" 8102 id=ABC proto=1 <"$work/stdin" >&2 &
 pids+=($!)
+exec 3>"$work/stdin"
 wait "$cap" || true
 /usr/bin/python3 -c 'import zeroconf; print("python-zeroconf", zeroconf.__version__)' >&2 || true
 echo "captured $(wc -l <"$out") datagrams into $out" >&2
