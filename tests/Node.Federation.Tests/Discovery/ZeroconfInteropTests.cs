@@ -96,4 +96,30 @@ public sealed class ZeroconfInteropTests
         Assert.True(node.Discovery.SkippedRecords >= carrying.Count);
         Assert.Equal(0, node.Discovery.MalformedPackets);
     }
+
+    [Fact]
+    public async Task Zeroconf_puts_together_our_known_answers_split_with_TC_and_answers_nothing_it_finds_there()
+    {
+        await ZeroconfPeer.EnsureInstalledAsync();
+        await using var lab = await NetworkLab.CreateAsync();
+        var (ours, theirs) = await lab.ConnectAsync(await lab.AddHostAsync(), await lab.AddHostAsync());
+        const int Count = 100;
+        await using var publish = await ZeroconfPeer.PublishManyAsync(theirs, "zc-many", "zeroconf service number", Count, 9100);
+        await using var node = await NamespacedDiscovery.StartAsync(ours.Host, profile: null);
+        for (var i = 1; i <= Count; i++)
+        {
+            await node.WaitForAsync(c => c.Kind == DiscoveryChangeKind.Found && c.Service.InstanceLabel == $"zeroconf service number {i}");
+        }
+
+        // Our next browse query lists the 100 pointers: more than one packet holds, so it goes as several with TC.
+        var assembled = await ZeroconfPeer.WaitForQueryAsync(publish, q => q.Packets > 1);
+
+        Assert.Equal([.. Enumerable.Repeat(true, assembled.Packets - 1), false], assembled.Truncated);
+        Assert.Equal(Count, assembled.Known);
+        Assert.Empty(assembled.Pointers); // every one of its services was in our list: nothing to answer
+        var ourQuery = node.Heard.Packets.Where(p => p.Source.Address.Equals(ours.IPv4)) // our own multicast, looped back
+            .Select(p => DnsMessage.TryParse(p.Data, out var message, out _) ? message : null).OfType<DnsMessage>()
+            .Where(m => !m.IsResponse && m.IsTruncated).ToList();
+        Assert.NotEmpty(ourQuery);
+    }
 }

@@ -38,6 +38,27 @@ internal static class ZeroconfPeer
         return publish;
     }
 
+    /// <summary>Publishes <paramref name="count"/> services, <c>INSTANCE 1</c> to <c>INSTANCE COUNT</c>, at once; returns once all are announced.</summary>
+    public static async Task<LabProcess> PublishManyAsync(LabInterface link, string host, string instance, int count, int port)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var publish = link.Host.Lab.Start(link.Host.Namespace,
+            [Python, Script, "publish-many", link.IPv4.ToString(), host, instance, count.ToString(CultureInfo.InvariantCulture), port.ToString(CultureInfo.InvariantCulture)]);
+        await publish.WaitForLineAsync(l => l == "announced");
+        return publish;
+    }
+
+    /// <summary>
+    /// Waits until a publishing zeroconf has put together a query for <c>_sovereign._tcp.local</c> that
+    /// <paramref name="match"/> accepts, and returns what it made of it.
+    /// </summary>
+    public static async Task<ZeroconfQuery> WaitForQueryAsync(LabProcess publish, Func<ZeroconfQuery, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        var line = await publish.WaitForLineAsync(l => ZeroconfQuery.TryParse(l) is { } query && match(query));
+        return ZeroconfQuery.TryParse(line)!;
+    }
+
     /// <summary>Starts browsing <c>_sovereign._tcp.local</c> from the link's IPv4 address; returns once zeroconf listens.</summary>
     public static async Task<LabProcess> BrowseAsync(LabInterface link)
     {
@@ -75,5 +96,24 @@ internal sealed record ZeroconfService(string Instance, string Server, int Port,
         return new ZeroconfService(json.GetProperty("instance").GetString()!, json.GetProperty("server").GetString()!, port.GetInt32(),
             [.. json.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!)],
             json.GetProperty("txt").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()));
+    }
+}
+
+/// <summary>
+/// A query as zeroconf's responder put it together (RFC 6762 §7.2: the packets of one query with TC) and
+/// answered it: one <c>{"assembled": …}</c> line of <c>zeroconf_peer.py publish</c>.
+/// </summary>
+internal sealed record ZeroconfQuery(int Packets, IReadOnlyList<bool> Truncated, int Known, IReadOnlyList<string> Pointers)
+{
+    public static ZeroconfQuery? TryParse(string line)
+    {
+        if (!line.StartsWith("{\"assembled\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var json = JsonDocument.Parse(line).RootElement.GetProperty("assembled");
+        return new ZeroconfQuery(json.GetProperty("packets").GetInt32(), [.. json.GetProperty("truncated").EnumerateArray().Select(t => t.GetBoolean())],
+            json.GetProperty("known").GetInt32(), [.. json.GetProperty("pointers").EnumerateArray().Select(p => p.GetString()!)]);
     }
 }

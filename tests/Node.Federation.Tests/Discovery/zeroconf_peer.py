@@ -6,6 +6,11 @@
       an NSEC saying there is no AAAA to its answers), prints "registered" once probing is done and
       "announced" once its announcements have gone, then waits. When stdin closes it unregisters (goodbye
       packets), prints "unregistered" and exits 0.
+  zeroconf_peer.py publish-many ADDRESS HOST INSTANCE COUNT PORT
+      The same for COUNT services at once, "INSTANCE 1" to "INSTANCE COUNT", each with TXT proto=1.
+  While publishing, each query for _sovereign._tcp.local. that zeroconf answers (after putting together
+  the packets of one with TC, RFC 6762 §7.2) is printed as one JSON line: {"assembled": {"packets": N,
+  "truncated": [TC of each], "known": known answers in all, "pointers": [instances it answers with]}}.
   zeroconf_peer.py browse ADDRESS
       Browses _sovereign._tcp.local. and prints one JSON line per service resolved (instance, server,
       port, IPv4 addresses, TXT), until killed.
@@ -19,6 +24,7 @@ import socket
 import sys
 
 from zeroconf import IPVersion, ServiceStateChange
+from zeroconf.const import _TYPE_PTR
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 SERVICE_TYPE = "_sovereign._tcp.local."
@@ -28,9 +34,8 @@ def say(line):
     print(line, flush=True)
 
 
-async def publish(address, host, instance, port, pairs):
-    properties = dict(pair.split("=", 1) for pair in pairs)
-    info = AsyncServiceInfo(
+def service(address, host, instance, port, properties):
+    return AsyncServiceInfo(
         SERVICE_TYPE,
         f"{instance}.{SERVICE_TYPE}",
         addresses=[socket.inet_aton(address)],
@@ -38,15 +43,39 @@ async def publish(address, host, instance, port, pairs):
         properties=properties,
         server=f"{host}.local.",
     )
+
+
+def trace_queries(zeroconf):
+    """Prints what zeroconf's query handler makes of each (re)assembled query for our service type."""
+    handler = zeroconf.query_handler
+    respond = handler.async_response
+
+    def traced(msgs, ucast_source):
+        answers = respond(msgs, ucast_source)
+        if any(q.name.lower() == SERVICE_TYPE.lower() for m in msgs for q in m.questions):
+            pointers = sorted({r.alias for group in answers for r in group if r.type == _TYPE_PTR})
+            say(json.dumps({"assembled": {
+                "packets": len(msgs),
+                "truncated": [m.truncated for m in msgs],
+                "known": sum(len(m.answers) for m in msgs),
+                "pointers": pointers,
+            }}))
+        return answers
+
+    handler.async_response = traced
+
+
+async def publish(address, infos):
     zc = AsyncZeroconf(interfaces=[address], ip_version=IPVersion.V4Only)
+    trace_queries(zc.zeroconf)
     try:
-        announcing = await zc.async_register_service(info)
+        announcing = await asyncio.gather(*(zc.async_register_service(info) for info in infos))
         say("registered")
-        await announcing
+        await asyncio.gather(*announcing)
         say("announced")
         # Until the test closes our stdin (or kills us).
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-        await (await zc.async_unregister_service(info))
+        await asyncio.gather(*await asyncio.gather(*(zc.async_unregister_service(info) for info in infos)))
         say("unregistered")
     finally:
         await zc.async_close()
@@ -86,7 +115,11 @@ async def browse(address):
 
 def main(argv):
     if len(argv) >= 5 and argv[0] == "publish":
-        asyncio.run(publish(argv[1], argv[2], argv[3], int(argv[4]), argv[5:]))
+        properties = dict(pair.split("=", 1) for pair in argv[5:])
+        asyncio.run(publish(argv[1], [service(argv[1], argv[2], argv[3], int(argv[4]), properties)]))
+    elif len(argv) == 6 and argv[0] == "publish-many":
+        infos = [service(argv[1], argv[2], f"{argv[3]} {i}", int(argv[5]), {"proto": "1"}) for i in range(1, int(argv[4]) + 1)]
+        asyncio.run(publish(argv[1], infos))
     elif len(argv) == 2 and argv[0] == "browse":
         asyncio.run(browse(argv[1]))
     else:
