@@ -2,12 +2,13 @@
 # Installs the Debian packages the build and the tests need, and only those that are missing.
 # Native AOT links with clang and zlib; the API tests call the node from Debian's python3-grpcio
 # (a client nobody here wrote); the multicast tests run Avahi (avahi-daemon, avahi-utils, dbus) in
-# network namespaces made with iproute2. Later suites add their packages to the list below.
+# network namespaces made with iproute2, and python3-zeroconf is the second mDNS implementation they
+# interoperate with. Later suites add their packages to the list below.
 #
 #   scripts/install-deps.sh [PACKAGE...]    # the given packages instead of the list below
 set -euo pipefail
 
-packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus)
+packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus python3-zeroconf)
 if (($#)); then
   packages=("$@")
 fi

@@ -9,6 +9,9 @@ public sealed partial class MdnsDiscovery
     [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS datagram from {Sender} ignored: {Problem}.")]
     private static partial void LogMalformed(ILogger logger, System.Net.IPEndPoint sender, string problem);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "mDNS datagram from {Sender}: {Count} records left out, the rest used; the first: {Problem}.")]
+    private static partial void LogSkipped(ILogger logger, System.Net.IPEndPoint sender, int count, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "mDNS name conflict: {Taken} is held by another host on {Interface}; claiming {Renamed} instead.")]
     private static partial void LogConflict(ILogger logger, string taken, string @interface, string renamed);
 

@@ -19,6 +19,12 @@ public sealed partial class MdnsDiscovery
             return;
         }
 
+        if (message.Skipped.Count > 0 && Interlocked.Add(ref _skipped, message.Skipped.Count) - message.Skipped.Count < 10)
+        {
+            // What the reader could step over costs only itself (an NSEC it finds malformed, a bad name): the rest is used.
+            LogSkipped(_logger, packet.Source, message.Skipped.Count, message.Skipped[0]);
+        }
+
         // RFC 6762 §18.3, §18.11: other opcodes and response codes are ignored; §6: responses from a port other than 5353 too.
         if (message.Opcode != 0 || message.ResponseCode != 0 || (message.IsResponse && packet.Source.Port != Responder.MdnsPort))
         {

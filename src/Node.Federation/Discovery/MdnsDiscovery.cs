@@ -30,6 +30,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
     private bool _started;
     private bool _stopped;
     private long _malformed;
+    private long _skipped;
 
     /// <summary>Discovery over <paramref name="transport"/>; nothing is sent until <see cref="Start"/>.</summary>
     /// <param name="transport">The link.</param>
@@ -180,6 +181,9 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
 
     /// <summary>Datagrams that did not parse as DNS messages.</summary>
     public long MalformedPackets => Interlocked.Read(ref _malformed);
+
+    /// <summary>Records (and questions) left out of datagrams that were otherwise used: unreadable, but their bytes could be stepped over.</summary>
+    public long SkippedRecords => Interlocked.Read(ref _skipped);
 
     /// <summary>Sends goodbyes (TTL 0) for everything announced and stops; idempotent.</summary>
     public void Stop()

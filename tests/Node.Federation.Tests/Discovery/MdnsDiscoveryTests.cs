@@ -336,6 +336,29 @@ public sealed class MdnsDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void Zeroconfs_answer_with_its_malformed_NSEC_still_yields_the_service_and_the_NSEC_is_counted_and_logged()
+    {
+        var logs = new FakeLogCollector();
+        using var loggers = new LoggerFactory([new FakeLoggerProvider(logs)]);
+        var a = _lan.Add("a", "10.0.0.1", announce: false, loggers: loggers);
+        // Captured from python-zeroconf 0.47 (Dns/Golden/README.md): PTR; SRV, TXT, a malformed NSEC, A.
+        var captured = Convert.FromHexString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Discovery", "Dns", "Golden", "zeroconf-response.hex")).Trim());
+
+        _lan.Network.Inject(captured, new IPEndPoint(IPAddress.Parse("10.53.0.1"), 5353));
+        _lan.Run(0.01);
+
+        var service = Assert.Single(a.Discovery.Services);
+        Assert.Equal("golden zc", service.InstanceLabel);
+        Assert.Equal(8102, service.Port);
+        Assert.Equal([IPAddress.Parse("10.53.0.1")], service.Addresses);
+        Assert.Equal("ABC", service.Txt["id"]);
+        Assert.Equal(1, a.Discovery.SkippedRecords);
+        Assert.Equal(0, a.Discovery.MalformedPackets);
+        var line = Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Debug && e.Message.Contains("left out", StringComparison.Ordinal));
+        Assert.Equal("mDNS datagram from 10.53.0.1:5353: 1 records left out, the rest used; the first: additional 3: NSEC bitmap window 0 at 128 has length 0; must be 1 to 32.", line.Message);
+    }
+
+    [Fact]
     public void A_flood_of_queries_keeps_within_the_rate_limit_and_the_real_query_is_still_answered()
     {
         var a = _lan.Add("a", "10.0.0.1");

@@ -15,6 +15,18 @@ internal sealed class RecordingSink : IMdnsTransportSink
     /// <summary>A datagram as heard: its bytes copied.</summary>
     public sealed record Received(byte[] Data, IPEndPoint Source, int InterfaceIndex);
 
+    /// <summary>The datagrams heard so far.</summary>
+    public IReadOnlyList<Received> Packets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _packets];
+            }
+        }
+    }
+
     /// <summary>When set, OnPacket throws after recording a datagram this accepts.</summary>
     public Func<Received, bool>? ThrowOn { get; init; }
 

@@ -116,6 +116,9 @@ public sealed class LabProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes its standard input: a process that reads to the end of its input (to know when to stop) stops.</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Waits for the process to end and its output to be read; fails after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {

@@ -13,9 +13,13 @@ public sealed partial class DnsMessage
     private const ushort TopClassBit = 0x8000;
 
     /// <summary>
-    /// Reads a message from untrusted bytes. Never throws: malformed input (truncation, a compression
-    /// pointer loop or forward pointer, a name over 255 bytes, counts the packet cannot hold, more
-    /// than <see cref="MaxSize"/> bytes) comes back as false with <paramref name="error"/> naming it.
+    /// Reads a message from untrusted bytes. Never throws. A record (or question) that cannot be read
+    /// but can be stepped over costs only itself: a name with a bad compression pointer, over 255 bytes
+    /// or not UTF-8, record data its type does not allow (an A of 5 bytes, an NSEC with an empty
+    /// bitmap window as python-zeroconf 0.47 writes) — it is left out and named in <see cref="Skipped"/>.
+    /// Only a message whose framing cannot be followed comes back as false with <paramref name="error"/>
+    /// naming why: a truncated header or record, an rdlength past the end, a name whose end cannot be
+    /// found, counts the packet cannot hold, more than <see cref="MaxSize"/> bytes.
     /// Bytes after the last counted record are ignored.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, [NotNullWhen(true)] out DnsMessage? message, [NotNullWhen(false)] out string? error)
@@ -50,83 +54,110 @@ public sealed partial class DnsMessage
         }
 
         var position = HeaderSize;
-        var questions = new DnsQuestion[questionCount];
+        List<string>? skipped = null;
+        var questions = new List<DnsQuestion>(questionCount);
         for (var i = 0; i < questionCount; i++)
         {
-            if (!TryReadQuestion(packet, ref position, out var question, out var problem))
+            switch (TryReadQuestion(packet, ref position, out var question, out var problem))
             {
-                error = $"question {i + 1}: {problem}";
-                return false;
+                case ReadOutcome.Read:
+                    questions.Add(question!);
+                    break;
+                case ReadOutcome.Skipped:
+                    (skipped ??= []).Add($"question {i + 1}: {problem}");
+                    break;
+                default:
+                    error = $"question {i + 1}: {problem}";
+                    return false;
             }
-
-            questions[i] = question;
         }
 
-        if (!TryReadSection(packet, ref position, "answer", answerCount, out var answers, out error)
-            || !TryReadSection(packet, ref position, "authority", authorityCount, out var authorities, out error)
-            || !TryReadSection(packet, ref position, "additional", additionalCount, out var additionals, out error))
+        if (!TryReadSection(packet, ref position, "answer", answerCount, ref skipped, out var answers, out error)
+            || !TryReadSection(packet, ref position, "authority", authorityCount, ref skipped, out var authorities, out error)
+            || !TryReadSection(packet, ref position, "additional", additionalCount, ref skipped, out var additionals, out error))
         {
             return false;
         }
 
-        message = new DnsMessage(id, flags, questions, answers, authorities, additionals);
+        message = new DnsMessage(id, flags, questions, answers, authorities, additionals) { Skipped = skipped ?? [] };
         error = null;
         return true;
     }
 
-    private static bool TryReadQuestion(ReadOnlySpan<byte> packet, ref int position, [NotNullWhen(true)] out DnsQuestion? question, out string error)
+    // What reading one entry came to: read; stepped over (its bytes were framed but not readable); or the
+    // framing itself is lost, so nothing after it can be found.
+    private enum ReadOutcome
+    {
+        Read,
+        Skipped,
+        Lost,
+    }
+
+    private static ReadOutcome TryReadQuestion(ReadOnlySpan<byte> packet, ref int position, out DnsQuestion? question, out string error)
     {
         question = null;
-        if (!DnsNameReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
+        var nameRead = TryReadOwnerName(packet, ref position, out var name, out error);
+        if (nameRead == ReadOutcome.Lost)
         {
-            return false;
+            return ReadOutcome.Lost;
         }
 
         if (position + 4 > packet.Length)
         {
             error = $"truncated at {position}: type and class need 4 bytes, {packet.Length - position} left";
-            return false;
+            return ReadOutcome.Lost;
         }
 
         var type = (DnsRecordType)BinaryPrimitives.ReadUInt16BigEndian(packet[position..]);
         var rawClass = BinaryPrimitives.ReadUInt16BigEndian(packet[(position + 2)..]);
         position += 4;
+        if (nameRead == ReadOutcome.Skipped)
+        {
+            return ReadOutcome.Skipped;
+        }
+
         question = new DnsQuestion(name, type, (rawClass & TopClassBit) != 0, (ushort)(rawClass & ~TopClassBit));
-        return true;
+        return ReadOutcome.Read;
     }
 
-    private static bool TryReadSection(ReadOnlySpan<byte> packet, ref int position, string section, int count,
-        [NotNullWhen(true)] out DnsRecord[]? records, [NotNullWhen(false)] out string? error)
+    private static bool TryReadSection(ReadOnlySpan<byte> packet, ref int position, string section, int count, ref List<string>? skipped,
+        [NotNullWhen(true)] out List<DnsRecord>? records, [NotNullWhen(false)] out string? error)
     {
-        records = new DnsRecord[count];
+        records = new List<DnsRecord>(count);
         for (var i = 0; i < count; i++)
         {
-            if (!TryReadRecord(packet, ref position, out var record, out var problem))
+            switch (TryReadRecord(packet, ref position, out var record, out var problem))
             {
-                records = null;
-                error = $"{section} {i + 1}: {problem}";
-                return false;
+                case ReadOutcome.Read:
+                    records.Add(record!);
+                    break;
+                case ReadOutcome.Skipped:
+                    (skipped ??= []).Add($"{section} {i + 1}: {problem}");
+                    break;
+                default:
+                    records = null;
+                    error = $"{section} {i + 1}: {problem}";
+                    return false;
             }
-
-            records[i] = record;
         }
 
         error = null;
         return true;
     }
 
-    private static bool TryReadRecord(ReadOnlySpan<byte> packet, ref int position, [NotNullWhen(true)] out DnsRecord? record, out string error)
+    private static ReadOutcome TryReadRecord(ReadOnlySpan<byte> packet, ref int position, out DnsRecord? record, out string error)
     {
         record = null;
-        if (!DnsNameReader.TryReadName(packet, ref position, packet.Length, out var name, out error))
+        var nameRead = TryReadOwnerName(packet, ref position, out var name, out error);
+        if (nameRead == ReadOutcome.Lost)
         {
-            return false;
+            return ReadOutcome.Lost;
         }
 
         if (position + 10 > packet.Length)
         {
             error = $"truncated at {position}: type, class, TTL and rdlength need 10 bytes, {packet.Length - position} left";
-            return false;
+            return ReadOutcome.Lost;
         }
 
         var type = (DnsRecordType)BinaryPrimitives.ReadUInt16BigEndian(packet[position..]);
@@ -137,16 +168,37 @@ public sealed partial class DnsMessage
         if (position + length > packet.Length)
         {
             error = $"rdlength {length} at {position - 2} runs past the end of the packet ({packet.Length - position} bytes left)";
-            return false;
+            return ReadOutcome.Lost;
         }
 
-        if (!DnsDataReader.TryReadData(packet, type, position, length, out var data, out error))
-        {
-            return false;
-        }
-
+        var start = position;
         position += length;
+        if (nameRead == ReadOutcome.Skipped)
+        {
+            return ReadOutcome.Skipped;
+        }
+
+        // The rdlength says where the next record starts, whatever the data holds: bad data costs this record only.
+        if (!DnsDataReader.TryReadData(packet, type, start, length, out var data, out error))
+        {
+            return ReadOutcome.Skipped;
+        }
+
         record = new DnsRecord(name, type, ttl, data, (rawClass & TopClassBit) != 0, (ushort)(rawClass & ~TopClassBit));
-        return true;
+        return ReadOutcome.Read;
+    }
+
+    // A name that cannot be read but whose bytes in place end where they should (a bad pointer, an invalid
+    // label, too long) is stepped over; one whose end cannot be found loses the framing.
+    private static ReadOutcome TryReadOwnerName(ReadOnlySpan<byte> packet, ref int position, out DnsName name, out string error)
+    {
+        var start = position;
+        if (DnsNameReader.TryReadName(packet, ref position, packet.Length, out name, out error))
+        {
+            return ReadOutcome.Read;
+        }
+
+        position = start;
+        return DnsNameReader.TrySkipName(packet, ref position, packet.Length) ? ReadOutcome.Skipped : ReadOutcome.Lost;
     }
 }

@@ -48,6 +48,13 @@ public sealed partial class DnsMessage
     /// <summary>The additional section.</summary>
     public IReadOnlyList<DnsRecord> Additionals { get; }
 
+    /// <summary>
+    /// What <see cref="TryParse"/> stepped over and left out, one entry per record or question, naming
+    /// the section, its place and why (<c>additional 3: NSEC bitmap window 0 at 120 has length 0; must be 1 to 32</c>).
+    /// Empty for a message made in code; never written.
+    /// </summary>
+    public IReadOnlyList<string> Skipped { get; private init; } = [];
+
     /// <summary>Whether this is a response (QR set).</summary>
     public bool IsResponse => (Flags & ResponseFlag) != 0;
 

@@ -27,6 +27,7 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
     private readonly Dictionary<(DnsName, DnsRecordType), (long At, int Count)> _asked = [];
     private Dictionary<DnsName, DiscoveredService> _services = [];
     private readonly HashSet<DnsName> _saidGoodbye = [];
+    private readonly byte[] _scratch = new byte[DnsMessage.MaxSize];
     private long _nextQueryAt = long.MaxValue;
     private long _queryIntervalMs = 1000;
     private long _nextExpiry = long.MaxValue;
@@ -296,20 +297,21 @@ internal sealed class Browser(LinkOutput output, Random random, TimeProvider tim
         _nextRefresh = _cache.NextRefresh();
     }
 
-    /// <summary>Questions at most per query message: with known answers it stays far below 9000 bytes.</summary>
+    /// <summary>Questions at most per query message: a refresh round of a full cache goes out as several queries.</summary>
     public const int MaxQuestionsPerQuery = 16;
 
-    /// <summary>Known answers at most per query (RFC 6762 §7.2 would split with TC; listing fewer only costs answers).</summary>
-    public const int MaxKnownAnswers = 32;
-
-    // However many questions are due (a cache of 2048 records), each message stays small enough to send.
+    // However many questions are due (a cache of 2048 records), each message stays small enough to send;
+    // known answers go with the browse question, split over packets with TC when they do not fit in one (RFC 6762 §7.2).
     private void Send(List<DnsQuestion> questions, List<DnsRecord> known)
     {
         for (var i = 0; i < questions.Count; i += MaxQuestionsPerQuery)
         {
             var batch = questions.GetRange(i, Math.Min(MaxQuestionsPerQuery, questions.Count - i));
-            var answers = batch.Any(q => q.Type == DnsRecordType.Ptr) ? known.Take(MaxKnownAnswers).ToList() : [];
-            output.Multicast(DnsMessage.Query(batch, answers));
+            var answers = batch.Any(q => q.Type == DnsRecordType.Ptr) ? known : [];
+            foreach (var packet in KnownAnswerPackets.Split(batch, answers, _scratch))
+            {
+                output.Multicast(packet);
+            }
         }
     }
 

@@ -21,12 +21,25 @@ internal sealed partial class Responder
             return LoseSimultaneousProbe(message, records, now);
         }
 
+        if (Defer(message, source, now))
+        {
+            return false;
+        }
+
         var legacy = source.Port != MdnsPort;
+        Answer(message.Questions, KnownAnswers(message), source, message.Authorities.Count > 0, legacy ? message : null, deferred: false, now);
+        return false;
+    }
+
+    // Answers the questions, leaving out what the asker knows (RFC 6762 §7.1): unicast what is asked so (QU,
+    // legacy), queue the rest for multicast. A legacy query (from a port other than 5353) is passed in to be echoed.
+    private void Answer(IReadOnlyList<DnsQuestion> questions, Dictionary<DnsRecord, uint> known, IPEndPoint source, bool isProbe,
+        DnsMessage? legacyQuery, bool deferred, long now)
+    {
+        var records = _records!;
         var unicast = new List<DnsRecord>();
         var multicast = new List<DnsRecord>();
-        var isProbe = message.Authorities.Count > 0;
-        var known = KnownAnswers(message);
-        foreach (var question in message.Questions.Take(MaxQuestions))
+        foreach (var question in questions.Take(MaxQuestions))
         {
             var answers = records.Answering(question).Where(r => !(known.TryGetValue(r with { Ttl = 0, CacheFlush = false }, out var ttl) && ttl >= r.Ttl / 2)).ToList();
             if (answers.Count == 0 && records.Negative(question) is { } negative)
@@ -37,7 +50,7 @@ internal sealed partial class Responder
             foreach (var answer in answers.Where(a => !unicast.Contains(a) && !multicast.Contains(a)))
             {
                 var multicastAt = _lastMulticast.TryGetValue(answer, out var at) ? at : long.MinValue / 2;
-                if (legacy || (question.UnicastResponse && now - multicastAt < answer.Ttl * 1000L / 4))
+                if (legacyQuery is not null || (question.UnicastResponse && now - multicastAt < answer.Ttl * 1000L / 4))
                 {
                     unicast.Add(answer);
                 }
@@ -57,14 +70,15 @@ internal sealed partial class Responder
 
         if (unicast.Count > 0 && _unicastBudget.TryTake(source.Address, now))
         {
-            output.Unicast(source, legacy ? LegacyReply(message, unicast) : Reply(records, unicast));
+            output.Unicast(source, legacyQuery is not null ? LegacyReply(legacyQuery, unicast) : Reply(records, unicast));
         }
 
         if (multicast.Count > 0)
         {
-            // Unique answers go at once; any shared one waits 20–120 ms so responders don't collide (RFC 6762 §6).
+            // Unique answers go at once; any shared one waits 20–120 ms so responders don't collide (RFC 6762 §6),
+            // unless it has waited 400–500 ms for the rest of the known answers already (§7.2).
             var shared = multicast.Any(r => !r.CacheFlush);
-            var due = now + (shared ? random.Next(20, 121) : 0);
+            var due = now + (shared && !deferred ? random.Next(20, 121) : 0);
             foreach (var record in multicast.Where(r => !_pending.Contains(r)))
             {
                 _pending.Add(record);
@@ -77,21 +91,28 @@ internal sealed partial class Responder
                 FlushPending(now);
             }
         }
-
-        return false;
     }
 
     // RFC 6762 §7.1: what the asker already holds, by record (TTL aside), with the longest TTL it lists; built once per query.
     private static Dictionary<DnsRecord, uint> KnownAnswers(DnsMessage query)
     {
         var known = new Dictionary<DnsRecord, uint>();
+        AddKnownAnswers(known, query, int.MaxValue);
+        return known;
+    }
+
+    private static void AddKnownAnswers(Dictionary<DnsRecord, uint> known, DnsMessage query, int limit)
+    {
         foreach (var answer in query.Answers)
         {
             var key = answer with { Ttl = 0, CacheFlush = false };
+            if (known.Count >= limit && !known.ContainsKey(key))
+            {
+                return; // past the limit a known answer is not kept: at worst we answer what the asker knew
+            }
+
             known[key] = Math.Max(known.GetValueOrDefault(key), answer.Ttl);
         }
-
-        return known;
     }
 
     private static DnsMessage Reply(ServiceRecords records, List<DnsRecord> answers) =>

@@ -28,10 +28,15 @@ internal sealed partial class Responder
     private void Announce(long now)
     {
         var records = _records!;
+        Retract(records); // what changed while we probed (an address that went) is retracted first
         output.Multicast(DnsMessage.Response(records.All));
         foreach (var record in records.All)
         {
             _lastMulticast[record] = now;
+            if (!_announced.Any(record.IsSameRecord))
+            {
+                _announced.Add(record);
+            }
         }
 
         _announcesSent++;

@@ -13,9 +13,14 @@ internal sealed partial class Responder
 
     private int _tieLosses;
 
-    /// <summary>Starts probing <paramref name="records"/> after <paramref name="delayMs"/> ms (0–250 at start, RFC 6762 §8.1).</summary>
+    /// <summary>
+    /// Starts probing <paramref name="records"/> after <paramref name="delayMs"/> ms (0–250 at start, RFC 6762 §8.1).
+    /// Records announced before that are not among them (the old names, after a §9 conflict renamed us)
+    /// get their goodbye now; the same names probed again (§9: a conflict heard after announcing) keep theirs.
+    /// </summary>
     public void Probe(ServiceRecords records, long now, int delayMs)
     {
+        Retract(records);
         _records = records;
         State = ResponderState.Probing;
         _probesSent = 0;
@@ -24,6 +29,7 @@ internal sealed partial class Responder
         _lastMulticast.Clear();
         _pending.Clear();
         _pendingAt = long.MaxValue;
+        DropHeld();
         _nextAt = now + delayMs;
     }
 

@@ -17,6 +17,9 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
 
     private readonly Dictionary<DnsRecord, long> _lastMulticast = [];
     private readonly List<DnsRecord> _pending = [];
+
+    // What went out at full TTL with no goodbye since: peers may hold it in their caches.
+    private readonly List<DnsRecord> _announced = [];
     private ServiceRecords? _records;
     private int _probesSent;
     private int _announcesSent;
@@ -32,11 +35,12 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
     public int Conflicts { get; private set; }
 
     /// <summary>When <see cref="Tick"/> next has work.</summary>
-    public long NextDue => Math.Min(_nextAt, _pendingAt);
+    public long NextDue => Math.Min(Math.Min(_nextAt, _pendingAt), _heldAt);
 
     /// <summary>
     /// New records for the same names (an address or the TXT changed): goodbye for what went, then
-    /// announce again so caches flush the old (RFC 6762 §8.4). While probing, the probe goes on with the new set.
+    /// announce again so caches flush the old (RFC 6762 §8.4). While probing, the probe goes on with the
+    /// new set (what went gets its goodbye when the new set is announced).
     /// </summary>
     public void Update(ServiceRecords records, long now)
     {
@@ -47,12 +51,7 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
             return;
         }
 
-        var gone = previous.All.Where(old => !records.All.Any(old.IsSameRecord)).Select(r => r.WithTtl(0)).ToArray();
-        if (gone.Length > 0)
-        {
-            output.Multicast(DnsMessage.Response(gone));
-        }
-
+        Retract(records);
         State = ResponderState.Announcing;
         _announcesSent = 0;
         _nextAt = now;
@@ -61,14 +60,27 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
     /// <summary>Sends goodbyes (TTL 0) for everything announced and goes idle.</summary>
     public void Goodbye()
     {
-        if (_records is not null && State is ResponderState.Announcing or ResponderState.Announced)
-        {
-            output.Multicast(DnsMessage.Response(_records.All.Select(r => r.WithTtl(0)).ToArray()));
-        }
-
+        Retract(null);
         State = ResponderState.Idle;
         _nextAt = _pendingAt = long.MaxValue;
         _pending.Clear();
+        DropHeld();
+    }
+
+    // RFC 6762 §10.1: a goodbye for each record announced that is not in keep (all of them when null), so
+    // that peers drop it in a second instead of holding it for its TTL: the old name's records after a
+    // §9 rename, an address that went, everything at stop. A renamed record that another host holds too
+    // (a clone with our identity, the same TXT) is announced again by that host on hearing it (§6.6).
+    private void Retract(ServiceRecords? keep)
+    {
+        var gone = _announced.Where(old => keep is null || !keep.All.Any(old.IsSameRecord)).ToArray();
+        if (gone.Length == 0)
+        {
+            return;
+        }
+
+        _announced.RemoveAll(gone.Contains);
+        output.Multicast(DnsMessage.Response(gone.Select(r => r.WithTtl(0)).ToArray()));
     }
 
     /// <summary>Does what is due at <paramref name="now"/>: a probe, an announcement, delayed answers.</summary>
@@ -103,6 +115,11 @@ internal sealed partial class Responder(LinkOutput output, Random random, Func<D
                     _nextAt = long.MaxValue;
                     break;
             }
+        }
+
+        if (now >= _heldAt)
+        {
+            AnswerHeld(now);
         }
 
         if (now >= _pendingAt)

@@ -27,6 +27,14 @@ internal static class DnsAssert
         return read;
     }
 
+    /// <summary>Asserts the packet is read with exactly one entry left out, for <paramref name="reason"/>; returns what was read.</summary>
+    public static DnsMessage Skipped(ReadOnlySpan<byte> packet, string reason)
+    {
+        var message = Parses(packet);
+        Assert.Equal([reason], message.Skipped);
+        return message;
+    }
+
     /// <summary>Asserts the packet is refused with exactly <paramref name="error"/>.</summary>
     public static void Refused(ReadOnlySpan<byte> packet, string error)
     {

@@ -4,13 +4,16 @@ using Node.Federation.Discovery.Dns;
 
 namespace Node.Federation.Tests.Discovery.Dns;
 
-/// <summary>Datagrams captured from Avahi 0.8 (see Golden/README.md): read exactly, and written back byte for byte.</summary>
+/// <summary>
+/// Datagrams captured from Avahi 0.8 and python-zeroconf 0.47 (see Golden/README.md): read exactly, and
+/// written back byte for byte; zeroconf's malformed NSEC costs only itself.
+/// </summary>
 public sealed class DnsGoldenTests
 {
     private static readonly DnsName Service = DnsName.Parse("_sovereign._tcp.local");
     private static readonly DnsName Instance = Service.Prepend("golden test");
     private static readonly DnsName Host = DnsName.Parse("golden-host.local");
-    private static readonly IPAddress V4 = IPAddress.Parse("10.53.0.1");
+    private static readonly IPAddress V4 = IPAddress.Parse("10.53.0.1"); // Avahi's and zeroconf's, each in its capture
     private static readonly IPAddress V6 = IPAddress.Parse("fd53::1");
     private static readonly DnsName V4Reverse = DnsName.Parse("1.0.53.10.in-addr.arpa");
     private static readonly DnsName V6Reverse = DnsName.Parse(string.Join('.', Convert.ToHexStringLower(V6.GetAddressBytes()).Reverse()) + ".ip6.arpa");
@@ -21,7 +24,14 @@ public sealed class DnsGoldenTests
     private static readonly DnsRecord A = new(Host, DnsRecordType.A, 120, new AddressData(V4), CacheFlush: true);
     private static readonly DnsRecord Aaaa = new(Host, DnsRecordType.Aaaa, 120, new AddressData(V6), CacheFlush: true);
 
-    public static TheoryData<string> Captures => ["host-probe", "service-probe", "announcement", "query-response", "browse-query"];
+    private static readonly DnsName ZcInstance = Service.Prepend("golden zc");
+    private static readonly DnsName ZcHost = DnsName.Parse("golden-zc.local");
+    private static readonly DnsRecord ZcPtr = new(Service, DnsRecordType.Ptr, 4500, new PointerData(ZcInstance));
+    private static readonly DnsRecord ZcSrv = new(ZcInstance, DnsRecordType.Srv, 120, new ServiceData(0, 0, 8102, ZcHost), CacheFlush: true);
+    private static readonly DnsRecord ZcTxt = new(ZcInstance, DnsRecordType.Txt, 4500, TextData.FromPairs([new("id", "ABC"), new("proto", "1")]), CacheFlush: true);
+    private static readonly DnsRecord ZcA = new(ZcHost, DnsRecordType.A, 120, new AddressData(V4), CacheFlush: true);
+
+    public static TheoryData<string> Captures => ["host-probe", "service-probe", "announcement", "query-response", "browse-query", "zeroconf-probe", "zeroconf-announcement"];
 
     private static byte[] Load(string name) =>
         Convert.FromHexString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Discovery", "Dns", "Golden", name + ".hex")).Trim());
@@ -87,6 +97,35 @@ public sealed class DnsGoldenTests
         Assert.Equal(0, query.Id);
         Assert.Equal(0, query.Flags);
         Assert.Equal(new DnsQuestion(DnsName.Parse("_other._tcp.local"), DnsRecordType.Ptr), Assert.Single(query.Questions));
+    }
+
+    [Fact]
+    public void Zeroconfs_announcement_holds_PTR_SRV_TXT_and_A()
+    {
+        var announcement = Read("zeroconf-announcement");
+        Assert.Equal(DnsMessage.ResponseFlag | DnsMessage.AuthoritativeFlag, announcement.Flags);
+        Assert.Equal([ZcPtr, ZcSrv, ZcTxt, ZcA], announcement.Answers);
+        Assert.Empty(announcement.Skipped);
+    }
+
+    [Fact]
+    public void Zeroconfs_probe_is_a_QU_query_for_the_service_type_with_its_pointer_proposed()
+    {
+        var probe = Read("zeroconf-probe");
+        Assert.False(probe.IsResponse);
+        Assert.Equal(new DnsQuestion(Service, DnsRecordType.Ptr, UnicastResponse: true), Assert.Single(probe.Questions));
+        Assert.Equal([ZcPtr], probe.Authorities);
+    }
+
+    [Fact]
+    public void Zeroconfs_answer_to_a_PTR_query_loses_only_its_malformed_NSEC()
+    {
+        // zeroconf 0.47 writes the NSEC bitmap's window and length as two-byte shorts (00 00 00 04 …):
+        // window 0 of length 0, which RFC 4034 §4.1.2 does not allow. The four records around it are read.
+        var response = Read("zeroconf-response");
+        Assert.Equal([ZcPtr], response.Answers);
+        Assert.Equal([ZcSrv, ZcTxt, ZcA], response.Additionals);
+        Assert.Equal(["additional 3: NSEC bitmap window 0 at 128 has length 0; must be 1 to 32"], response.Skipped);
     }
 
     [Theory]

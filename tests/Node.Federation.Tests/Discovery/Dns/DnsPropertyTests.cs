@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using CsCheck;
 using Node.Federation.Discovery.Dns;
 
@@ -82,12 +83,83 @@ public sealed class DnsPropertyTests
         }, iter: 3_000);
     }
 
+    // The slot the bad record is made in: a record of a type nobody models, named by a label no generated
+    // name ends with (so no later name is compressed into it), its 17-byte owner name and its data
+    // overwritten in place after writing, so that no offset after it moves.
+    private static readonly DnsName SlotName = DnsName.Of("bad-record-slot");
+
+    /// <summary>Ways to spoil the slot: each keeps its bytes framed (its name ends where it did, its rdlength is right).</summary>
+    private enum Spoil
+    {
+        RandomDataOfAModelledType,
+        ZeroconfNsec,
+        OwnerNameNotUtf8,
+        OwnerNamePointingForward,
+        UnknownType,
+    }
+
+    private static readonly DnsRecordType[] Modelled =
+        [DnsRecordType.A, DnsRecordType.Aaaa, DnsRecordType.Ptr, DnsRecordType.Srv, DnsRecordType.Txt, DnsRecordType.Nsec];
+
+    [Fact]
+    public void One_bad_record_between_good_ones_costs_at_most_itself()
+    {
+        var gen = Gen.Select(DnsGen.Question.Array[0, 2], DnsGen.Record.Array[0, 4], DnsGen.Record.Array[0, 4], DnsGen.Record.Array[0, 3],
+            Gen.Enum<Spoil>(), Gen.Int[0, Modelled.Length - 1], Gen.Byte.Array[0, 40]);
+        gen.Sample((questions, before, after, additionals, spoil, modelled, data) =>
+        {
+            var rdata = spoil == Spoil.ZeroconfNsec ? Convert.FromHexString("C00C0000000400000008") : data;
+            var slot = new DnsRecord(SlotName, (DnsRecordType)0xFF00, 120, new OpaqueData(rdata));
+            // Names are only compressed backward, so the packet is the prefix's bytes up to the slot's end.
+            var slotEnd = new DnsMessage(0, 0x8400, questions, [.. before, slot]).ToArray().Length;
+            var packet = new DnsMessage(0, 0x8400, questions, [.. before, slot, .. after], [], additionals).ToArray();
+            var typeAt = slotEnd - rdata.Length - 10;
+            var nameAt = typeAt - SlotName.WireLength;
+            switch (spoil)
+            {
+                case Spoil.RandomDataOfAModelledType:
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(typeAt), (ushort)Modelled[modelled]);
+                    break;
+                case Spoil.ZeroconfNsec:
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(typeAt), (ushort)DnsRecordType.Nsec);
+                    break;
+                case Spoil.OwnerNameNotUtf8:
+                    packet.AsSpan(nameAt + 1, SlotName.WireLength - 2).Fill(0xFF);
+                    break;
+                case Spoil.OwnerNamePointingForward:
+                    packet[nameAt] = (byte)(SlotName.WireLength - 3);
+                    packet[slotEnd - rdata.Length - 12] = 0xFF; // the name's last two bytes: a pointer to 0x3FFF, past any packet
+                    packet[slotEnd - rdata.Length - 11] = 0xFF;
+                    break;
+                default:
+                    break;
+            }
+
+            var message = DnsAssert.Parses(packet);
+            Assert.Equal(questions, message.Questions);
+            Assert.Equal(additionals, message.Additionals);
+            if (message.Skipped.Count == 1)
+            {
+                Assert.StartsWith($"answer {before.Length + 1}: ", message.Skipped[0], StringComparison.Ordinal);
+                Assert.Equal([.. before, .. after], message.Answers);
+            }
+            else
+            {
+                // Spoiled data its type still allows (a TXT, 4 bytes of A), or an unknown type: read, in its place.
+                Assert.Empty(message.Skipped);
+                Assert.True(spoil is Spoil.RandomDataOfAModelledType or Spoil.UnknownType, $"{spoil} was read");
+                Assert.Equal([.. before, .. after], message.Answers.Where((_, i) => i != before.Length));
+            }
+        }, iter: 3_000);
+    }
+
     /// <summary>Reads the packet; whatever it reads must write and read back the same.</summary>
     private static void TryParseAndRewrite(byte[] packet)
     {
         if (DnsMessage.TryParse(packet, out var message, out var error))
         {
             Assert.Null(error);
+            Assert.All(message.Skipped, reason => Assert.False(string.IsNullOrEmpty(reason)));
             DnsAssert.RoundTrips(message);
         }
         else

@@ -131,6 +131,37 @@ internal static class DnsNameReader
         return true;
     }
 
+    /// <summary>
+    /// Steps over a name as it sits in place, without reading it: labels up to a zero byte or a
+    /// compression pointer, ending at or before <paramref name="end"/>. False when its end cannot be
+    /// found (it runs past <paramref name="end"/>, or a length byte is of the reserved 0x40/0x80 kinds,
+    /// whose length is unknown); on success <paramref name="position"/> is just past the name.
+    /// </summary>
+    public static bool TrySkipName(ReadOnlySpan<byte> packet, ref int position, int end)
+    {
+        var cursor = position;
+        while (cursor < end)
+        {
+            var length = packet[cursor];
+            switch (length & 0xC0)
+            {
+                case 0x00 when length == 0:
+                    position = cursor + 1;
+                    return true;
+                case 0x00:
+                    cursor += 1 + length;
+                    break;
+                case 0xC0 when cursor + 2 <= end:
+                    position = cursor + 2;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     private static string End(ReadOnlySpan<byte> packet, int limit) =>
         limit == packet.Length ? $"the end of the packet at {limit}" : $"the end of the record data at {limit}";
 }
