@@ -40,7 +40,8 @@ public class PeerManifestQueries
         using var rows = command.ExecuteReader();
         while (rows.Read())
         {
-            manifests.Add(new PeerManifestRow(rows.GetString(0), (byte[])rows[1], rows.GetInt64(2), (byte[])rows[3], rows.GetInt64(4)));
+            // GetFieldValue, not a cast: a value stored as text by hand reads as its bytes (and then fails to verify), never as an exception.
+            manifests.Add(new PeerManifestRow(rows.GetString(0), rows.GetFieldValue<byte[]>(1), rows.GetInt64(2), rows.GetFieldValue<byte[]>(3), rows.GetInt64(4)));
         }
 
         return manifests;
@@ -52,7 +53,7 @@ public class PeerManifestQueries
         using var rows = command.ExecuteReader();
         while (rows.Read())
         {
-            rotations.Add(new PeerRotationRow(rows.GetString(0), rows.GetString(1), (byte[])rows[2], rows.GetInt64(3)));
+            rotations.Add(new PeerRotationRow(rows.GetString(0), rows.GetString(1), rows.GetFieldValue<byte[]>(2), rows.GetInt64(3)));
         }
 
         return rotations;
