@@ -33,7 +33,6 @@ public sealed partial class ManifestBook
 
     private readonly NodeStore _store;
     private readonly Func<NodeId, bool> _isRegistered;
-    private readonly TimeProvider _time;
     private readonly ILogger<ManifestBook> _logger;
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<NodeId, KnownManifest> _current = new();
@@ -48,15 +47,13 @@ public sealed partial class ManifestBook
     /// must be quick and must not call back into the book). It decides only which manifests are kept
     /// and persisted; the store is asked again before anything is written.
     /// </param>
-    /// <param name="time">The clock for store times.</param>
     /// <param name="logger">Where stored rows that no longer verify, rotations and failed writes are logged.</param>
-    public ManifestBook(NodeStore store, Func<NodeId, bool> isRegistered, TimeProvider time, ILogger<ManifestBook> logger)
+    public ManifestBook(NodeStore store, Func<NodeId, bool> isRegistered, ILogger<ManifestBook> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(isRegistered);
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        (_store, _isRegistered, _time, _logger) = (store, isRegistered, time, logger);
+        (_store, _isRegistered, _logger) = (store, isRegistered, logger);
         Load();
     }
 

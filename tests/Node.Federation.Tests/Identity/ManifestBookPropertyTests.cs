@@ -23,7 +23,7 @@ public sealed class ManifestBookPropertyTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 
-    private ManifestBook Fresh() => new(_node.Store.Store, _ => false, _node.Store.Time, NullLogger<ManifestBook>.Instance);
+    private ManifestBook Fresh() => new(_node.Store.Store, _ => false, NullLogger<ManifestBook>.Instance);
 
     private static ManifestFreshness Mirror(ManifestFreshness freshness) => freshness switch
     {

@@ -26,7 +26,7 @@ public sealed class BookNode : IAsyncDisposable
     /// <summary>A new book over the same store, as after a restart.</summary>
     public ManifestBook Reopen() => Book = OpenBook();
 
-    public ManifestBook OpenBook() => new(Store.Store, IsRegistered, Store.Time, Logger);
+    public ManifestBook OpenBook() => new(Store.Store, IsRegistered, Logger);
 
     public bool IsRegistered(NodeId id)
     {
