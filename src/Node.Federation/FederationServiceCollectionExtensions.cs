@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Node.Federation.Discovery;
 using Node.Federation.Identity;
 using Node.Federation.Internal;
+using Node.Federation.Link;
 using Node.Federation.Packets;
 using Node.Federation.PeerLink;
 using Node.Federation.PeerLink.Server;
@@ -19,13 +20,15 @@ public static class FederationServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the federation settings' validators. The caller binds <see cref="FederationOptions"/> to
-    /// <see cref="FederationOptions.SectionName"/> and <see cref="DiscoveryOptions"/> to <see cref="DiscoveryOptions.SectionName"/>.
+    /// <see cref="FederationOptions.SectionName"/>, <see cref="DiscoveryOptions"/> to <see cref="DiscoveryOptions.SectionName"/>
+    /// and <see cref="PeerLinkOptions"/> to <see cref="PeerLinkOptions.SectionName"/>.
     /// </summary>
     public static IServiceCollection AddFederation(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PeerLinkOptions>, PeerLinkOptionsValidator>());
         return services;
     }
 

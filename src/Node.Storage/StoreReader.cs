@@ -29,6 +29,7 @@ public sealed class StoreReader : IDisposable
         Events = new EventQueries(_commands);
         Decisions = new DecisionQueries(_commands);
         Peers = new PeerQueries(_commands);
+        PeerManifests = new PeerManifestQueries(_commands);
         ApiKeys = new ApiKeyQueries(_commands);
         Memory = new MemoryQueries(_commands);
         Store = new StoreQueries(_commands);
@@ -45,6 +46,9 @@ public sealed class StoreReader : IDisposable
 
     /// <summary>The peers the node knows.</summary>
     public PeerQueries Peers { get; }
+
+    /// <summary>Peers' manifests and key rotations.</summary>
+    public PeerManifestQueries PeerManifests { get; }
 
     /// <summary>The API keys.</summary>
     public ApiKeyQueries ApiKeys { get; }

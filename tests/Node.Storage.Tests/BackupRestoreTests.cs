@@ -285,7 +285,9 @@ public sealed class BackupRestoreTests : IDisposable
         var (kept, _, _) = await CreateStoreWithBackupAsync();
         using (var backup = TestStore.Connect(BackupPath))
         {
-            // As a schema 3 build wrote it: no corrupt column yet.
+            // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations.
+            TestStore.Execute(backup, "DROP TABLE peer_manifests; DROP TABLE peer_rotations; DROP TABLE peer_rotation_conflicts");
+            TestStore.Execute(backup, "ALTER TABLE peers DROP COLUMN retired_to");
             TestStore.Execute(backup, "DROP INDEX packets_corrupt");
             TestStore.Execute(backup, "ALTER TABLE packets DROP COLUMN corrupt");
             TestStore.Execute(backup, "PRAGMA user_version = 3");

@@ -34,6 +34,8 @@ public sealed class EventPayloadTests
         Check(new PeerDiscoveredEvent("n2", ["10.0.0.2:8102", "[fe80::2%2]:8102"]), """{"node":"n2","addresses":["10.0.0.2:8102","[fe80::2%2]:8102"]}""");
         Check(new PeerChangedEvent("n2", ["10.0.0.3:8102"]), """{"node":"n2","addresses":["10.0.0.3:8102"]}""");
         Check(new PeerLostEvent("n2"), """{"node":"n2"}""");
+        Check(new PeerRotatedEvent("n1", "n2", "core"), """{"old":"n1","new":"n2","tier":"core"}""");
+        Check(new PeerRotationConflictEvent("n1", "n2", "n3", "n4", "sandbox"), """{"old":"n1","recorded":"n2","competing":"n3","demoted":"n4","from":"sandbox"}""");
         Check(new DecisionMadeEvent("d1", "promotion", "pending", 0.75, "spx"), """{"id":"d1","type":"promotion","status":"pending","confidence":0.75,"subject":"spx"}""");
         Check(new DecisionDecidedEvent("d1", "approved", "alice", "looks right"), """{"id":"d1","verdict":"approved","guardian":"alice","reason":"looks right"}""");
         Check(new AutomaticApprovalStoppedEvent("alice", "audit failing", 1_700_000_000_000), """{"guardian":"alice","reason":"audit failing","at":1700000000000}""");

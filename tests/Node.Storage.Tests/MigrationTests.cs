@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Testing;
 using Node.Storage.Events;
 using Node.Storage.Packets;
+using Node.Storage.Peers;
 using Node.Storage.Schema;
 using Node.Storage.Tests.Support;
 
@@ -131,6 +132,48 @@ public sealed class MigrationTests : IDisposable
         {
             Assert.Null(reader.Packets.ById(packet.Id));
             Assert.Equal(1, reader.Packets.CorruptCount());
+        }
+    }
+
+    [Fact]
+    public async Task A_schema_4_store_upgrades_keeping_its_peers_and_then_holds_manifests_rotations_and_retired_ids()
+    {
+        CreateSchema1Store(TestPackets.Create(new Random(5)));
+        using (var connection = TestStore.Connect(DatabasePath))
+        {
+            Migrator.Apply(connection, DatabasePath, 4);
+            TestStore.Execute(connection, "INSERT INTO peers (node_id, name, tier, addresses, source, first_seen, last_seen) VALUES ('A', 'kitchen', 'core', '10.0.0.2:8102', 'mdns', 1, 2)");
+            TestStore.Execute(connection, "INSERT INTO static_peers (address, node_id, name, added_at) VALUES ('10.0.0.9:8102', 'A', NULL, 3)");
+        }
+
+        await using var store = TestStore.Open(_directory.Path);
+        using (var reader = store.OpenReader())
+        {
+            Assert.Equal(Migrations.Latest, reader.Store.SchemaVersion());
+            var peer = Assert.Single(reader.Peers.List());
+            Assert.Equal(("A", "kitchen", "core", "mdns", 1L, 2L), (peer.NodeId, peer.Name, peer.Tier, peer.Source, peer.FirstSeen, peer.LastSeen));
+            Assert.Equal(["10.0.0.2:8102", "10.0.0.9:8102"], peer.Addresses);
+            Assert.Null(reader.Peers.RetiredTo("A"));
+            Assert.Empty(reader.Peers.Retirements());
+            Assert.Empty(reader.PeerManifests.Manifests());
+            Assert.Empty(reader.PeerManifests.Rotations());
+            Assert.Empty(reader.PeerManifests.RotationConflicts());
+        }
+
+        await store.Writer.WriteAsync(c =>
+        {
+            Assert.True(c.PeerManifests.Store(new PeerManifestRow("A", [1, 2], 10, new byte[32], 11)));
+            Assert.True(c.PeerManifests.InsertRotation(new PeerRotationRow("A", "B", [3], 12)));
+            c.Peers.RegisterSuccessor("A", "B", "core", 12);
+            c.Peers.Retire("A", "B");
+        }, TestContext.Current.CancellationToken);
+
+        using (var reader = store.OpenReader())
+        {
+            Assert.Equal([1, 2], reader.PeerManifests.Manifest("A")!.Envelope);
+            Assert.Equal("B", reader.Peers.RetiredTo("A"));
+            Assert.Equal([("A", "B")], reader.Peers.Retirements());
+            Assert.Equal(["unknown", "core"], reader.Peers.List().Select(p => p.Tier));
         }
     }
 

@@ -15,7 +15,7 @@ public sealed partial class MdnsDiscovery
     private readonly Queue<long> _conflictTimes = new();
 
     // RFC 6762 §9: the names are taken; claim "<id> (n)" and "sovereign-<id>-n" everywhere and probe again.
-    private void Rename(Link where, long now)
+    private void Rename(InterfaceLink where, long now)
     {
         Debug.Assert(_profile is not null, "only a responder with a profile sees conflicts");
         var taken = _profile.InstanceLabel(_attempt);

@@ -110,7 +110,7 @@ public sealed partial class MdnsDiscovery
             }
 
             var output = new LinkOutput(_transport, networkInterface.Index);
-            link = new Link(networkInterface, output, new Responder(output, _random, IsOurs),
+            link = new InterfaceLink(networkInterface, output, new Responder(output, _random, IsOurs),
                 new Browser(output, _random, _time, networkInterface.Index, IsOurs));
             _links.Add(networkInterface.Index, link);
             link.Browser.Start(now);

@@ -66,7 +66,7 @@ public sealed partial class MdnsDiscovery
     // The services every interface has resolved, our own left out.
     private DiscoveredService[] Resolved() => [.. _links.Values.SelectMany(l => l.Browser.Services).Where(s => !IsOwn(s))];
 
-    private static IReadOnlyList<DnsRecord> OwnPointers(Link link) =>
+    private static IReadOnlyList<DnsRecord> OwnPointers(InterfaceLink link) =>
         link.Responder.State is ResponderState.Announcing or ResponderState.Announced && link.Responder.Records is { } records ? [records.Pointer] : [];
 
     // Our own announcements come back to our browser (multicast loopback, other interfaces): they are not peers.

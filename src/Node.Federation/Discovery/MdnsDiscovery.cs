@@ -22,7 +22,7 @@ public sealed partial class MdnsDiscovery : IMdnsTransportSink, IDisposable
     private readonly ILogger<MdnsDiscovery> _logger;
     private readonly Random _random;
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, Link> _links = [];
+    private readonly Dictionary<int, InterfaceLink> _links = [];
     private readonly Dictionary<DnsName, DiscoveredService> _reported = [];
     private readonly ITimer _timer;
     private ServiceProfile? _profile;

@@ -11,7 +11,12 @@ namespace Node.Federation.Identity;
 /// a mistyped character, or most swaps of two neighbours, fail the check rather than name
 /// another node.
 /// </summary>
-public readonly struct NodeId : IEquatable<NodeId>
+/// <remarks>
+/// Ids are ordered by their 16 digest bytes, compared as unsigned big-endian numbers (the order
+/// of the base32 data characters by alphabet index; the check characters play no part); the empty
+/// id comes first. The peer link uses this order to decide which side of a pair dials.
+/// </remarks>
+public readonly struct NodeId : IEquatable<NodeId>, IComparable<NodeId>
 {
     /// <summary>Bytes of the key digest the id keeps.</summary>
     public const int DigestLength = 16;
@@ -129,6 +134,51 @@ public readonly struct NodeId : IEquatable<NodeId>
 
     /// <summary>Inequality.</summary>
     public static bool operator !=(NodeId left, NodeId right) => !left.Equals(right);
+
+    /// <summary>
+    /// Compares the ids' 16 digest bytes as unsigned big-endian numbers; the empty id is less than
+    /// every other. Consistent with <see cref="Equals(NodeId)"/>.
+    /// </summary>
+    public int CompareTo(NodeId other)
+    {
+        if (_text is null || other._text is null)
+        {
+            return (_text is null ? 0 : 1) - (other._text is null ? 0 : 1);
+        }
+
+        // Base32 keeps bit order: comparing the data characters by alphabet index, most significant
+        // first, compares the bits they carry (the last character's two padding bits are zero).
+        for (var i = 0; i < CharLength; i++)
+        {
+            if (i is HalfChars or CharLength - 1)
+            {
+                continue;
+            }
+
+            var order = AlphabetIndex(_text[i]).CompareTo(AlphabetIndex(other._text[i]));
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Whether <paramref name="left"/> orders before <paramref name="right"/>.</summary>
+    public static bool operator <(NodeId left, NodeId right) => left.CompareTo(right) < 0;
+
+    /// <summary>Whether <paramref name="left"/> orders after <paramref name="right"/>.</summary>
+    public static bool operator >(NodeId left, NodeId right) => left.CompareTo(right) > 0;
+
+    /// <summary>Whether <paramref name="left"/> orders before or equals <paramref name="right"/>.</summary>
+    public static bool operator <=(NodeId left, NodeId right) => left.CompareTo(right) <= 0;
+
+    /// <summary>Whether <paramref name="left"/> orders after or equals <paramref name="right"/>.</summary>
+    public static bool operator >=(NodeId left, NodeId right) => left.CompareTo(right) >= 0;
+
+    // 'A'-'Z' are 0-25 and '2'-'7' are 26-31 (ordinal order would put the digits first).
+    private static int AlphabetIndex(char c) => c >= 'A' ? c - 'A' : c - '2' + 26;
 
     private static string Base32(ReadOnlySpan<byte> bytes)
     {

@@ -140,20 +140,26 @@ public static class PeerManifests
             return Refuse(ManifestOutcome.BadSignature, $"the manifest of {id} is not signed by its key");
         }
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (manifest.IssuedAt > now + (long)MaxSkew.TotalMilliseconds)
+        return ValidityAt(manifest.IssuedAt, manifest.ExpiresAt, time.GetUtcNow().ToUnixTimeMilliseconds()) switch
         {
-            return Refuse(ManifestOutcome.NotYetValid, $"the manifest of {id} was issued in the future (clock skew beyond {MaxSkew})");
+            ManifestOutcome.NotYetValid => Refuse(ManifestOutcome.NotYetValid, $"the manifest of {id} was issued in the future (clock skew beyond {MaxSkew})"),
+            ManifestOutcome.Expired => Refuse(ManifestOutcome.Expired, $"the manifest of {id} has expired or claims more than {MaxLifetime.TotalDays} days"),
+            _ => new ManifestCheck(ManifestOutcome.Valid, manifest, id, null),
+        };
+    }
+
+    /// <summary>The rule of a manifest's validity period at <paramref name="now"/> (all Unix ms): valid, not yet valid, or expired.</summary>
+    internal static ManifestOutcome ValidityAt(long issuedAt, long expiresAt, long now)
+    {
+        if (issuedAt > now + (long)MaxSkew.TotalMilliseconds)
+        {
+            return ManifestOutcome.NotYetValid;
         }
 
         // Compared without subtracting: crafted extremes must not overflow into "valid forever".
-        if (manifest.IssuedAt < 0 || manifest.ExpiresAt <= manifest.IssuedAt || manifest.ExpiresAt <= now ||
-            manifest.ExpiresAt > manifest.IssuedAt + (long)MaxLifetime.TotalMilliseconds)
-        {
-            return Refuse(ManifestOutcome.Expired, $"the manifest of {id} has expired or claims more than {MaxLifetime.TotalDays} days");
-        }
-
-        return new ManifestCheck(ManifestOutcome.Valid, manifest, id, null);
+        return issuedAt < 0 || expiresAt <= issuedAt || expiresAt <= now || expiresAt > issuedAt + (long)MaxLifetime.TotalMilliseconds
+            ? ManifestOutcome.Expired
+            : ManifestOutcome.Valid;
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";

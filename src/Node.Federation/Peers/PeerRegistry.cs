@@ -204,7 +204,8 @@ public sealed class PeerRegistry(NodeStore store)
         _ => "unknown",
     };
 
-    private static TrustTier ParseTier(string name) => name switch
+    /// <summary>The tier a stored name stands for; anything but core, sandbox or external is unknown.</summary>
+    internal static TrustTier ParseTier(string name) => name switch
     {
         "core" => TrustTier.Core,
         "sandbox" => TrustTier.Sandbox,

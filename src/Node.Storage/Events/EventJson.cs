@@ -31,6 +31,8 @@ namespace Node.Storage.Events;
 [JsonSerializable(typeof(PeerDiscoveredEvent))]
 [JsonSerializable(typeof(PeerChangedEvent))]
 [JsonSerializable(typeof(PeerLostEvent))]
+[JsonSerializable(typeof(PeerRotatedEvent))]
+[JsonSerializable(typeof(PeerRotationConflictEvent))]
 [JsonSerializable(typeof(DecisionMadeEvent))]
 [JsonSerializable(typeof(DecisionDecidedEvent))]
 [JsonSerializable(typeof(AutomaticApprovalStoppedEvent))]

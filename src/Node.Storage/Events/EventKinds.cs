@@ -70,6 +70,15 @@ public static class EventKinds
     /// <summary>A peer found by mDNS said goodbye or its records expired (payload: node); it stays known.</summary>
     public const string PeerLost = "peer.lost";
 
+    /// <summary>A peer rotated its key and the rotation was accepted: the new id carries the old one's tier, the old id is retired (payload: old, new, tier).</summary>
+    public const string PeerRotated = "peer.rotated";
+
+    /// <summary>
+    /// A second, different rotation of a peer's old id was refused; the id carrying its tier dropped to
+    /// unknown until an operator decides (payload: old, recorded, competing, demoted, from).
+    /// </summary>
+    public const string PeerRotationConflict = "peer.rotation_conflict";
+
     /// <summary>The decision matrix made a decision (payload: id, type, status, confidence, subject).</summary>
     public const string DecisionMade = "decision.made";
 

@@ -58,6 +58,23 @@ public class PeerQueries
     /// <summary>The stored tier of peer <paramref name="nodeId"/>, or null when no peer has that id.</summary>
     public string? TierOf(string nodeId) => Commands.Get("SELECT tier FROM peers WHERE node_id = $node").With("$node", nodeId).Scalar() as string;
 
+    /// <summary>The id peer <paramref name="nodeId"/> rotated to, or null when it is current (or unknown).</summary>
+    public string? RetiredTo(string nodeId) =>
+        Commands.Get("SELECT retired_to FROM peers WHERE node_id = $node").With("$node", nodeId).Scalar() as string;
+
+    /// <summary>Every retired peer and the id it rotated to.</summary>
+    public IReadOnlyList<(string NodeId, string RetiredTo)> Retirements()
+    {
+        var retired = new List<(string, string)>();
+        using var rows = Commands.Get("SELECT node_id, retired_to FROM peers WHERE retired_to IS NOT NULL ORDER BY node_id").ExecuteReader();
+        while (rows.Read())
+        {
+            retired.Add((rows.GetString(0), rows.GetString(1)));
+        }
+
+        return retired;
+    }
+
     /// <summary>The addresses recorded for peer <paramref name="nodeId"/> (newline-separated, as stored), or null when no peer has that id.</summary>
     public string? AddressesOf(string nodeId) =>
         Commands.Get("SELECT coalesce(addresses, '') FROM peers WHERE node_id = $node").With("$node", nodeId).Scalar() as string;

@@ -42,10 +42,40 @@ public sealed class PeerTable : PeerQueries
     public void SetTier(string nodeId, string tier) =>
         Commands.Get("UPDATE peers SET tier = $tier WHERE node_id = $node").With("$tier", tier).With("$node", nodeId).ExecuteNonQuery();
 
-    /// <summary>Removes peer <paramref name="nodeId"/> and the static addresses given for it; returns how many rows went.</summary>
-    public int Delete(string nodeId) =>
-        Commands.Get("DELETE FROM peers WHERE node_id = $node").With("$node", nodeId).ExecuteNonQuery()
-        + Commands.Get("DELETE FROM static_peers WHERE node_id = $node").With("$node", nodeId).ExecuteNonQuery();
+    /// <summary>
+    /// Removes peer <paramref name="nodeId"/> and the static addresses given for it; returns how many
+    /// of those rows went. Its stored manifest goes too (not counted); accepted rotations are kept.
+    /// </summary>
+    public int Delete(string nodeId)
+    {
+        Commands.Get("DELETE FROM peer_manifests WHERE node_id = $node").With("$node", nodeId).ExecuteNonQuery();
+        return Commands.Get("DELETE FROM peers WHERE node_id = $node").With("$node", nodeId).ExecuteNonQuery()
+            + Commands.Get("DELETE FROM static_peers WHERE node_id = $node").With("$node", nodeId).ExecuteNonQuery();
+    }
+
+    /// <summary>Records the Ed25519 key of peer <paramref name="nodeId"/> (from a manifest that verified) where none is recorded.</summary>
+    public void SetPublicKey(string nodeId, byte[] publicKey) =>
+        Commands.Get("UPDATE peers SET public_key = $key WHERE node_id = $node AND public_key IS NULL")
+            .With("$key", publicKey).With("$node", nodeId).ExecuteNonQuery();
+
+    /// <summary>
+    /// Registers <paramref name="newId"/> as the successor of peer <paramref name="oldId"/> with
+    /// <paramref name="tier"/>: a new row takes the old one's name, addresses, source and last-seen
+    /// time; a known one gets the tier. The old id's static addresses now name the new id.
+    /// </summary>
+    public void RegisterSuccessor(string oldId, string newId, string tier, long now)
+    {
+        Commands.Get("""
+            INSERT INTO peers (node_id, name, tier, addresses, source, first_seen, last_seen)
+            SELECT $new, name, $tier, addresses, source, $now, last_seen FROM peers WHERE node_id = $old
+            ON CONFLICT (node_id) DO UPDATE SET tier = excluded.tier
+            """).With("$old", oldId).With("$new", newId).With("$tier", tier).With("$now", now).ExecuteNonQuery();
+        Commands.Get("UPDATE static_peers SET node_id = $new WHERE node_id = $old").With("$old", oldId).With("$new", newId).ExecuteNonQuery();
+    }
+
+    /// <summary>Marks peer <paramref name="oldId"/> retired (rotated to <paramref name="newId"/>) and sets its tier to unknown.</summary>
+    public void Retire(string oldId, string newId) =>
+        Commands.Get("UPDATE peers SET retired_to = $new, tier = 'unknown' WHERE node_id = $old").With("$old", oldId).With("$new", newId).ExecuteNonQuery();
 
     /// <summary>Removes the static address <paramref name="address"/>; returns how many rows went.</summary>
     public int DeleteStatic(string address) =>

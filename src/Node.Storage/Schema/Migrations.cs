@@ -135,6 +135,38 @@ public static class Migrations
             ALTER TABLE packets ADD COLUMN corrupt TEXT;
             CREATE INDEX packets_corrupt ON packets (seq) WHERE corrupt IS NOT NULL;
             """),
+        new(5, "peer manifests, key rotations, retired peers", """
+            -- The newest verified manifest (DSSE envelope bytes as received) of each registered peer;
+            -- strangers' manifests stay in memory. issued_at is the manifest's, Unix ms; an older one is refused.
+            CREATE TABLE peer_manifests (
+                node_id     TEXT    PRIMARY KEY,
+                envelope    BLOB    NOT NULL,
+                issued_at   INTEGER NOT NULL,
+                cert_sha256 BLOB    NOT NULL CHECK (length(cert_sha256) = 32),
+                seen_at     INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Key rotations accepted: old_id moved to new_id (the statement, signed by both keys, is kept for ever).
+            -- One per old id: a different statement for it later is a conflict, never a replacement.
+            CREATE TABLE peer_rotations (
+                old_id      TEXT    PRIMARY KEY,
+                new_id      TEXT    NOT NULL,
+                statement   BLOB    NOT NULL,
+                accepted_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Competing rotations refused and reported, so each is reported (and demotes) once.
+            CREATE TABLE peer_rotation_conflicts (
+                old_id    TEXT    NOT NULL,
+                new_id    TEXT    NOT NULL,
+                statement BLOB    NOT NULL,
+                seen_at   INTEGER NOT NULL,
+                PRIMARY KEY (old_id, new_id)
+            ) WITHOUT ROWID;
+
+            -- The id a peer rotated to; NULL while it is current. A retired id is never linked with again.
+            ALTER TABLE peers ADD COLUMN retired_to TEXT;
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

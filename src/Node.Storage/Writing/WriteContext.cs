@@ -11,8 +11,8 @@ namespace Node.Storage.Writing;
 
 /// <summary>
 /// What a write may do, inside the writer's transaction: append events, store packets, and change
-/// the typed tables (<see cref="Peers"/>, <see cref="Decisions"/>, <see cref="ApiKeys"/>,
-/// <see cref="Memory"/>). Reads made through it see the transaction's own changes. Valid only
+/// the typed tables (<see cref="Peers"/>, <see cref="PeerManifests"/>, <see cref="Decisions"/>,
+/// <see cref="ApiKeys"/>, <see cref="Memory"/>). Reads made through it see the transaction's own changes. Valid only
 /// during the call it is handed to; everything it does commits together, or not at all.
 /// </summary>
 /// <remarks>Not thread-safe: owned by the writer thread.</remarks>
@@ -37,6 +37,7 @@ public sealed partial class WriteContext : IDisposable
         PreparePackets();
         Read = new StoreReader(connection, ownsConnection: false);
         Peers = new PeerTable(_commands);
+        PeerManifests = new PeerManifestTable(_commands);
         Decisions = new DecisionTable(_commands, this);
         ApiKeys = new ApiKeyTable(_commands);
         Memory = new MemoryTable(_commands);
@@ -60,6 +61,9 @@ public sealed partial class WriteContext : IDisposable
 
     /// <summary>The peers the node knows, and the static addresses an operator added.</summary>
     public PeerTable Peers { get; }
+
+    /// <summary>Peers' manifests and key rotations.</summary>
+    public PeerManifestTable PeerManifests { get; }
 
     /// <summary>The decision matrix's decisions.</summary>
     public DecisionTable Decisions { get; }

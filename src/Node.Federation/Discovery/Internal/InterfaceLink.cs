@@ -1,7 +1,7 @@
 namespace Node.Federation.Discovery.Internal;
 
 /// <summary>One interface discovery runs on: its responder and browser.</summary>
-internal sealed class Link(MdnsInterface networkInterface, LinkOutput output, Responder responder, Browser browser)
+internal sealed class InterfaceLink(MdnsInterface networkInterface, LinkOutput output, Responder responder, Browser browser)
 {
     public MdnsInterface Interface { get; set; } = networkInterface;
 
