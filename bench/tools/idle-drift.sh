@@ -4,8 +4,9 @@
 # usage: bench/tools/idle-drift.sh [BINARY] [SECONDS...]
 #   BINARY   the AOT sovereign-node (default artifacts/aot/sovereign-node, from scripts/publish-aot.sh)
 #   SECONDS  when to look, after READY=1 (default 10 60 300 900 1800)
-# Starts the node on a fresh state directory with discovery off, prints VmRSS and the node's open
-# descriptors at each time, and removes everything it made when it ends (also on Ctrl-C).
+# Starts the node on a fresh state directory with discovery off (peer listener on a free port, log
+# at Debug so its trims are counted), prints VmRSS, its open descriptors and the trims so far at
+# each time, and removes everything it made when it ends (also on Ctrl-C).
 set -euo pipefail
 binary=${1:-artifacts/aot/sovereign-node}
 shift || true
@@ -15,7 +16,7 @@ dir=$(mktemp -d /tmp/sovereign-drift.XXXXXX)
 pid=
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT INT TERM
-"$binary" --data-dir "$dir/state" --no-discovery >"$dir/node.log" 2>&1 &
+"$binary" --data-dir "$dir/state" --no-discovery --peer-port 0 --log-level Debug >"$dir/node.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [[ -S $dir/state/api.sock ]] && break; sleep 0.1; done
 [[ -S $dir/state/api.sock ]] || { echo "node did not start; its log:" >&2; cat "$dir/node.log" >&2; exit 1; }
@@ -25,5 +26,6 @@ for t in "${times[@]}"; do
   while (( $(date +%s) - start < t )); do sleep 1; done
   rss=$(awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")
   fds=$(ls "/proc/$pid/fd" | wc -l)
-  printf '%6d s  RSS %s MiB  %s descriptors\n' "$t" "$rss" "$fds"
+  trims=$(grep -c "Memory trimmed" "$dir/node.log" || true)
+  printf '%6d s  RSS %s MiB  %s descriptors  %s trims so far\n' "$t" "$rss" "$fds" "$trims"
 done

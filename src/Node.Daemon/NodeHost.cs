@@ -133,6 +133,7 @@ public static class NodeHost
         services.AddPeerLink(state.Certificate, sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name, HelpText.Version);
         services.AddSingleton<PeerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerServer>());
+        services.AddPeerLinkHost();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

@@ -7,9 +7,9 @@ using Node.Federation.Identity;
 using Node.Federation.Internal;
 using Node.Federation.Link;
 using Node.Federation.Packets;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Client;
+using Node.Federation.Link.Server;
+using Node.Federation.Link.Tls;
 using Node.Federation.Peers;
 using Node.Federation.Trust;
 
@@ -78,13 +78,32 @@ public static class FederationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new LocalManifest(sp.GetRequiredService<IdentityHost>(), certificate, sp.GetRequiredService<TimeProvider>(),
             nodeName(sp), softwareVersion));
-        services.AddSingleton<PeerManifestIndex>();
+        services.AddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<PeerRegistry>();
+            return new ManifestBook(sp.GetRequiredService<Node.Storage.NodeStore>(), registry.IsRegistered, sp.GetRequiredService<ILogger<ManifestBook>>());
+        });
+        services.AddSingleton<PeerDialer>();
         services.AddSingleton<PeerCallGate>();
         services.AddSingleton<PeerCalls>();
         services.AddSingleton<PeerRefusals>();
         services.AddSingleton<InboundLinks>();
         services.AddSingleton(new PeerLinkServerOptions());
         services.AddSingleton<PeerLinkService>();
+        services.AddSingleton(sp => new PeerLinks(sp.GetRequiredService<InboundLinks>(), sp.GetRequiredService<IOptions<PeerLinkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the dialling side of the peer link (<see cref="PeerLinkHost"/>): a link to every peer of
+    /// tier external or above, and the node id of static peers added by address. Register it after
+    /// the peer listener (it dials only once this node's manifest is issued).
+    /// </summary>
+    public static IServiceCollection AddPeerLinkHost(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHostedService<PeerLinkHost>();
         return services;
     }
 

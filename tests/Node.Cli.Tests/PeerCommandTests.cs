@@ -15,9 +15,9 @@ public sealed class PeerCommandTests
 
         Assert.Equal(
             $"""
-            NODE ID                          NAME    TIER     SOURCE  LAST SEEN             ADDRESSES
-            {FakePeerService.PeerId}  pantry  core     mdns    2026-11-24 13:22:36Z  192.168.1.20:8102
-            (not yet contacted)                      unknown  static  -                     [fe80::1]:8102
+            NODE ID                          NAME    TIER     LINK       RTT     LAST HEARTBEAT        SOURCE  ADDRESSES
+            {FakePeerService.PeerId}  pantry  core     connected  0.4 ms  2026-11-24 13:23:36Z  mdns    192.168.1.20:8102
+            (not yet contacted)                      unknown  never      -       -                     static  [fe80::1]:8102
 
             """, run.Output);
     }
@@ -36,6 +36,11 @@ public sealed class PeerCommandTests
         Assert.Equal("mdns", peer.GetProperty("source").GetString());
         Assert.Equal(FakeKnowledgeService.Epoch, peer.GetProperty("firstSeenAt").GetInt64());
         Assert.Equal(FakeKnowledgeService.Epoch + 60_000, peer.GetProperty("lastSeenAt").GetInt64());
+        var link = peer.GetProperty("link");
+        Assert.Equal(("connected", "outbound", 420L, FakeKnowledgeService.Epoch + 120_000, FakeKnowledgeService.Epoch + 90_000, "", 0L),
+            (link.GetProperty("state").GetString(), link.GetProperty("direction").GetString(), link.GetProperty("rttUs").GetInt64(),
+             link.GetProperty("lastHeartbeatAt").GetInt64(), link.GetProperty("since").GetInt64(), link.GetProperty("problem").GetString(),
+             link.GetProperty("problemAt").GetInt64()));
     }
 
     [Theory]

@@ -171,7 +171,7 @@ public sealed class ConfigurationTests
         }
 
         var error = new StringWriter();
-        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), args, error: error,
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, InProcessDaemon.FileDecidesPeerPort(), args, error: error,
             stoppingToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(ExitCodes.ConfigError, exitCode);
@@ -211,7 +211,7 @@ public sealed class ConfigurationTests
         var file = dir.Write("node.json", content);
         var error = new StringWriter();
 
-        var exitCode = await InProcessDaemon.RunAsync(dir.Path, new Dictionary<string, string?>(), ["--config", file], error: error,
+        var exitCode = await InProcessDaemon.RunAsync(dir.Path, InProcessDaemon.FileDecidesPeerPort(), ["--config", file], error: error,
             stoppingToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(ExitCodes.ConfigError, exitCode);

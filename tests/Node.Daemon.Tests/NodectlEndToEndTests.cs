@@ -99,7 +99,7 @@ public sealed class NodectlEndToEndTests
         Assert.Equal("", list.GetProperty("nextPageToken").GetString());
 
         // peers add, trust, list, forget
-        var added = await node.JsonAsync("peers", "add", "10.0.0.7:7400", "--id", peer, "--name", "shed");
+        var added = await node.JsonAsync("peers", "add", "127.0.0.7:9", "--id", peer, "--name", "shed");
         Assert.Equal((peer, "shed", "unknown", "static"), (added.GetProperty("nodeId").GetString(), added.GetProperty("name").GetString(),
             added.GetProperty("tier").GetString(), added.GetProperty("source").GetString()));
         var trusted = await node.JsonAsync("peers", "trust", peer, "core", "--reason", "my own machine");
@@ -107,7 +107,7 @@ public sealed class NodectlEndToEndTests
         var peers = (await node.JsonAsync("peers", "list")).GetProperty("peers");
         var listed = Assert.Single(peers.EnumerateArray());
         Assert.Equal((peer, "core"), (listed.GetProperty("nodeId").GetString(), listed.GetProperty("tier").GetString()));
-        Assert.Equal(["10.0.0.7:7400"], listed.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["127.0.0.7:9"], listed.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
         var forgotten = await node.JsonAsync("peers", "forget", peer);
         Assert.True(forgotten.GetProperty("forgotten").GetInt32() >= 1);
         Assert.Empty((await node.JsonAsync("peers", "list")).GetProperty("peers").EnumerateArray());

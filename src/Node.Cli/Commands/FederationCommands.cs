@@ -91,6 +91,14 @@ internal static class FederationCommands
             text.Append(table.Render("no interfaces"));
         }
 
+        if (reply.PeerListener is { Port: > 0 } listener)
+        {
+            text.AppendLine();
+            text.AppendLine(string.Create(c, $"peer listener: port {listener.Port}, {listener.Connections} connections open"));
+            text.Append("refused:       ").AppendLine(listener.Refusals.Count == 0 ? "nothing" :
+                string.Join(", ", listener.Refusals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => string.Create(c, $"{r.Key} {r.Value}"))));
+        }
+
         if (reply.Hints.Count > 0)
         {
             text.AppendLine();

@@ -19,7 +19,7 @@ internal static class PeerCommands
 
     private static Command List(GlobalOptions globals, CliConsole console)
     {
-        var command = new Command("list", "Every known peer: node id, name, tier, where it was found, when it was last seen.");
+        var command = new Command("list", "Every known peer: node id, name, tier, its link (state, round trip, last heartbeat), where it was found.");
         command.Action = new ApiAction(globals, console, async call =>
         {
             var reply = await new PeerService.PeerServiceClient(call.Channel).ListAsync(new ListPeersRequest(), call.Request()).ConfigureAwait(false);
@@ -38,11 +38,13 @@ internal static class PeerCommands
                 return NodeCtl.Ok;
             }
 
-            var table = new TextTable("NODE ID", "NAME", "TIER", "SOURCE", "LAST SEEN", "ADDRESSES");
+            var table = new TextTable("NODE ID", "NAME", "TIER", "LINK", "RTT", "LAST HEARTBEAT", "SOURCE", "ADDRESSES");
             foreach (var peer in reply.Peers)
             {
-                table.Add(peer.NodeId.Length > 0 ? peer.NodeId : "(not yet contacted)", peer.Name, CliNames.Tiers.NameOf(peer.Tier), peer.Source,
-                    Display.Time(peer.LastSeenAt), string.Join(", ", peer.Addresses));
+                var link = peer.Link ?? new PeerLink();
+                table.Add(peer.NodeId.Length > 0 ? peer.NodeId : "(not yet contacted)", peer.Name, CliNames.Tiers.NameOf(peer.Tier),
+                    link.State.Length > 0 ? link.State : "never", link.RttUs > 0 ? $"{link.RttUs / 1000.0:0.0} ms" : "-",
+                    Display.Time(link.LastHeartbeatAt), peer.Source, string.Join(", ", peer.Addresses));
             }
 
             await call.WriteAsync(table.Render("no peers")).ConfigureAwait(false);

@@ -122,6 +122,16 @@ internal static class ApiJson
         writer.WriteString("source", peer.Source);
         writer.WriteNumber("firstSeenAt", peer.FirstSeenAt);
         writer.WriteNumber("lastSeenAt", peer.LastSeenAt);
+        var link = peer.Link ?? new PeerLink();
+        writer.WriteStartObject("link");
+        writer.WriteString("state", link.State.Length > 0 ? link.State : "never");
+        writer.WriteString("direction", link.Direction);
+        writer.WriteNumber("rttUs", link.RttUs);
+        writer.WriteNumber("lastHeartbeatAt", link.LastHeartbeatAt);
+        writer.WriteNumber("since", link.Since);
+        writer.WriteString("problem", link.Problem);
+        writer.WriteNumber("problemAt", link.ProblemAt);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -179,6 +189,18 @@ internal static class ApiJson
         }
 
         writer.WriteEndArray();
+        var listener = reply.PeerListener ?? new PeerListenerState();
+        writer.WriteStartObject("peerListener");
+        writer.WriteNumber("port", listener.Port);
+        writer.WriteNumber("connections", listener.Connections);
+        writer.WriteStartObject("refusals");
+        foreach (var (reason, count) in listener.Refusals.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(reason, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
         writer.WriteStrings("hints", reply.Hints);
     }
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Node.Daemon.PeerListener;
 using Node.Federation.Discovery;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link;
+using Node.Federation.Link.Server;
 using Node.Federation.Peers;
 using Node.Protocol.Api;
 

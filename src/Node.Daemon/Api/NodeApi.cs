@@ -6,7 +6,7 @@ using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Federation.Discovery;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink;
+using Node.Federation.Link;
 using Node.Protocol.Api;
 using Node.Storage;
 using Node.Storage.Events;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Node.Federation.Identity;
+using Node.Federation.Link;
 using Node.Federation.Peers;
 using Node.Protocol.Api;
 using TrustTier = Node.Federation.Trust.TrustTier;
@@ -7,7 +8,7 @@ using TrustTier = Node.Federation.Trust.TrustTier;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.PeerService</c>: the peers the node knows and how far it trusts them.</summary>
-internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity) : PeerService.PeerServiceBase
+internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLinks links) : PeerService.PeerServiceBase
 {
     public override Task<ListPeersReply> List(ListPeersRequest request, ServerCallContext context)
     {
@@ -73,7 +74,33 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity) : PeerS
         }
     }
 
-    private static Peer ToApi(PeerEntry peer) => new()
+    private Peer ToApi(PeerEntry entry)
+    {
+        var peer = Entry(entry);
+        if (NodeId.TryParse(entry.NodeId, out var id, out _))
+        {
+            var link = links.Of(id);
+            peer.Link = new Protocol.Api.PeerLink
+            {
+                State = LinkStates.Name(link.State),
+                Direction = link.Direction switch
+                {
+                    LinkDirection.Outbound => "outbound",
+                    LinkDirection.Inbound => "inbound",
+                    _ => "",
+                },
+                RttUs = link.Rtt is { } rtt ? (long)rtt.TotalMicroseconds : 0,
+                LastHeartbeatAt = link.LastHeartbeatAt?.ToUnixTimeMilliseconds() ?? 0,
+                Since = link.Since?.ToUnixTimeMilliseconds() ?? 0,
+                Problem = link.Problem ?? "",
+                ProblemAt = link.ProblemAt?.ToUnixTimeMilliseconds() ?? 0,
+            };
+        }
+
+        return peer;
+    }
+
+    private static Peer Entry(PeerEntry peer) => new()
     {
         NodeId = peer.NodeId,
         Name = peer.Name,

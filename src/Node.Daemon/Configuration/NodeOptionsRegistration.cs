@@ -6,6 +6,7 @@ using Node.Daemon.Api.Access;
 using Node.Daemon.Reasoning;
 using Node.Federation;
 using Node.Federation.Discovery;
+using Node.Federation.Link;
 using Node.Reasoning;
 using Node.Reasoning.Reasoners;
 using Node.Storage;
@@ -72,6 +73,9 @@ public static class NodeOptionsRegistration
         services.AddOptions<DiscoveryOptions>()
             .Bind(configuration.GetSection(DiscoveryOptions.SectionName))
             .ValidateOnStart();
+        services.AddOptions<PeerLinkOptions>()
+            .Bind(configuration.GetSection(PeerLinkOptions.SectionName))
+            .ValidateOnStart();
         services.AddFederation();
         services.AddStorageOptions();
 
@@ -84,6 +88,7 @@ public static class NodeOptionsRegistration
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName)
             .Add<DiscoveryOptions>(DiscoveryOptions.SectionName)
+            .Add<PeerLinkOptions>(PeerLinkOptions.SectionName)
             .Add<ReasoningOptions>(ReasoningOptions.SectionName)
             .Add<KyleOptions>(ReasoningOptions.SectionName + ":Kyle")
             .Add<KennyOptions>(KennyOptions.SectionName)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Node.Daemon.Configuration;
 using Node.Daemon.Health;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Tls;
 using Node.Storage;
 using Node.Storage.Events;
 using Node.Storage.Writing;

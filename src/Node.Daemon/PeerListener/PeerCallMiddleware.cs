@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link;
+using Node.Federation.Link.Server;
 
 namespace Node.Daemon.PeerListener;
 

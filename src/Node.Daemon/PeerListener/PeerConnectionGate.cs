@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link;
+using Node.Federation.Link.Server;
 
 namespace Node.Daemon.PeerListener;
 

@@ -12,9 +12,10 @@ using Microsoft.Extensions.Options;
 using Node.Daemon.Binding;
 using Node.Daemon.Memory;
 using Node.Federation;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Identity;
+using Node.Federation.Link;
+using Node.Federation.Link.Server;
+using Node.Federation.Link.Tls;
 using Node.Federation.Peers;
 using Node.Protocol.Peer;
 
@@ -28,7 +29,7 @@ namespace Node.Daemon.PeerListener;
 /// got. Stopping revokes open calls first, so Heartbeat streams do not hold the stop.
 /// </summary>
 internal sealed partial class PeerServer(IOptions<FederationOptions> federation, LocalManifest local, PeerLinkService service, PeerCallGate gate,
-    PeerCalls calls, PeerRefusals refusals, PeerRegistry peers, TrimmableMemoryPoolFactory pools, ILoggerFactory loggers, TimeProvider time) : IHostedService, IAsyncDisposable
+    PeerCalls calls, PeerRefusals refusals, PeerRegistry peers, ManifestBook manifests, TrimmableMemoryPoolFactory pools, ILoggerFactory loggers, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<PeerServer>();
     private readonly ConnectionSlots _slots = new();
@@ -94,6 +95,9 @@ internal sealed partial class PeerServer(IOptions<FederationOptions> federation,
         {
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        // Peers' manifests are written off the Hello path: the last of them before the store closes.
+        await manifests.FlushAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

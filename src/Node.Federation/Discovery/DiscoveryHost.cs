@@ -31,7 +31,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     private IMdnsTransport? _transport;
     private MdnsDiscovery? _discovery;
     private Task _loop = Task.CompletedTask;
-    private readonly PeerLink.LocalManifest? _manifest;
+    private readonly Link.LocalManifest? _manifest;
 
     /// <summary>A host for the settings given; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Discovery settings (<c>Federation:Discovery</c>).</param>
@@ -47,7 +47,7 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
     /// is announced. Null (tests without a listener): the configured port, and no hash.
     /// </param>
     public DiscoveryHost(IOptions<DiscoveryOptions> options, IOptions<FederationOptions> federation, IdentityHost identity, PeerRegistry peers,
-        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null, PeerLink.LocalManifest? manifest = null)
+        MdnsTransportFactory transports, TimeProvider time, ILoggerFactory loggers, string? nodeName = null, Link.LocalManifest? manifest = null)
     {
         _nodeName = nodeName;
         _manifest = manifest;

@@ -25,3 +25,17 @@ public enum LinkState
     /// <summary>No beat for <see cref="PeerLinkOptions.DownAfter"/>: the peer has left the active set (never the registry).</summary>
     Down,
 }
+
+/// <summary>Link states as nodectl and the API name them.</summary>
+public static class LinkStates
+{
+    /// <summary><c>never</c>, <c>connecting</c>, <c>connected</c>, <c>suspect</c> or <c>down</c>.</summary>
+    public static string Name(LinkState state) => state switch
+    {
+        LinkState.Connecting => "connecting",
+        LinkState.Connected => "connected",
+        LinkState.Suspect => "suspect",
+        LinkState.Down => "down",
+        _ => "never",
+    };
+}

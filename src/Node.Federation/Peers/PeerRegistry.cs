@@ -28,6 +28,19 @@ public sealed class PeerRegistry(NodeStore store)
     /// </summary>
     public TrustTier TierOf(NodeId nodeId) => Tiers().GetValueOrDefault(nodeId.ToString(), TrustTier.Unknown);
 
+    /// <summary>Whether <paramref name="nodeId"/> is a registered peer (any tier). Lock-free, as <see cref="TierOf"/>.</summary>
+    public bool IsRegistered(NodeId nodeId) => Tiers().ContainsKey(nodeId.ToString());
+
+    /// <summary>
+    /// Takes note of tiers changed in the store by another writer than this registry (a key rotation
+    /// carrying a tier, retiring an id): the next <see cref="TierOf"/> reads them, and <see cref="TierChanged"/> is raised for each.
+    /// </summary>
+    public void NoteTierChanges(IEnumerable<NodeId> nodeIds)
+    {
+        ArgumentNullException.ThrowIfNull(nodeIds);
+        Changed([.. nodeIds.Select(id => id.ToString())]);
+    }
+
     private IReadOnlyDictionary<string, TrustTier> Tiers()
     {
         var generation = Volatile.Read(ref _generation);

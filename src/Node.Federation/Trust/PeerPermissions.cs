@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Node.Federation.PeerLink;
+using Node.Federation.Link;
 using Node.Protocol.Packets;
 
 namespace Node.Federation.Trust;

@@ -16,6 +16,11 @@ public sealed class FakePeerService : PeerService.PeerServiceBase
         {
             NodeId = PeerId, Name = "pantry", Tier = TrustTier.Core, Addresses = { "192.168.1.20:8102" }, Source = "mdns",
             FirstSeenAt = FakeKnowledgeService.Epoch, LastSeenAt = FakeKnowledgeService.Epoch + 60_000,
+            Link = new PeerLink
+            {
+                State = "connected", Direction = "outbound", RttUs = 420, LastHeartbeatAt = FakeKnowledgeService.Epoch + 120_000,
+                Since = FakeKnowledgeService.Epoch + 90_000,
+            },
         },
     ];
 

@@ -25,7 +25,7 @@ public sealed class PeerApiTests
         var id = OtherNodeId();
 
         var known = await client.AddAsync(new AddPeerRequest { Address = "Peer.Example:7400", NodeId = id, Name = "kitchen" }, cancellationToken: Token);
-        var unknown = await client.AddAsync(new AddPeerRequest { Address = "[2001:db8:0:0::1]:7400" }, cancellationToken: Token);
+        var unknown = await client.AddAsync(new AddPeerRequest { Address = "[0:0:0:0:0:0:0:1]:7400" }, cancellationToken: Token);
         var list = await client.ListAsync(new ListPeersRequest(), cancellationToken: Token);
 
         Assert.Equal(id, known.NodeId);
@@ -34,10 +34,10 @@ public sealed class PeerApiTests
         Assert.Equal("static", known.Source);
         Assert.Equal(["peer.example:7400"], known.Addresses);
         Assert.Equal("", unknown.NodeId);
-        Assert.Equal(["[2001:db8::1]:7400"], unknown.Addresses);
+        Assert.Equal(["[::1]:7400"], unknown.Addresses);
         Assert.Equal(2, list.Peers.Count);
         Assert.Contains(list.Peers, p => p.NodeId == id && p.Addresses.SequenceEqual(["peer.example:7400"]));
-        Assert.Contains(list.Peers, p => p.NodeId == "" && p.Addresses.SequenceEqual(["[2001:db8::1]:7400"]));
+        Assert.Contains(list.Peers, p => p.NodeId == "" && p.Addresses.SequenceEqual(["[::1]:7400"]));
     }
 
     public static TheoryData<string> BadAddresses =>
@@ -90,7 +90,7 @@ public sealed class PeerApiTests
 
         Assert.Equal(StatusCode.NotFound, refused.StatusCode);
         Assert.Contains(id, refused.Status.Detail, StringComparison.Ordinal);
-        await client.AddAsync(new AddPeerRequest { Address = "10.0.0.7:7400", NodeId = id }, cancellationToken: Token);
+        await client.AddAsync(new AddPeerRequest { Address = "127.0.0.7:9", NodeId = id }, cancellationToken: Token);
         var noTier = await Refused(() => client.SetTrustAsync(new SetTrustRequest { NodeId = id }, cancellationToken: Token));
         Assert.Equal(StatusCode.InvalidArgument, noTier.StatusCode);
         Assert.StartsWith("tier: ", noTier.Status.Detail, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class PeerApiTests
         await using var node = await ApiNode.StartAsync();
         var client = new PeerService.PeerServiceClient(node.Channel);
         var id = OtherNodeId();
-        await client.AddAsync(new AddPeerRequest { Address = "10.0.0.7:7400", NodeId = id }, cancellationToken: Token);
+        await client.AddAsync(new AddPeerRequest { Address = "127.0.0.7:9", NodeId = id }, cancellationToken: Token);
 
         var peer = await client.SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = TrustTier.Sandbox, Reason = "met at the meetup" },
             cancellationToken: Token);
@@ -127,13 +127,13 @@ public sealed class PeerApiTests
         await using var node = await ApiNode.StartAsync();
         var client = new PeerService.PeerServiceClient(node.Channel);
         var id = OtherNodeId();
-        await client.AddAsync(new AddPeerRequest { Address = "10.0.0.7:7400", NodeId = id }, cancellationToken: Token);
-        await client.AddAsync(new AddPeerRequest { Address = "10.0.0.8:7400" }, cancellationToken: Token);
+        await client.AddAsync(new AddPeerRequest { Address = "127.0.0.7:9", NodeId = id }, cancellationToken: Token);
+        await client.AddAsync(new AddPeerRequest { Address = "127.0.0.8:9" }, cancellationToken: Token);
 
         var byId = await client.ForgetAsync(new ForgetPeerRequest { NodeId = id }, cancellationToken: Token);
-        var byAddress = await client.ForgetAsync(new ForgetPeerRequest { Address = "10.0.0.8:7400" }, cancellationToken: Token);
+        var byAddress = await client.ForgetAsync(new ForgetPeerRequest { Address = "127.0.0.8:9" }, cancellationToken: Token);
         var again = await Refused(() => client.ForgetAsync(new ForgetPeerRequest { NodeId = id }, cancellationToken: Token));
-        var noAddress = await Refused(() => client.ForgetAsync(new ForgetPeerRequest { Address = "10.0.0.9:7400" }, cancellationToken: Token));
+        var noAddress = await Refused(() => client.ForgetAsync(new ForgetPeerRequest { Address = "127.0.0.9:9" }, cancellationToken: Token));
         var nothing = await Refused(() => client.ForgetAsync(new ForgetPeerRequest(), cancellationToken: Token));
 
         Assert.True(byId.Forgotten >= 1);
@@ -142,7 +142,7 @@ public sealed class PeerApiTests
         Assert.Equal(StatusCode.NotFound, again.StatusCode);
         Assert.Contains(id, again.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.NotFound, noAddress.StatusCode);
-        Assert.Contains("10.0.0.9:7400", noAddress.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.9:9", noAddress.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.InvalidArgument, nothing.StatusCode);
         Assert.StartsWith("selector: ", nothing.Status.Detail, StringComparison.Ordinal);
     }

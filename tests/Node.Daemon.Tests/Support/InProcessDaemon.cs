@@ -3,9 +3,15 @@ using Node.Testing.Processes;
 
 namespace Node.Daemon.Tests.Support;
 
-/// <summary>Runs <see cref="DaemonProgram"/> inside the test process with a launch the test describes.</summary>
+/// <summary>
+/// Runs <see cref="DaemonProgram"/> inside the test process with a launch the test describes: the
+/// environment given over <see cref="DaemonProcess.Quiet"/>, where a null value unsets a variable.
+/// </summary>
 public static class InProcessDaemon
 {
+    /// <summary>An environment without the test kit's peer-port override: the config file's (or the default) applies.</summary>
+    public static Dictionary<string, string?> FileDecidesPeerPort() => new() { ["SOVEREIGN_NODE__Federation__PeerPort"] = null };
+
     public static Task<int> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args,
         Action<IHostApplicationBuilder>? customize = null, TextWriter? error = null, TimeProvider? time = null,
         CancellationToken stoppingToken = default)
@@ -14,6 +20,11 @@ public static class InProcessDaemon
         foreach (var (name, value) in DaemonProcess.Quiet)
         {
             launchEnvironment.TryAdd(name, value);
+        }
+
+        foreach (var unset in launchEnvironment.Where(e => e.Value is null).Select(e => e.Key).ToList())
+        {
+            launchEnvironment.Remove(unset);
         }
 
         return Task.Run(() => DaemonProgram.RunAsync(args,

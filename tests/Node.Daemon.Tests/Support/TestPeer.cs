@@ -2,10 +2,9 @@ using System.Net;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Client;
-using Node.Federation.PeerLink.Server;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link;
+using Node.Federation.Link.Client;
+using Node.Federation.Link.Tls;
 
 namespace Node.Daemon.Tests.Support;
 
@@ -23,7 +22,7 @@ public sealed class TestPeer : IDisposable
         Certificate = PeerCertificate.CreateEphemeral(TimeProvider.System);
         Local = new LocalManifest(Identity, Certificate, TimeProvider.System, name, "0.0.0-test");
         Local.Refresh(port: 9); // discard: it only dials in these tests
-        Dialer = new PeerDialer(Local, new PeerManifestIndex(TimeProvider.System), TimeProvider.System, NullLoggerFactory.Instance);
+        Dialer = new PeerDialer(Local, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public IdentityHost Identity { get; }

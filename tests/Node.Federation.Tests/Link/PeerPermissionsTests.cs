@@ -1,9 +1,9 @@
 using CsCheck;
-using Node.Federation.PeerLink;
+using Node.Federation.Link;
 using Node.Federation.Trust;
 using Node.Protocol.Packets;
 
-namespace Node.Federation.Tests.PeerLink;
+namespace Node.Federation.Tests.Link;
 
 /// <summary>The trust table of ARCHITECTURE.md, as the server side of every peer call applies it.</summary>
 public sealed class PeerPermissionsTests

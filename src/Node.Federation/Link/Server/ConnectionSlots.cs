@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// Caps on open peer-port connections, in total and per source (an IPv4 address, or an IPv6 /64:

@@ -7,7 +7,7 @@ using Node.Federation.Trust;
 using Node.Protocol.Peer;
 using Node.Storage;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// The peer protocol's server side (<c>sovereign.peer.v1.PeerService</c>), whatever carries it (TLS
@@ -16,7 +16,7 @@ namespace Node.Federation.PeerLink.Server;
 /// (<see cref="CertificateKey"/>) and the call the gate admitted (<see cref="CallKey"/>), both in
 /// <see cref="ServerCallContext.UserState"/>. A call the gate did not admit never gets here.
 /// </summary>
-public sealed partial class PeerLinkService(LocalManifest local, PeerManifestIndex manifests, PeerRegistry peers, KnowledgeSlots slots, NodeStore store,
+public sealed partial class PeerLinkService(LocalManifest local, ManifestBook manifests, PeerRegistry peers, KnowledgeSlots slots, NodeStore store,
     PeerRefusals refusals, InboundLinks links, TimeProvider time, PeerLinkServerOptions options) : PeerService.PeerServiceBase
 {
     /// <summary>The key of the caller's certificate hash (32 bytes) in a call's user state.</summary>
@@ -35,7 +35,7 @@ public sealed partial class PeerLinkService(LocalManifest local, PeerManifestInd
     public static ulong Instance { get; } = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     /// <inheritdoc />
-    public override Task<HelloReply> Hello(HelloRequest request, ServerCallContext context)
+    public override async Task<HelloReply> Hello(HelloRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -82,7 +82,8 @@ public sealed partial class PeerLinkService(LocalManifest local, PeerManifestInd
                 $"expected_node_id: this is node {local.NodeId}, not {Truncate(request.ExpectedNodeId)} (another node answers at this address)");
         }
 
-        switch (manifests.Offer(check, request.Manifest.Span))
+        await RotateAsync(request, check.NodeId, context).ConfigureAwait(false);
+        switch (manifests.Offer(check, request.Manifest.Memory))
         {
             case ManifestFreshness.Older:
                 throw Refuse(context, PeerRefusal.StaleManifest, StatusCode.FailedPrecondition,
@@ -90,16 +91,58 @@ public sealed partial class PeerLinkService(LocalManifest local, PeerManifestInd
             case ManifestFreshness.Conflicting:
                 throw Refuse(context, PeerRefusal.StaleManifest, StatusCode.FailedPrecondition,
                     $"the manifest of {check.NodeId} differs from one issued at the same time that this node already holds");
+            case ManifestFreshness.Retired:
+                manifests.IsRetired(check.NodeId, out var successor);
+                throw Refuse(context, PeerRefusal.Retired, StatusCode.PermissionDenied, $"node {check.NodeId} was rotated to {successor}: it speaks as that id now");
         }
 
-        return Task.FromResult(new HelloReply
+        return new HelloReply
         {
             Manifest = ByteString.CopyFrom(ours.Envelope),
             ProtocolVersion = ProtocolVersion,
             SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Standing = StandingOf(peers.TierOf(check.NodeId)),
             Instance = Instance,
-        });
+        };
+    }
+
+    // The caller's rotation statements: each must verify, and together they must lead, oldest first, to
+    // the id its manifest names. Each the book accepts carries a tier over; a competing one is refused
+    // there, reported, and demotes the id that carried the tier; the Hello itself goes on either way.
+    private async Task RotateAsync(HelloRequest request, NodeId caller, ServerCallContext context)
+    {
+        var checks = new List<(RotationCheck Check, ByteString Statement)>(request.Rotations.Count);
+        for (var i = 0; i < request.Rotations.Count; i++)
+        {
+            var check = KeyRotations.Verify(request.Rotations[i].Span);
+            if (!check.IsValid)
+            {
+                throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument, $"rotations[{i}]: {check.Detail}");
+            }
+
+            var next = i + 1 < request.Rotations.Count ? KeyRotations.Verify(request.Rotations[i + 1].Span).OldId : caller;
+            if (check.NewId != next)
+            {
+                throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument,
+                    $"rotations[{i}]: rotates {check.OldId} to {check.NewId}, but the next id in the chain is {next}");
+            }
+
+            checks.Add((check, request.Rotations[i]));
+        }
+
+        foreach (var (check, statement) in checks)
+        {
+            var result = await manifests.RotateAsync(check, statement.Memory, context.CancellationToken).ConfigureAwait(false);
+            if (result.TierChanges.Count > 0)
+            {
+                peers.NoteTierChanges(result.TierChanges.Select(c => c.Node));
+            }
+
+            if (result.Outcome == RotationOutcome.Conflicting)
+            {
+                refusals.Add(PeerRefusal.RotationConflict, Remote(context), result.Detail);
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Node.Federation.Identity;
 using Node.Federation.Trust;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// The peer calls open now, by caller: when a caller's tier changes, each of its calls the new tier

@@ -1,4 +1,4 @@
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>How the answering side of a link behaves (its defaults are documented in docs/protocol.md, "Peer link").</summary>
 public sealed class PeerLinkServerOptions

@@ -5,7 +5,7 @@ using Node.Protocol.Packets;
 using ApiPeerService = Node.Protocol.Api.PeerService;
 using ApiTrustTier = Node.Protocol.Api.TrustTier;
 
-namespace Node.Daemon.Tests.PeerLink;
+namespace Node.Daemon.Tests.Links;
 
 /// <summary>One node in the test process with its peer listener on a free port, shared by a class's tests (each brings its own peers).</summary>
 public sealed class PeerNodeFixture : IAsyncLifetime

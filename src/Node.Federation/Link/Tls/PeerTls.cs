@@ -2,9 +2,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link.Server;
 
-namespace Node.Federation.PeerLink.Tls;
+namespace Node.Federation.Link.Tls;
 
 /// <summary>
 /// TLS on the peer link: 1.3 only, HTTP/2 only, a certificate required from both sides, and nothing

@@ -1,9 +1,9 @@
 using Node.Federation.Identity;
-using Node.Federation.PeerLink;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link;
+using Node.Federation.Link.Server;
 using Node.Federation.Trust;
 
-namespace Node.Federation.Tests.PeerLink;
+namespace Node.Federation.Tests.Link;
 
 /// <summary>Open calls end when the caller's tier drops below what their method needs, and only those.</summary>
 public sealed class PeerCallsTests

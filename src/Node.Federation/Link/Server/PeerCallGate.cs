@@ -3,7 +3,7 @@ using Node.Federation.Identity;
 using Node.Federation.Peers;
 using Node.Federation.Trust;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>What the gate decided about a call: admitted (with the caller and its tier), or refused with the status the caller gets.</summary>
 /// <param name="Caller">The caller's node id; empty for a Hello or a refusal.</param>
@@ -23,7 +23,7 @@ public readonly record struct PeerAdmission(NodeId Caller, TrustTier Tier, PeerR
 /// certificate's hash. Hello is open to anyone with a certificate; every other method needs a known
 /// caller whose tier here (<see cref="PeerRegistry.TierOf"/>) allows it (<see cref="PeerPermissions"/>).
 /// </summary>
-public sealed class PeerCallGate(PeerManifestIndex manifests, PeerRegistry peers)
+public sealed class PeerCallGate(ManifestBook manifests, PeerRegistry peers, TimeProvider time)
 {
     /// <summary>Decides a call to <paramref name="method"/> on a connection whose certificate hashes to <paramref name="certificateSha256"/>. Never throws.</summary>
     public PeerAdmission Admit(ReadOnlySpan<byte> certificateSha256, PeerMethod method)
@@ -33,7 +33,8 @@ public sealed class PeerCallGate(PeerManifestIndex manifests, PeerRegistry peers
             return new PeerAdmission(default, TrustTier.Unknown, null, Status.DefaultSuccess);
         }
 
-        if (certificateSha256.Length != 32 || !manifests.TryResolve(certificateSha256, out var caller))
+        if (!manifests.TryResolveCertificate(certificateSha256, out var caller) || !manifests.TryGet(caller, out var manifest) ||
+            !manifest.IsValidAt(time.GetUtcNow()))
         {
             return new PeerAdmission(default, TrustTier.Unknown, PeerRefusal.NotIntroduced, new Status(StatusCode.Unauthenticated,
                 $"{method}: this connection's certificate is named by no valid manifest here; call Hello first"));

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Node.Federation.Identity;
 using Node.Protocol.Peer;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>A link a peer dialled to this node, as its Heartbeat stream shows it.</summary>
 /// <param name="NodeId">The peer.</param>

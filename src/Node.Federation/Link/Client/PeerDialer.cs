@@ -5,11 +5,11 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink.Server;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Server;
+using Node.Federation.Link.Tls;
 using Node.Protocol.Peer;
 
-namespace Node.Federation.PeerLink.Client;
+namespace Node.Federation.Link.Client;
 
 /// <summary>Where to dial a peer and whom to expect there.</summary>
 /// <param name="EndPoint">The peer port's address.</param>
@@ -24,7 +24,7 @@ public sealed record PeerDial(IPEndPoint EndPoint, NodeId Expected = default, by
 /// certificate the connection saw. Only then is the channel handed out. One gRPC channel per dial:
 /// no reconnection is hidden in it; the caller's back-off is the only one.
 /// </summary>
-public sealed class PeerDialer(LocalManifest local, PeerManifestIndex manifests, TimeProvider time, ILoggerFactory loggers)
+public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFactory loggers)
 {
     /// <summary>How long the TCP connect and the TLS handshake may take together.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
@@ -74,14 +74,7 @@ public sealed class PeerDialer(LocalManifest local, PeerManifestIndex manifests,
                     $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, but the manifest of {check.NodeId} names {Hex(check.Manifest!.TlsCertificateSha256.ToByteArray())}");
             }
 
-            var freshness = manifests.Offer(check, reply.Manifest.Span);
-            if (freshness is ManifestFreshness.Older or ManifestFreshness.Conflicting)
-            {
-                throw new PeerDialException(PeerDialFailure.StaleManifest,
-                    $"{dial.EndPoint} answered with a manifest of {check.NodeId} older than (or conflicting with) one this node holds");
-            }
-
-            return new PeerChannel(channel, client, check.NodeId, check.Manifest, observed, reply.Standing);
+            return new PeerChannel(channel, client, check, reply.Manifest.Memory, observed, reply.Standing);
         }
         catch
         {
@@ -227,14 +220,20 @@ public sealed class PeerDialException : Exception
 }
 
 /// <summary>A verified connection to a peer: Hello has proven who it is. Dispose to close it.</summary>
-public sealed class PeerChannel(GrpcChannel channel, PeerService.PeerServiceClient client, NodeId peer, Node.Protocol.Packets.PeerManifest manifest,
+public sealed class PeerChannel(GrpcChannel channel, PeerService.PeerServiceClient client, ManifestCheck verified, ReadOnlyMemory<byte> envelope,
     byte[] certificateSha256, Standing standing) : IDisposable
 {
     /// <summary>The peer's node id, proven.</summary>
-    public NodeId Peer { get; } = peer;
+    public NodeId Peer { get; } = verified.NodeId;
 
     /// <summary>Its verified manifest.</summary>
-    public Node.Protocol.Packets.PeerManifest Manifest { get; } = manifest;
+    public Node.Protocol.Packets.PeerManifest Manifest { get; } = verified.Manifest!;
+
+    /// <summary>The manifest as checked (to offer to the <see cref="ManifestBook"/>).</summary>
+    public ManifestCheck Verified { get; } = verified;
+
+    /// <summary>The manifest's envelope bytes.</summary>
+    public ReadOnlyMemory<byte> Envelope { get; } = envelope;
 
     /// <summary>SHA-256 of the certificate it presented.</summary>
     public byte[] CertificateSha256 { get; } = certificateSha256;

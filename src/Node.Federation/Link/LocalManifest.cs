@@ -2,9 +2,9 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Tls;
 
-namespace Node.Federation.PeerLink;
+namespace Node.Federation.Link;
 
 /// <summary>This node's signed manifest as it stands: the envelope bytes sent in Hello and its hash announced in mDNS TXT.</summary>
 /// <param name="Envelope">The manifest.v1 envelope, exactly as signed.</param>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Node.Federation.Identity;
 
-namespace Node.Federation.PeerLink.Tls;
+namespace Node.Federation.Link.Tls;
 
 /// <summary>
 /// The node's transport identity on the peer link: a self-signed ECDSA P-256 certificate (.NET's

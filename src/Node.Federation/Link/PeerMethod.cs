@@ -1,4 +1,4 @@
-namespace Node.Federation.PeerLink;
+namespace Node.Federation.Link;
 
 /// <summary>The methods of the peer protocol (<c>sovereign.peer.v1.PeerService</c>), as the tier table names them.</summary>
 public enum PeerMethod

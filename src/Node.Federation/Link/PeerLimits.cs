@@ -1,4 +1,4 @@
-namespace Node.Federation.PeerLink;
+namespace Node.Federation.Link;
 
 /// <summary>The peer port's limits (docs/protocol.md, "Peer link", limits): what one peer can make this node hold.</summary>
 public static class PeerLimits

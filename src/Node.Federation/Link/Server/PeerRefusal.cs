@@ -1,4 +1,4 @@
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>Why the peer port refused a connection or a call: the counters <c>federation diagnose</c> shows and the logs name.</summary>
 public enum PeerRefusal
@@ -41,6 +41,12 @@ public enum PeerRefusal
 
     /// <summary>A Hello with a manifest older than (or conflicting with) one already seen of that node.</summary>
     StaleManifest,
+
+    /// <summary>A Hello from a node id that a key rotation retired.</summary>
+    Retired,
+
+    /// <summary>A key rotation competing with one already accepted for the same old id (refused, reported; the tier it carried drops).</summary>
+    RotationConflict,
 
     /// <summary>A call the caller's trust tier does not allow.</summary>
     TierTooLow,

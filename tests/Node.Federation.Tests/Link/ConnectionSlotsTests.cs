@@ -1,8 +1,8 @@
 using System.Net;
 using CsCheck;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link.Server;
 
-namespace Node.Federation.Tests.PeerLink;
+namespace Node.Federation.Tests.Link;
 
 /// <summary>The peer port's connection caps: per source (an IPv4 address, an IPv6 /64) and in total.</summary>
 public sealed class ConnectionSlotsTests

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Node.Federation.Identity;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Tls;
 
-namespace Node.Federation.Tests.PeerLink;
+namespace Node.Federation.Tests.Link;
 
 /// <summary>The peer link's certificate on disk: made once, 0600, kept, made anew in pairs, refused when others may read its key.</summary>
 public sealed class PeerCertificateTests

@@ -1,7 +1,7 @@
 using Node.Federation.Identity;
 using Node.Federation.Trust;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// A call the gate admitted, while it runs: who made it, what it is, and the token that ends it

@@ -1,7 +1,7 @@
 using CsCheck;
-using Node.Federation.PeerLink.Server;
+using Node.Federation.Link.Server;
 
-namespace Node.Federation.Tests.PeerLink;
+namespace Node.Federation.Tests.Link;
 
 public sealed class PageTokenTests
 {

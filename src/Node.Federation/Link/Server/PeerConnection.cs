@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Node.Federation.PeerLink.Tls;
+using Node.Federation.Link.Tls;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// One connection to the peer port, from accept to close: where it came from, the certificate the

@@ -11,12 +11,12 @@ using Microsoft.Extensions.Time.Testing;
 using Node.Daemon.Tests.Support;
 using Node.Federation.Identity;
 using Node.Federation.Packets;
-using Node.Federation.PeerLink.Client;
+using Node.Federation.Link.Client;
 using Node.Protocol.Packets;
 using Node.Protocol.Peer;
 using ApiTrustTier = Node.Protocol.Api.TrustTier;
 
-namespace Node.Daemon.Tests.PeerLink;
+namespace Node.Daemon.Tests.Links;
 
 /// <summary>
 /// The peer listener of a real node (in the test process, real sockets, real TLS): who may say
@@ -291,7 +291,7 @@ public sealed class PeerListenerTests(PeerNodeFixture node) : IClassFixture<Peer
         {
             // 127.0.0.0/8 is all loopback: a source address of its own makes this test's cap its own.
             var source = new IPEndPoint(IPAddress.Parse("127.0.0.77"), 0);
-            for (var i = 0; i < Node.Federation.PeerLink.PeerLimits.MaxConnectionsPerAddress + 2; i++)
+            for (var i = 0; i < Node.Federation.Link.PeerLimits.MaxConnectionsPerAddress + 2; i++)
             {
                 var client = new TcpClient(source);
                 silent.Add(client);

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Node.Federation.Diagnostics;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>
 /// What the peer port refused, by reason: counted for <c>federation diagnose</c>, and logged — the
@@ -61,6 +61,8 @@ public sealed partial class PeerRefusals : IDisposable
         PeerRefusal.BadManifest => "bad_manifest",
         PeerRefusal.CertificateMismatch => "certificate_mismatch",
         PeerRefusal.StaleManifest => "stale_manifest",
+        PeerRefusal.Retired => "retired",
+        PeerRefusal.RotationConflict => "rotation_conflict",
         PeerRefusal.TierTooLow => "tier_too_low",
         PeerRefusal.TierRevoked => "tier_revoked",
         PeerRefusal.Oversize => "oversize",

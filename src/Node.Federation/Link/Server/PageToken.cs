@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace Node.Federation.PeerLink.Server;
+namespace Node.Federation.Link.Server;
 
 /// <summary>A Query page token: the last key of the page, base64url. Opaque to peers; checked, never trusted.</summary>
 internal static class PageToken

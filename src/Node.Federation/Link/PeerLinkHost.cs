@@ -1,0 +1,402 @@
+using System.Net;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Node.Federation.Identity;
+using Node.Federation.Link.Client;
+using Node.Federation.Link.Internal;
+using Node.Federation.Peers;
+using Node.Federation.Trust;
+using Node.Protocol.Peer;
+
+namespace Node.Federation.Link;
+
+/// <summary>
+/// Keeps this node's links (docs/protocol.md, "Peer link"): one loop per peer it wants a link to —
+/// registered, tier external or above, an address known — that dials when the tie-break says so
+/// (the lower id at once, the higher after the accept grace when no link came in), says Hello,
+/// keeps a Heartbeat stream, and on silence or loss dials again after a jittered back-off. A static
+/// peer added by address alone is dialled once to learn its node id from its manifest; it is then
+/// registered, tier unknown, and linked only once an operator trusts it.
+/// </summary>
+public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manifests, PeerDialer dialer, PeerLinks links, LocalManifest local,
+    IOptions<PeerLinkOptions> options, TimeProvider time, ILogger<PeerLinkHost> logger) : BackgroundService
+{
+    /// <summary>How often the wanted peers are looked at again, besides at once on a change of tier.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(2);
+
+    private readonly PeerLinkOptions _options = options.Value;
+    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Run)> _loops = new(StringComparer.Ordinal);
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        peers.TierChanged += OnTierChanged;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Reconcile(stoppingToken);
+                try
+                {
+                    await _wake.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(ReconcileInterval, time, stoppingToken).ConfigureAwait(false);
+                    _wake.Reader.TryRead(out _);
+                }
+                catch (TimeoutException)
+                {
+                    // Time to look again anyway.
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            peers.TierChanged -= OnTierChanged;
+            foreach (var (stop, _) in _loops.Values)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(_loops.Values.Select(l => l.Run)).ConfigureAwait(false);
+            foreach (var (stop, _) in _loops.Values)
+            {
+                stop.Dispose();
+            }
+        }
+    }
+
+    private void OnTierChanged(NodeId peer, TrustTier tier) => _wake.Writer.TryWrite(true);
+
+    // Starts a loop for each peer wanted and not yet looped over, ends those no longer wanted.
+    private void Reconcile(CancellationToken stoppingToken)
+    {
+        if (local.Current is null)
+        {
+            return;
+        }
+
+        var wanted = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.Ordinal);
+        foreach (var entry in peers.List())
+        {
+            if (entry.Addresses.Count == 0)
+            {
+                continue;
+            }
+
+            if (entry.NodeId.Length == 0)
+            {
+                foreach (var address in entry.Addresses)
+                {
+                    wanted.TryAdd("address " + address, token => LearnAsync(address, token));
+                }
+            }
+            else if (entry.Tier >= TrustTier.External && NodeId.TryParse(entry.NodeId, out var id, out _) && id != local.NodeId)
+            {
+                var addresses = entry.Addresses;
+                wanted.TryAdd("node " + entry.NodeId, token => LinkAsync(id, addresses, token));
+            }
+        }
+
+        foreach (var key in _loops.Keys.Where(k => !wanted.ContainsKey(k) || _loops[k].Run.IsCompleted).ToList())
+        {
+            var (stop, run) = _loops[key];
+            stop.Cancel();
+            _ = run.ContinueWith(_ => stop.Dispose(), TaskScheduler.Default);
+            _loops.Remove(key);
+            if (key.StartsWith("node ", StringComparison.Ordinal) && NodeId.TryParse(key[5..], out var gone, out _) && !wanted.ContainsKey(key))
+            {
+                links.Forget(gone);
+            }
+        }
+
+        foreach (var (key, run) in wanted)
+        {
+            if (!_loops.ContainsKey(key))
+            {
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                _loops[key] = (stop, Task.Run(() => run(stop.Token), CancellationToken.None));
+            }
+        }
+    }
+
+    // A static peer known by address only: dial until its manifest teaches the node id, then register it.
+    private async Task LearnAsync(string address, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options, new Random());
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var channel = await DialAnyAsync([address], default, cancellationToken).ConfigureAwait(false);
+                if (manifests.Offer(channel.Verified, channel.Envelope) is ManifestFreshness.Newer or ManifestFreshness.Same)
+                {
+                    await peers.AddStaticAsync(address, channel.Peer, channel.Manifest.Name, cancellationToken).ConfigureAwait(false);
+                    var learnt = channel.Peer.ToString();
+                    LogLearnt(logger, address, learnt);
+                    return;
+                }
+            }
+            catch (PeerDialException ex)
+            {
+                LogLearnFailed(logger, address, ex.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await Delay(backoff.Next(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task LinkAsync(NodeId peer, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var policy = new DialPolicy(local.NodeId, _options.EffectiveAcceptGrace);
+        var backoff = new Backoff(_options, new Random());
+        var wantedSince = time.GetTimestamp();
+        var failing = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // The tie-break: the lower id dials; the higher only when no link came in within the grace.
+            if (!policy.ShouldDial(peer, time.GetElapsedTime(wantedSince), linked: links.HasLiveInbound(peer)))
+            {
+                if (links.HasLiveInbound(peer))
+                {
+                    wantedSince = time.GetTimestamp();
+                }
+
+                await Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            TimeSpan delay;
+            try
+            {
+                Report(peer, LinkState.Connecting, null, null, null);
+                using var channel = await DialAnyAsync(addresses, peer, cancellationToken).ConfigureAwait(false);
+                if (manifests.Offer(channel.Verified, channel.Envelope) is not (ManifestFreshness.Newer or ManifestFreshness.Same) and var stale)
+                {
+                    throw new PeerDialException(PeerDialFailure.StaleManifest, $"{peer} answered with a manifest this node refuses ({stale})");
+                }
+
+                failing = false;
+                var up = time.GetTimestamp();
+                var name = peer.ToString();
+                var standing = channel.Standing.ToString();
+                LogUp(logger, name, standing);
+                var why = await HeartbeatAsync(peer, channel, cancellationToken).ConfigureAwait(false);
+                LogEnded(logger, name, why);
+                Report(peer, LinkState.Down, null, null, why);
+                backoff.LinkEnded(time.GetElapsedTime(up));
+                delay = backoff.Next();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+                var why = $"refused by the peer: {ex.Status.Detail}";
+                Report(peer, LinkState.Down, null, null, why);
+                var name = peer.ToString();
+                var detail = ex.Status.Detail;
+                LogRefused(logger, name, detail);
+                delay = backoff.Refused();
+            }
+            catch (Exception ex) when (ex is PeerDialException or RpcException or IOException or HttpRequestException)
+            {
+                var why = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
+                Report(peer, links.Of(peer).State == LinkState.Never ? LinkState.Never : LinkState.Down, null, null, why);
+                if (!failing)
+                {
+                    var name = peer.ToString();
+                    LogDialFailed(logger, name, why);
+                }
+
+                failing = true;
+                delay = backoff.Next();
+            }
+
+            await Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Beats every interval on the link's stream until the peer falls silent past the down time, the
+    // stream ends, or the node stops. Returns why the link ended.
+    private async Task<string> HeartbeatAsync(NodeId peer, PeerChannel channel, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = channel.Client.Heartbeat(cancellationToken: stop.Token);
+        var liveness = new LivenessTracker(_options, time);
+        var rtt = new RttEstimator(time);
+        var reading = ReadBeatsAsync(peer, call.ResponseStream, liveness, rtt, stop.Token);
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        try
+        {
+            while (true)
+            {
+                var stamp = rtt.Next();
+                await call.RequestStream.WriteAsync(new Beat
+                {
+                    Seq = stamp.Seq,
+                    EchoSeq = stamp.EchoSeq,
+                    EchoDelayUs = stamp.EchoDelayUs,
+                    ManifestSha256 = stamp.Seq == 1 ? Google.Protobuf.ByteString.CopyFrom(local.Current!.Sha256) : Google.Protobuf.ByteString.Empty,
+                }, stop.Token).ConfigureAwait(false);
+                var tick = timer.WaitForNextTickAsync(stop.Token).AsTask();
+                if (await Task.WhenAny(tick, reading).ConfigureAwait(false) == reading)
+                {
+                    return await reading.ConfigureAwait(false);
+                }
+
+                await tick.ConfigureAwait(false);
+                liveness.Tick();
+                var state = liveness.State;
+                Report(peer, state, rtt.Smoothed, liveness.LastHeardAt, null);
+                if (state == LinkState.Down)
+                {
+                    return $"no beat for {liveness.Silence.TotalSeconds:0} s";
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await reading.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException or IOException)
+            {
+                // The link is over either way.
+            }
+        }
+    }
+
+    private async Task<string> ReadBeatsAsync(NodeId peer, IAsyncStreamReader<Beat> beats, LivenessTracker liveness, RttEstimator rtt,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await beats.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var beat = beats.Current;
+                liveness.Heard();
+                rtt.Received(beat.Seq, beat.EchoSeq, beat.EchoDelayUs);
+                Report(peer, liveness.State, rtt.Smoothed, liveness.LastHeardAt, null);
+                if (!beat.ManifestSha256.IsEmpty && manifests.TryGet(peer, out var held) && !beat.ManifestSha256.Span.SequenceEqual(held.EnvelopeSha256.Span))
+                {
+                    // The peer issued a new manifest: say Hello again to fetch it.
+                    return "the peer's manifest changed";
+                }
+            }
+
+            liveness.TransportLost();
+            return "the peer ended the heartbeat stream";
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            liveness.TransportLost();
+            if (ex.StatusCode == StatusCode.PermissionDenied)
+            {
+                throw;
+            }
+
+            return $"{ex.StatusCode}: {ex.Status.Detail}";
+        }
+    }
+
+    private async Task<PeerChannel> DialAnyAsync(IReadOnlyList<string> addresses, NodeId expected, CancellationToken cancellationToken)
+    {
+        PeerDialException? last = null;
+        var pin = !expected.IsEmpty && manifests.TryGet(expected, out var held) && held.IsValidAt(time.GetUtcNow()) ? held.CertificateSha256.ToArray() : null;
+        foreach (var address in addresses)
+        {
+            foreach (var endPoint in await ResolveAsync(address, cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    return await dialer.DialAsync(new PeerDial(endPoint, expected, pin), cancellationToken).ConfigureAwait(false);
+                }
+                catch (PeerDialException ex) when (ex.Failure == PeerDialFailure.CertificateMismatch && pin is not null)
+                {
+                    // Its certificate changed since the manifest held: once more unpinned, and Hello must prove it.
+                    try
+                    {
+                        return await dialer.DialAsync(new PeerDial(endPoint, expected), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PeerDialException again)
+                    {
+                        last = again;
+                    }
+                }
+                catch (PeerDialException ex)
+                {
+                    last = ex;
+                }
+            }
+        }
+
+        throw last ?? new PeerDialException(PeerDialFailure.Unreachable, $"no usable address ({string.Join(", ", addresses)})");
+    }
+
+    private static async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(string address, CancellationToken cancellationToken)
+    {
+        if (IPEndPoint.TryParse(address, out var endPoint) && endPoint.Port > 0)
+        {
+            return [endPoint];
+        }
+
+        var colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            return [];
+        }
+
+        try
+        {
+            var resolved = await Dns.GetHostAddressesAsync(address[..colon], cancellationToken).ConfigureAwait(false);
+            return [.. resolved.Select(a => new IPEndPoint(a, port))];
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
+    }
+
+    private void Report(NodeId peer, LinkState state, TimeSpan? rtt, DateTimeOffset? lastHeard, string? problem)
+    {
+        var before = links.Of(peer);
+        var now = time.GetUtcNow();
+        links.Report(new PeerLinkStatus(peer, state, LinkDirection.Outbound, rtt ?? (state == LinkState.Connected ? before.Rtt : null),
+            lastHeard ?? before.LastHeartbeatAt, before.State == state && before.Direction == LinkDirection.Outbound ? before.Since : now,
+            problem ?? (state == LinkState.Connected ? null : before.Problem), problem is null ? before.ProblemAt : now));
+    }
+
+    private Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken)
+        .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer link to {NodeId} up (dialled by this node; it holds this node as {Standing}).")]
+    private static partial void LogUp(ILogger logger, string nodeId, string standing);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer link to {NodeId} ended: {Reason}; dialling again after a back-off.")]
+    private static partial void LogEnded(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer {NodeId} refused the link: {Reason}; trying again later.")]
+    private static partial void LogRefused(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer link to {NodeId} cannot be set up: {Reason}; retrying with back-off (further failures at Debug).")]
+    private static partial void LogDialFailed(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Static peer {Address} is node {NodeId}: registered, tier unknown until an operator trusts it.")]
+    private static partial void LogLearnt(ILogger logger, string address, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Static peer {Address} not reached yet: {Reason}.")]
+    private static partial void LogLearnFailed(ILogger logger, string address, string reason);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Node.Federation.Identity;
+using Node.Federation.Link.Server;
+
+namespace Node.Federation.Link;
+
+/// <summary>Who dialled a link.</summary>
+public enum LinkDirection
+{
+    /// <summary>No link.</summary>
+    None,
+
+    /// <summary>This node dialled the peer.</summary>
+    Outbound,
+
+    /// <summary>The peer dialled this node.</summary>
+    Inbound,
+}
+
+/// <summary>A peer's link as this node sees it now (<c>nodectl peers list</c>, <c>peers show</c>).</summary>
+/// <param name="NodeId">The peer.</param>
+/// <param name="State">Its link state.</param>
+/// <param name="Direction">Who dialled the link that is up (or was last).</param>
+/// <param name="Rtt">The smoothed round trip, when measured (on links this node dialled).</param>
+/// <param name="LastHeartbeatAt">When the last beat arrived.</param>
+/// <param name="Since">When the state last changed.</param>
+/// <param name="Problem">Why the link is not up, in words; null when it is, or nothing was tried.</param>
+/// <param name="ProblemAt">When <paramref name="Problem"/> happened.</param>
+public sealed record PeerLinkStatus(NodeId NodeId, LinkState State, LinkDirection Direction, TimeSpan? Rtt, DateTimeOffset? LastHeartbeatAt,
+    DateTimeOffset? Since, string? Problem, DateTimeOffset? ProblemAt);
+
+/// <summary>
+/// The links of this node, by peer: what its own dialling loops report (<see cref="PeerLinkHost"/>)
+/// merged with the Heartbeat streams peers hold open to it (<see cref="InboundLinks"/>). Liveness is
+/// never trust: nothing here changes a tier. Thread-safe.
+/// </summary>
+public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<NodeId, PeerLinkStatus> _outbound = new();
+
+    /// <summary>What this node's own loop says of a peer.</summary>
+    public void Report(PeerLinkStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        _outbound[status.NodeId] = status;
+    }
+
+    /// <summary>Forgets this node's own loop's view of <paramref name="peer"/> (it no longer wants a link).</summary>
+    public void Forget(NodeId peer) => _outbound.TryRemove(peer, out _);
+
+    /// <summary>Whether <paramref name="peer"/> holds a Heartbeat stream open to this node that beat within the suspect time.</summary>
+    public bool HasLiveInbound(NodeId peer) => Inbound(peer) is { State: LinkState.Connected };
+
+    /// <summary>The link of <paramref name="peer"/>: the better of this node's own and the peer's inbound one.</summary>
+    public PeerLinkStatus Of(NodeId peer)
+    {
+        var ours = _outbound.GetValueOrDefault(peer);
+        var theirs = Inbound(peer);
+        if (theirs is { State: LinkState.Connected } && ours is not { State: LinkState.Connected })
+        {
+            return theirs with { Problem = ours?.Problem, ProblemAt = ours?.ProblemAt };
+        }
+
+        return ours ?? theirs ?? new PeerLinkStatus(peer, LinkState.Never, LinkDirection.None, null, null, null, null, null);
+    }
+
+    /// <summary>Peers whose link is connected now: the active set.</summary>
+    public IReadOnlyList<NodeId> Active() =>
+        [.. _outbound.Keys.Concat(inbound.List().Select(l => l.NodeId)).Distinct().Where(p => Of(p).State == LinkState.Connected)];
+
+    private PeerLinkStatus? Inbound(NodeId peer)
+    {
+        var stream = inbound.List().Where(l => l.NodeId == peer).MaxBy(l => l.LastBeatAt ?? l.OpenedAt);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        var silence = time.GetUtcNow() - (stream.LastBeatAt ?? stream.OpenedAt);
+        var state = silence >= options.DownAfter ? LinkState.Down : silence >= options.SuspectAfter ? LinkState.Suspect : LinkState.Connected;
+        return new PeerLinkStatus(peer, state, LinkDirection.Inbound, null, stream.LastBeatAt, stream.OpenedAt, null, null);
+    }
+}

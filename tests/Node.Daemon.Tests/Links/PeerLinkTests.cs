@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using Node.Daemon.Tests.Support;
+using Node.Protocol.Api;
+using ApiTrustTier = Node.Protocol.Api.TrustTier;
+
+namespace Node.Daemon.Tests.Links;
+
+/// <summary>
+/// Three nodes on loopback that know each other by static address only: each learns the others'
+/// ids from their manifests, links once both sides trust each other, measures the round trip, hears
+/// a refusal when trust is taken back, and sees a stopped peer go suspect, then down, then back.
+/// Heartbeats every second here (suspect at 2.5 s, down at 6 s) so the test takes seconds.
+/// </summary>
+public sealed class PeerLinkTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Static_peers_learn_each_other_link_when_trusted_and_follow_a_peer_that_stops_and_comes_back()
+    {
+        var ports = FreePorts(3);
+        await using var a = await StartAsync(ports[0]);
+        await using var b = await StartAsync(ports[1]);
+        await using var c = await StartAsync(ports[2]);
+        var (idA, idB, idC) = (await IdOf(a), await IdOf(b), await IdOf(c));
+
+        await AddAsync(a, ports[1]);
+        await AddAsync(a, ports[2]);
+        await AddAsync(b, ports[0]);
+
+        // Learnt from the manifests, registered unknown: no link yet.
+        var learnt = await WaitForAsync(a, peers => peers.Count(p => p.NodeId.Length > 0) == 2);
+        Assert.Equal([idB, idC], learnt.Select(p => p.NodeId).Order());
+        Assert.All(learnt, p => Assert.Equal(ApiTrustTier.Unknown, p.Tier));
+        Assert.All(learnt, p => Assert.Equal("never", p.Link.State));
+
+        await WaitForAsync(b, peers => peers.Any(p => p.NodeId == idA));
+        await TrustAsync(a, idB, ApiTrustTier.External);
+        await TrustAsync(b, idA, ApiTrustTier.Core);
+        var linked = await WaitForAsync(a, peers => Link(peers, idB) is { State: "connected", LastHeartbeatAt: > 0 });
+        var seenFromB = await WaitForAsync(b, peers => Link(peers, idA) is { State: "connected" });
+        // One link for the pair: the lower id dialled it; the other side sees it inbound.
+        Assert.Contains(new[] { Link(linked, idB)!.Direction, Link(seenFromB, idA)!.Direction }, d => d == "outbound");
+        Assert.Contains(new[] { Link(linked, idB)!.Direction, Link(seenFromB, idA)!.Direction }, d => d == "inbound");
+        Assert.True((Link(linked, idB)!.RttUs > 0) || (Link(seenFromB, idA)!.RttUs > 0), "the dialler measures the round trip");
+        Assert.Equal("never", Link(linked, idC)!.State); // C is unknown at A: no link
+
+        // B stops: A's link goes suspect, then down; B comes back on the same port: connected again.
+        var bAgain = await b.RestartAsync(async _ =>
+        {
+            await WaitForAsync(a, peers => Link(peers, idB) is { State: "suspect" or "down" });
+            await WaitForAsync(a, peers => Link(peers, idB) is { State: "down" });
+        });
+        await using (bAgain)
+        {
+            await WaitForAsync(a, peers => Link(peers, idB) is { State: "connected" });
+
+            // Trust taken back on B: the link ends, and A says why.
+            await TrustAsync(bAgain, idA, ApiTrustTier.Unknown);
+            var refused = await WaitForAsync(a, peers => Link(peers, idB) is { State: not "connected" } l && l.Problem.Contains("refused by the peer", StringComparison.Ordinal)
+                || Link(peers, idB) is { State: not "connected" } m && m.Problem.Contains("PermissionDenied", StringComparison.Ordinal));
+            Assert.Contains("'unknown' here", Link(refused, idB)!.Problem, StringComparison.Ordinal);
+        }
+    }
+
+    private static Task<ApiNode> StartAsync(int port) => ApiNode.StartAsync(["--peer-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
+        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02"]);
+
+    private static async Task<string> IdOf(ApiNode node) =>
+        (await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct)).NodeId;
+
+    private static async Task AddAsync(ApiNode node, int port) =>
+        await new PeerService.PeerServiceClient(node.Channel).AddAsync(new AddPeerRequest { Address = $"127.0.0.1:{port}" }, cancellationToken: Ct);
+
+    private static async Task TrustAsync(ApiNode node, string id, ApiTrustTier tier) =>
+        await new PeerService.PeerServiceClient(node.Channel).SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = tier, Reason = "test" }, cancellationToken: Ct);
+
+    private static PeerLink? Link(IEnumerable<Peer> peers, string id) => peers.FirstOrDefault(p => p.NodeId == id)?.Link;
+
+    private static async Task<IReadOnlyList<Peer>> WaitForAsync(ApiNode node, Func<IReadOnlyList<Peer>, bool> condition)
+    {
+        var client = new PeerService.PeerServiceClient(node.Channel);
+        var deadline = TimeProvider.System.GetTimestamp();
+        IReadOnlyList<Peer> peers = [];
+        while (TimeProvider.System.GetElapsedTime(deadline) < Within)
+        {
+            peers = (await client.ListAsync(new ListPeersRequest(), cancellationToken: Ct)).Peers;
+            if (condition(peers))
+            {
+                return peers;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        throw new TimeoutException($"Not within {Within}: {string.Join("; ", peers.Select(p => $"{p.NodeId} {p.Tier} {p.Link}"))}");
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}
