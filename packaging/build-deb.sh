@@ -75,7 +75,7 @@ Version: $version
 Architecture: amd64
 Maintainer: Sovereign Node team <maintainers@sovereign-node.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), systemd (>= 252), init-system-helpers (>= 1.54~), procps
+Depends: libc6 (>= 2.34), libssl3 | libssl3t64, systemd (>= 252), init-system-helpers (>= 1.54~), procps
 Section: net
 Priority: optional
 Homepage: https://sovereign-node.invalid/
