@@ -89,6 +89,7 @@ public static class FederationServiceCollectionExtensions
         services.AddSingleton<PeerRefusals>();
         services.AddSingleton<InboundLinks>();
         services.AddSingleton(new PeerLinkServerOptions());
+        services.AddSingleton<Func<PeerLinks>>(sp => sp.GetRequiredService<PeerLinks>);
         services.AddSingleton<PeerLinkService>();
         services.AddSingleton(sp => new PeerLinks(sp.GetRequiredService<InboundLinks>(), sp.GetRequiredService<IOptions<PeerLinkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));

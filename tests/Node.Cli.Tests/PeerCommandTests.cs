@@ -43,6 +43,35 @@ public sealed class PeerCommandTests
              link.GetProperty("problemAt").GetInt64()));
     }
 
+    [Fact]
+    public async Task Show_prints_the_link_and_the_verified_manifest_with_its_certificate_fingerprint()
+    {
+        await using var node = await FakeNode.StartAsync();
+
+        var run = await node.Run("peers", "show", FakePeerService.PeerId);
+        var json = (await node.Run("peers", "show", FakePeerService.PeerId, "--json")).Json();
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("link:         connected (outbound, rtt 0.4 ms)\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"  certificate sha256 {new string('c', 64)}\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains("  peer port:  8102\n", run.Output, StringComparison.Ordinal);
+        Assert.Equal(FakePeerService.PeerId, json.GetProperty("peer").GetProperty("nodeId").GetString());
+        Assert.Equal(new string('c', 64), json.GetProperty("manifest").GetProperty("certificateSha256").GetString());
+        Assert.True(json.GetProperty("manifest").GetProperty("validNow").GetBoolean());
+        Assert.Equal("", json.GetProperty("rotatedTo").GetString());
+    }
+
+    [Fact]
+    public async Task Show_of_a_peer_not_known_says_so()
+    {
+        await using var node = await FakeNode.StartAsync();
+
+        var run = await node.Run("peers", "show", "QQQQQQQ-RRRRRRR-SSSSSSS-TTTTTTT");
+
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains("No peer QQQQQQQ-RRRRRRR-SSSSSSS-TTTTTTT is known here.", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("192.168.1.30:8102")]
     [InlineData("[fe80::2%eth0]:8102")]

@@ -14,6 +14,7 @@ internal static class PeerCommands
         peers.Subcommands.Add(Add(globals, console));
         peers.Subcommands.Add(Trust(globals, console));
         peers.Subcommands.Add(Forget(globals, console));
+        peers.Subcommands.Add(Show(globals, console));
         return peers;
     }
 
@@ -84,6 +85,71 @@ internal static class PeerCommands
             return NodeCtl.Ok;
         });
         return command;
+    }
+
+    private static Command Show(GlobalOptions globals, CliConsole console)
+    {
+        var nodeId = new Argument<string>("NODEID") { Description = "The peer's node id." };
+        var command = new Command("show", "One peer: its tier, its link and why it is not up, and its verified manifest (certificate fingerprint, addresses).")
+        {
+            nodeId,
+        };
+        command.Action = new ApiAction(globals, console, async call =>
+        {
+            var detail = await new PeerService.PeerServiceClient(call.Channel).GetAsync(new GetPeerRequest { NodeId = call.Required(nodeId) }, call.Request())
+                .ConfigureAwait(false);
+            if (call.Json)
+            {
+                await call.WriteJsonAsync(writer => ApiJson.WritePeerDetail(writer, detail)).ConfigureAwait(false);
+                return NodeCtl.Ok;
+            }
+
+            await call.WriteAsync(ShowText(detail)).ConfigureAwait(false);
+            return NodeCtl.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The text of <c>peers show</c>.</summary>
+    public static string ShowText(PeerDetail detail)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var peer = detail.Peer ?? new Peer();
+        var link = peer.Link ?? new PeerLink();
+        var text = new System.Text.StringBuilder();
+        text.Append("node id:      ").AppendLine(peer.NodeId);
+        text.Append("name:         ").AppendLine(Display.OneLine(peer.Name));
+        text.Append("tier:         ").AppendLine(CliNames.Tiers.NameOf(peer.Tier));
+        text.Append("link:         ").Append(link.State.Length > 0 ? link.State : "never");
+        text.AppendLine(link.Direction.Length > 0 ? $" ({link.Direction}{(link.RttUs > 0 ? string.Create(c, $", rtt {link.RttUs / 1000.0:0.0} ms") : "")})" : "");
+        text.Append("heartbeat:    ").AppendLine(Display.Time(link.LastHeartbeatAt));
+        if (link.Problem.Length > 0)
+        {
+            text.Append("not up:       ").Append(Display.OneLine(link.Problem)).Append(" (").Append(Display.Time(link.ProblemAt)).AppendLine(")");
+        }
+
+        text.Append("addresses:    ").AppendLine(string.Join(", ", peer.Addresses));
+        text.Append("source:       ").AppendLine(peer.Source);
+        if (detail.RotatedTo.Length > 0)
+        {
+            text.Append("rotated to:   ").AppendLine(detail.RotatedTo);
+        }
+
+        if (detail.Manifest is not { } m)
+        {
+            text.AppendLine("manifest:     none held (never reached)");
+            return text.ToString();
+        }
+
+        text.Append("manifest:     ").Append(m.ManifestSha256).AppendLine(m.ValidNow ? "" : " (not valid now)");
+        text.Append("  issued:     ").Append(Display.Time(m.IssuedAt)).Append(", expires ").AppendLine(Display.Time(m.ExpiresAt));
+        text.Append("  certificate sha256 ").AppendLine(m.CertificateSha256);
+        text.Append("  name:       ").AppendLine(Display.OneLine(m.Name));
+        text.Append("  addresses:  ").AppendLine(m.Addresses.Count == 0 ? "-" : string.Join(", ", m.Addresses.Select(Display.OneLine)));
+        text.Append("  peer port:  ").AppendLine(m.PeerPort.ToString(c));
+        text.Append("  software:   ").AppendLine(Display.OneLine(m.SoftwareVersion));
+        text.Append("  offers:     ").AppendLine(m.Capabilities.Count == 0 ? "-" : string.Join(", ", m.Capabilities.Select(Display.OneLine)));
+        return text.ToString();
     }
 
     private static Command Forget(GlobalOptions globals, CliConsole console)

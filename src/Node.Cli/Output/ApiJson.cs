@@ -135,6 +135,32 @@ internal static class ApiJson
         writer.WriteEndObject();
     }
 
+    /// <summary>One peer with its verified manifest (<c>peers show --json</c>).</summary>
+    public static void WritePeerDetail(Utf8JsonWriter writer, PeerDetail detail)
+    {
+        writer.WritePropertyName("peer");
+        WritePeer(writer, detail.Peer ?? new Peer());
+        writer.WriteString("rotatedTo", detail.RotatedTo);
+        if (detail.Manifest is not { } m)
+        {
+            writer.WriteNull("manifest");
+            return;
+        }
+
+        writer.WriteStartObject("manifest");
+        writer.WriteString("name", m.Name);
+        writer.WriteStrings("addresses", m.Addresses);
+        writer.WriteNumber("peerPort", m.PeerPort);
+        writer.WriteStrings("capabilities", m.Capabilities);
+        writer.WriteString("softwareVersion", m.SoftwareVersion);
+        writer.WriteString("certificateSha256", m.CertificateSha256);
+        writer.WriteNumber("issuedAt", m.IssuedAt);
+        writer.WriteNumber("expiresAt", m.ExpiresAt);
+        writer.WriteString("manifestSha256", m.ManifestSha256);
+        writer.WriteBoolean("validNow", m.ValidNow);
+        writer.WriteEndObject();
+    }
+
     /// <summary>What answered a discovery query.</summary>
     public static void WriteDiscovery(Utf8JsonWriter writer, DiscoverReply reply)
     {

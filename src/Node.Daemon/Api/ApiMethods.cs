@@ -40,6 +40,7 @@ internal static class ApiMethods
             { nameof(PeerApi.Add), (PeerApi s, AddPeerRequest r, ServerCallContext c) => s.Add(r, c) },
             { nameof(PeerApi.SetTrust), (PeerApi s, SetTrustRequest r, ServerCallContext c) => s.SetTrust(r, c) },
             { nameof(PeerApi.Forget), (PeerApi s, ForgetPeerRequest r, ServerCallContext c) => s.Forget(r, c) },
+            { nameof(PeerApi.Get), (PeerApi s, GetPeerRequest r, ServerCallContext c) => s.Get(r, c) },
         })
         .AddGrpcMethods(new GrpcMethods<FederationApi>(FederationService.Descriptor)
         {

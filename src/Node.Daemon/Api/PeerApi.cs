@@ -8,13 +8,46 @@ using TrustTier = Node.Federation.Trust.TrustTier;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.PeerService</c>: the peers the node knows and how far it trusts them.</summary>
-internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLinks links) : PeerService.PeerServiceBase
+internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLinks links, ManifestBook manifests, TimeProvider time)
+    : PeerService.PeerServiceBase
 {
     public override Task<ListPeersReply> List(ListPeersRequest request, ServerCallContext context)
     {
         var reply = new ListPeersReply();
         reply.Peers.Add(peers.List().Select(ToApi));
         return Task.FromResult(reply);
+    }
+
+    public override Task<PeerDetail> Get(GetPeerRequest request, ServerCallContext context)
+    {
+        var id = ApiArguments.NodeId("node_id", request.NodeId);
+        var entry = peers.List().FirstOrDefault(p => p.NodeId == id.ToString())
+            ?? throw ApiErrors.NotFound($"No peer {id} is known here; add it ('nodectl peers add HOST:PORT --id {id}') or wait for discovery.");
+        var detail = new PeerDetail { Peer = ToApi(entry) };
+        if (manifests.TryGet(id, out var known))
+        {
+            var m = known.Manifest;
+            detail.Manifest = new PeerManifestView
+            {
+                Name = m.Name,
+                Addresses = { m.Addresses },
+                PeerPort = m.PeerPort,
+                Capabilities = { m.Capabilities },
+                SoftwareVersion = m.SoftwareVersion,
+                CertificateSha256 = Convert.ToHexStringLower(known.CertificateSha256.Span),
+                IssuedAt = m.IssuedAt,
+                ExpiresAt = m.ExpiresAt,
+                ManifestSha256 = Convert.ToHexStringLower(known.EnvelopeSha256.Span),
+                ValidNow = known.IsValidAt(time.GetUtcNow()),
+            };
+        }
+
+        if (manifests.IsRetired(id, out var successor))
+        {
+            detail.RotatedTo = successor.ToString();
+        }
+
+        return Task.FromResult(detail);
     }
 
     public override async Task<Peer> Add(AddPeerRequest request, ServerCallContext context)
@@ -60,6 +93,12 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLin
             case ForgetPeerRequest.SelectorOneofCase.NodeId:
                 var id = ApiArguments.NodeId("node_id", request.NodeId);
                 forgotten = await peers.ForgetAsync(id, null, context.CancellationToken).ConfigureAwait(false);
+                if (forgotten > 0)
+                {
+                    // Its stored manifest went with it; so does the book's copy, or a new registration would never store it again.
+                    manifests.Forget(id);
+                }
+
                 return forgotten > 0 ? new ForgetPeerReply { Forgotten = forgotten } : throw ApiErrors.NotFound($"No peer {id} is known here.");
             case ForgetPeerRequest.SelectorOneofCase.Address:
                 if (!PeerAddress.TryParse(request.Address, out var address, out var problem))

@@ -48,16 +48,21 @@ internal sealed class PeerCallMiddleware(PeerCallGate gate, PeerCalls calls, Pee
         }
 
         using var call = calls.Open(admission.Caller, admission.Tier, method, http.RequestAborted);
+        // A tier dropped between the gate and the registration found no call to end: ask again now it is registered.
+        if (gate.Admit(certificate, method) is { Admitted: false } again)
+        {
+            call.Revoke(again.Status.Detail);
+        }
+
         http.Items[PeerLinkService.CertificateKey] = certificate;
         http.Items[PeerLinkService.CallKey] = call;
         http.Items[PeerLinkService.RemoteKey] = connection.Remote;
         ITimer? reset = null;
-        using var revoked = call.Token.Register(() =>
+        var revoked = call.Token.Register(() =>
         {
             if (call.RevokedReason is not null)
             {
-                reset = time.CreateTimer(static state => ((HttpContext)state!).Features.Get<IHttpResetFeature>()?.Reset(InadequateSecurity),
-                    http, ResetGrace, Timeout.InfiniteTimeSpan);
+                reset = time.CreateTimer(static state => ResetStream((HttpContext)state!), http, ResetGrace, Timeout.InfiniteTimeSpan);
             }
         });
         try
@@ -66,12 +71,27 @@ internal sealed class PeerCallMiddleware(PeerCallGate gate, PeerCalls calls, Pee
         }
         finally
         {
+            // First the registration (Dispose waits for a callback under way), then the timer it may have made.
+            revoked.Dispose();
             reset?.Dispose();
         }
 
         if (StatusOf(http) == StatusCode.ResourceExhausted)
         {
             refusals.Add(PeerRefusal.Oversize, connection.Remote, $"{method}: a message over {PeerLimits.MaxRequestBytes / 1024} KiB");
+        }
+    }
+
+    // The backstop of a revoked call whose handler did not end: the stream is reset (the call may have ended meanwhile).
+    private static void ResetStream(HttpContext http)
+    {
+        try
+        {
+            http.Features.Get<IHttpResetFeature>()?.Reset(InadequateSecurity);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The request is over already.
         }
     }
 

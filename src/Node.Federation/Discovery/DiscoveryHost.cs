@@ -108,6 +108,11 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
             discovery.Changed += OnChanged;
             _loop = Task.Run(() => RecordChangesAsync(_stopping.Token), CancellationToken.None);
             Volatile.Write(ref _discovery, discovery);
+            if (_manifest is not null)
+            {
+                _manifest.Reissued += OnReissued;
+            }
+
             if (_manifest?.Current is { } issued)
             {
                 // The listener has bound its port (it starts first): the port it got, and the manifest naming it.
@@ -141,6 +146,10 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
+    // A new manifest (its lifetime half over, the addresses or the port changed): peers learn its hash from TXT.
+    private void OnReissued(Link.IssuedManifest issued) =>
+        Discovery?.UpdateProfile(new ServiceProfile(_identity.Identity.Id, issued.Port, issued.Hash, _nodeName));
+
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -148,6 +157,11 @@ public sealed partial class DiscoveryHost : IHostedService, IDisposable
         if (discovery is null)
         {
             return;
+        }
+
+        if (_manifest is not null)
+        {
+            _manifest.Reissued -= OnReissued;
         }
 
         discovery.Stop(); // goodbyes

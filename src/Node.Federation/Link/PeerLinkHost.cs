@@ -26,6 +26,11 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
     /// <summary>How often the wanted peers are looked at again, besides at once on a change of tier.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often this node's manifest is looked at (its addresses, half its lifetime): it is issued anew when due.</summary>
+    public static readonly TimeSpan ManifestCheckInterval = TimeSpan.FromMinutes(1);
+
+    private long _manifestCheckedAt;
+
     private readonly PeerLinkOptions _options = options.Value;
     private readonly Dictionary<string, (CancellationTokenSource Stop, Task Run)> _loops = new(StringComparer.Ordinal);
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
@@ -39,13 +44,24 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                Reconcile(stoppingToken);
                 try
                 {
-                    await _wake.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(ReconcileInterval, time, stoppingToken).ConfigureAwait(false);
+                    Reconcile(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The registry could not be read (a store error): links stay as they are; look again later.
+                    LogReconcileFailed(logger, ex);
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(ReconcileInterval);
+                try
+                {
+                    await _wake.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
                     _wake.Reader.TryRead(out _);
                 }
-                catch (TimeoutException)
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Time to look again anyway.
                 }
@@ -76,9 +92,18 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
     // Starts a loop for each peer wanted and not yet looped over, ends those no longer wanted.
     private void Reconcile(CancellationToken stoppingToken)
     {
-        if (local.Current is null)
+        if (local.Current is not { } current)
         {
             return;
+        }
+
+        if (_manifestCheckedAt == 0 || time.GetElapsedTime(_manifestCheckedAt) >= ManifestCheckInterval)
+        {
+            _manifestCheckedAt = time.GetTimestamp();
+            if (local.Refresh(current.Port) is var issued && !ReferenceEquals(issued, current))
+            {
+                LogReissued(logger, issued.Hash, issued.ExpiresAt);
+            }
         }
 
         var wanted = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.Ordinal);
@@ -98,8 +123,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             }
             else if (entry.Tier >= TrustTier.External && NodeId.TryParse(entry.NodeId, out var id, out _) && id != local.NodeId)
             {
-                var addresses = entry.Addresses;
-                wanted.TryAdd("node " + entry.NodeId, token => LinkAsync(id, addresses, token));
+                wanted.TryAdd("node " + entry.NodeId, token => LinkAsync(id, token));
             }
         }
 
@@ -142,20 +166,21 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                     return;
                 }
             }
-            catch (PeerDialException ex)
-            {
-                LogLearnFailed(logger, address, ex.Message);
-            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                var why = Printable(ex.Message);
+                LogLearnFailed(logger, address, why);
             }
 
             await Delay(backoff.Next(), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task LinkAsync(NodeId peer, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    private async Task LinkAsync(NodeId peer, CancellationToken cancellationToken)
     {
         var policy = new DialPolicy(local.NodeId, _options.EffectiveAcceptGrace);
         var backoff = new Backoff(_options, new Random());
@@ -178,7 +203,10 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             TimeSpan delay;
             try
             {
-                Report(peer, LinkState.Connecting, null, null, null);
+                // A first dial shows as connecting; a link that was up stays suspect (or down) until it is up again.
+                Report(peer, Lost(peer) is LinkState.Never ? LinkState.Connecting : Lost(peer), null, null, null);
+                // Where it is now: a new lease, a new announcement, an address an operator added.
+                var addresses = peers.List().FirstOrDefault(p => p.NodeId == peer.ToString())?.Addresses ?? [];
                 using var channel = await DialAnyAsync(addresses, peer, cancellationToken).ConfigureAwait(false);
                 if (manifests.Offer(channel.Verified, channel.Envelope) is not (ManifestFreshness.Newer or ManifestFreshness.Same) and var stale)
                 {
@@ -192,7 +220,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 LogUp(logger, name, standing);
                 var why = await HeartbeatAsync(peer, channel, cancellationToken).ConfigureAwait(false);
                 LogEnded(logger, name, why);
-                Report(peer, LinkState.Down, null, null, why);
+                Report(peer, Lost(peer), null, null, why);
                 backoff.LinkEnded(time.GetElapsedTime(up));
                 delay = backoff.Next();
             }
@@ -202,17 +230,23 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
             {
-                var why = $"refused by the peer: {ex.Status.Detail}";
-                Report(peer, LinkState.Down, null, null, why);
+                var why = Printable($"refused by the peer: {ex.Status.Detail}");
+                Report(peer, Lost(peer), null, null, why);
                 var name = peer.ToString();
-                var detail = ex.Status.Detail;
+                var detail = Printable(ex.Status.Detail);
                 LogRefused(logger, name, detail);
                 delay = backoff.Refused();
             }
-            catch (Exception ex) when (ex is PeerDialException or RpcException or IOException or HttpRequestException)
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
             {
-                var why = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-                Report(peer, links.Of(peer).State == LinkState.Never ? LinkState.Never : LinkState.Down, null, null, why);
+                // The peer keeps the link it dialled (the lower id's): ours is the spare, and not a failure.
+                Report(peer, links.Of(peer).State, null, null, null);
+                delay = _options.EffectiveAcceptGrace;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var why = Printable(ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message);
+                Report(peer, Lost(peer), null, null, why);
                 if (!failing)
                 {
                     var name = peer.ToString();
@@ -237,10 +271,17 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         var rtt = new RttEstimator(time);
         var reading = ReadBeatsAsync(peer, call.ResponseStream, liveness, rtt, stop.Token);
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        var said = local.Current;
         try
         {
             while (true)
             {
+                if (!ReferenceEquals(local.Current, said))
+                {
+                    // The peer holds the manifest this link said Hello with: a new link says the new one.
+                    return "this node issued a new manifest";
+                }
+
                 var stamp = rtt.Next();
                 await call.RequestStream.WriteAsync(new Beat
                 {
@@ -370,6 +411,15 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         }
     }
 
+    // The state of a link that ended or could not be made: never, if it never was; suspect while its
+    // peer was heard within the down time (a reset, a restart); down after.
+    private LinkState Lost(NodeId peer) => links.Of(peer) switch
+    {
+        { LastHeartbeatAt: null } => LinkState.Never,
+        { LastHeartbeatAt: { } heard } when time.GetUtcNow() - heard < _options.DownAfter => LinkState.Suspect,
+        _ => LinkState.Down,
+    };
+
     private void Report(NodeId peer, LinkState state, TimeSpan? rtt, DateTimeOffset? lastHeard, string? problem)
     {
         var before = links.Of(peer);
@@ -379,8 +429,18 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             problem ?? (state == LinkState.Connected ? null : before.Problem), problem is null ? before.ProblemAt : now));
     }
 
+    // A peer's words, as they may go into a log line or `peers show`: one line, no control characters, bounded.
+    private static string Printable(string text) =>
+        string.Concat((text.Length <= 300 ? text : text[..300] + "…").Select(c => char.IsControl(c) ? ' ' : c));
+
     private Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken)
         .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Peer links not looked at: the peer registry could not be read; trying again in a moment.")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Manifest issued anew: {Manifest}, valid until {Expires:u}; linked peers fetch it at their next beat.")]
+    private static partial void LogReissued(ILogger logger, string manifest, DateTimeOffset expires);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Peer link to {NodeId} up (dialled by this node; it holds this node as {Standing}).")]
     private static partial void LogUp(ILogger logger, string nodeId, string standing);

@@ -55,14 +55,30 @@ public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, Tim
     public PeerLinkStatus Of(NodeId peer)
     {
         var ours = _outbound.GetValueOrDefault(peer);
+        // A link lost is suspect until its peer has been silent the down time: then down, whether or not a dial is under way.
+        if (ours is { State: LinkState.Suspect or LinkState.Connecting, LastHeartbeatAt: { } heard } && time.GetUtcNow() - heard >= options.DownAfter)
+        {
+            ours = ours with { State = LinkState.Down, Since = heard + options.DownAfter };
+        }
+
         var theirs = Inbound(peer);
-        if (theirs is { State: LinkState.Connected } && ours is not { State: LinkState.Connected })
+        if (theirs is not null && (ours is null || Rank(theirs.State) > Rank(ours.State)))
         {
             return theirs with { Problem = ours?.Problem, ProblemAt = ours?.ProblemAt };
         }
 
-        return ours ?? theirs ?? new PeerLinkStatus(peer, LinkState.Never, LinkDirection.None, null, null, null, null, null);
+        return ours ?? new PeerLinkStatus(peer, LinkState.Never, LinkDirection.None, null, null, null, null, null);
     }
+
+    // Which of two views of one link tells more: up, then losing it, then trying, then gone, then nothing.
+    private static int Rank(LinkState state) => state switch
+    {
+        LinkState.Connected => 4,
+        LinkState.Suspect => 3,
+        LinkState.Connecting => 2,
+        LinkState.Down => 1,
+        _ => 0,
+    };
 
     /// <summary>Peers whose link is connected now: the active set.</summary>
     public IReadOnlyList<NodeId> Active() =>
@@ -71,13 +87,16 @@ public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, Tim
     private PeerLinkStatus? Inbound(NodeId peer)
     {
         var stream = inbound.List().Where(l => l.NodeId == peer).MaxBy(l => l.LastBeatAt ?? l.OpenedAt);
+        var ended = stream is null;
+        stream ??= inbound.LastEnded(peer);
         if (stream is null)
         {
             return null;
         }
 
+        // An open stream is connected while it beats; one that ended is suspect at once (its connection went), down after the down time.
         var silence = time.GetUtcNow() - (stream.LastBeatAt ?? stream.OpenedAt);
-        var state = silence >= options.DownAfter ? LinkState.Down : silence >= options.SuspectAfter ? LinkState.Suspect : LinkState.Connected;
+        var state = silence >= options.DownAfter ? LinkState.Down : ended || silence >= options.SuspectAfter ? LinkState.Suspect : LinkState.Connected;
         return new PeerLinkStatus(peer, state, LinkDirection.Inbound, null, stream.LastBeatAt, stream.OpenedAt, null, null);
     }
 }

@@ -36,6 +36,24 @@ public sealed class FakePeerService : PeerService.PeerServiceBase
         }
     }
 
+    public override Task<PeerDetail> Get(GetPeerRequest request, ServerCallContext context)
+    {
+        lock (_lock)
+        {
+            var peer = Peers.FirstOrDefault(p => p.NodeId == request.NodeId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"No peer {request.NodeId} is known here."));
+            return Task.FromResult(new PeerDetail
+            {
+                Peer = peer,
+                Manifest = new PeerManifestView
+                {
+                    Name = "pantry", Addresses = { "192.168.1.20" }, PeerPort = 8102, Capabilities = { "peer.v1", "query.v1" }, SoftwareVersion = "0.1.0",
+                    CertificateSha256 = new string('c', 64), IssuedAt = FakeKnowledgeService.Epoch, ExpiresAt = FakeKnowledgeService.Epoch + 604_800_000,
+                    ManifestSha256 = new string('d', 64), ValidNow = true,
+                },
+            });
+        }
+    }
+
     public override Task<Peer> Add(AddPeerRequest request, ServerCallContext context)
     {
         Adds.Add(request);

@@ -33,9 +33,14 @@ public sealed class PeerLinkTests
 
         // Learnt from the manifests, registered unknown: no link yet.
         var learnt = await WaitForAsync(a, peers => peers.Count(p => p.NodeId.Length > 0) == 2);
-        Assert.Equal([idB, idC], learnt.Select(p => p.NodeId).Order());
+        Assert.Equal(new[] { idB, idC }.Order(StringComparer.Ordinal), learnt.Select(p => p.NodeId).Order(StringComparer.Ordinal));
         Assert.All(learnt, p => Assert.Equal(ApiTrustTier.Unknown, p.Tier));
         Assert.All(learnt, p => Assert.Equal("never", p.Link.State));
+
+        var shown = await new PeerService.PeerServiceClient(a.Channel).GetAsync(new GetPeerRequest { NodeId = idB }, cancellationToken: Ct);
+        var statusB = await new NodeService.NodeServiceClient(b.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct);
+        Assert.Equal((statusB.CertificateSha256, (uint)ports[1], statusB.ManifestSha256, true),
+            (shown.Manifest.CertificateSha256, shown.Manifest.PeerPort, shown.Manifest.ManifestSha256, shown.Manifest.ValidNow));
 
         await WaitForAsync(b, peers => peers.Any(p => p.NodeId == idA));
         await TrustAsync(a, idB, ApiTrustTier.External);
@@ -51,8 +56,10 @@ public sealed class PeerLinkTests
         // B stops: A's link goes suspect, then down; B comes back on the same port: connected again.
         var bAgain = await b.RestartAsync(async _ =>
         {
-            await WaitForAsync(a, peers => Link(peers, idB) is { State: "suspect" or "down" });
-            await WaitForAsync(a, peers => Link(peers, idB) is { State: "down" });
+            // Suspect at once (the connection went), down when silent past DownAfter (6 s here).
+            await WaitForAsync(a, peers => Link(peers, idB) is { State: "suspect" });
+            var down = await WaitForAsync(a, peers => Link(peers, idB) is { State: "down" });
+            Assert.True(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - Link(down, idB)!.LastHeartbeatAt >= 6000, "down only after DownAfter of silence");
         });
         await using (bAgain)
         {

@@ -27,6 +27,7 @@ internal static class ApiScopes
         [Api + "PeerService/Add"] = ApiScope.Write,
         [Api + "PeerService/SetTrust"] = ApiScope.Admin,
         [Api + "PeerService/Forget"] = ApiScope.Admin,
+        [Api + "PeerService/Get"] = ApiScope.Read,
 
         [Api + "FederationService/Discover"] = ApiScope.Read,
         [Api + "FederationService/Diagnose"] = ApiScope.Read,

@@ -94,6 +94,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(dial);
         ArgumentNullException.ThrowIfNull(observe);
+        var pin = new PinBox { Hash = dial.Pin };
         var handler = new SocketsHttpHandler
         {
             UseProxy = false, // a proxy setting in the environment must never route LAN peer traffic
@@ -109,7 +110,11 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
             SslOptions = PeerTls.ClientOptions(certificate, hash =>
             {
                 observe(hash);
-                return dial.Pin is null || hash.AsSpan().SequenceEqual(dial.Pin);
+                // Unpinned, the first certificate seen becomes the pin: should the handler open another
+                // connection under this channel (a reset, a redial), only that certificate is accepted,
+                // the one Hello proved; never a second one nobody checked.
+                var pinned = Interlocked.CompareExchange(ref pin.Hash, hash, null) ?? hash;
+                return hash.AsSpan().SequenceEqual(pinned);
             }),
         };
         return GrpcChannel.ForAddress(new Uri($"https://sovereign-peer:{dial.EndPoint.Port}"), new GrpcChannelOptions
@@ -120,6 +125,12 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
             MaxSendMessageSize = PeerLimits.MaxRequestBytes,
             LoggerFactory = loggers,
         });
+    }
+
+    // The certificate hash a channel accepts: the caller's pin, or the first one shown.
+    private sealed class PinBox
+    {
+        public byte[]? Hash;
     }
 
     private static async ValueTask<Stream> ConnectAsync(IPEndPoint endPoint, CancellationToken token)

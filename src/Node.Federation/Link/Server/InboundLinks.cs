@@ -15,15 +15,29 @@ public sealed record InboundLinkStatus(NodeId NodeId, DateTimeOffset OpenedAt, D
 public sealed class InboundLinks(TimeProvider time)
 {
     private readonly ConcurrentDictionary<InboundLink, byte> _open = new();
+    private readonly ConcurrentDictionary<NodeId, InboundLinkStatus> _ended = new();
 
     /// <summary>The open streams, newest beat first.</summary>
     public IReadOnlyList<InboundLinkStatus> List() =>
         [.. _open.Keys.Select(l => l.Status).OrderByDescending(s => s.LastBeatAt ?? s.OpenedAt)];
 
+    /// <summary>
+    /// The last stream <paramref name="peer"/> held open to this node, once it ended: when it last beat
+    /// (a peer gone away is suspect, then down, by that time). One entry per peer that was admitted
+    /// to Heartbeat (a tier of external or above here), replaced by its next stream's.
+    /// </summary>
+    public InboundLinkStatus? LastEnded(NodeId peer) => _ended.GetValueOrDefault(peer);
+
     /// <summary>Registers a stream from <paramref name="peer"/>; disposing the handle ends the entry.</summary>
     public InboundLink Open(NodeId peer)
     {
-        var link = new InboundLink(peer, time, l => _open.TryRemove(l, out _));
+        var link = new InboundLink(peer, time, l =>
+        {
+            if (_open.TryRemove(l, out _) && l.Status is { LastBeatAt: not null } last)
+            {
+                _ended[l.Peer] = last;
+            }
+        });
         _open[link] = 0;
         return link;
     }

@@ -12,6 +12,7 @@ public sealed class PeerCall : IDisposable
     private readonly CancellationTokenSource _revoked;
     private readonly Action<PeerCall>? _ended;
     private string? _revokedReason;
+    private Grpc.Core.StatusCode _revokedStatus = Grpc.Core.StatusCode.PermissionDenied;
 
     internal PeerCall(NodeId caller, TrustTier tier, PeerMethod method, Action<PeerCall>? ended, CancellationToken aborted)
     {
@@ -37,9 +38,13 @@ public sealed class PeerCall : IDisposable
     /// <summary>Why the call was revoked (its PERMISSION_DENIED message), or null while it may go on.</summary>
     public string? RevokedReason => Volatile.Read(ref _revokedReason);
 
-    /// <summary>Ends the call: its handler answers PERMISSION_DENIED with <paramref name="reason"/>.</summary>
-    public void Revoke(string reason)
+    /// <summary>The status a revoked call ends with: PERMISSION_DENIED for a tier, UNAVAILABLE when the node stops.</summary>
+    public Grpc.Core.StatusCode RevokedStatus => Volatile.Read(ref _revokedReason) is null ? Grpc.Core.StatusCode.OK : _revokedStatus;
+
+    /// <summary>Ends the call: its handler answers <paramref name="status"/> (PERMISSION_DENIED unless said) with <paramref name="reason"/>.</summary>
+    public void Revoke(string reason, Grpc.Core.StatusCode status = Grpc.Core.StatusCode.PermissionDenied)
     {
+        _revokedStatus = status;
         if (Interlocked.CompareExchange(ref _revokedReason, reason, null) is null)
         {
             try

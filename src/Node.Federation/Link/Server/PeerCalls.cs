@@ -56,7 +56,7 @@ public sealed class PeerCalls
         {
             foreach (var call in calls.Keys)
             {
-                call.Revoke(reason);
+                call.Revoke(reason, Grpc.Core.StatusCode.Unavailable);
             }
         }
     }

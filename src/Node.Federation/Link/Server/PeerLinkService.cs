@@ -17,7 +17,7 @@ namespace Node.Federation.Link.Server;
 /// <see cref="ServerCallContext.UserState"/>. A call the gate did not admit never gets here.
 /// </summary>
 public sealed partial class PeerLinkService(LocalManifest local, ManifestBook manifests, PeerRegistry peers, KnowledgeSlots slots, NodeStore store,
-    PeerRefusals refusals, InboundLinks links, TimeProvider time, PeerLinkServerOptions options) : PeerService.PeerServiceBase
+    PeerRefusals refusals, InboundLinks links, Func<PeerLinks> linkStates, TimeProvider time, PeerLinkServerOptions options) : PeerService.PeerServiceBase
 {
     /// <summary>The key of the caller's certificate hash (32 bytes) in a call's user state.</summary>
     public static readonly object CertificateKey = new();
@@ -132,6 +132,13 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
 
         foreach (var (check, statement) in checks)
         {
+            // Only a tier is ever carried: an old id this node trusts with none (unknown, or not a peer)
+            // has nothing to pass on, and a stranger's chain of self-made ids must not reach the store.
+            if (peers.TierOf(check.OldId) < TrustTier.External)
+            {
+                continue;
+            }
+
             var result = await manifests.RotateAsync(check, statement.Memory, context.CancellationToken).ConfigureAwait(false);
             if (result.TierChanges.Count > 0)
             {
@@ -152,6 +159,12 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var call = Call(context);
+        // One link per pair: when this node has the lower id and its own link to the caller is up, that one stays.
+        if (local.NodeId.CompareTo(call.Caller) < 0 && linkStates().Of(call.Caller) is { State: LinkState.Connected, Direction: LinkDirection.Outbound })
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"link exists, dialled by {local.NodeId} (the lower id)"));
+        }
+
         using var silence = new CancellationTokenSource(options.SilentStreamEnd, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(call.Token, silence.Token);
         using var link = links.Open(call.Caller);
@@ -180,8 +193,12 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
         }
         catch (OperationCanceledException) when (call.RevokedReason is { } reason)
         {
-            refusals.Add(PeerRefusal.TierRevoked, Remote(context), reason);
-            throw new RpcException(new Status(StatusCode.PermissionDenied, reason));
+            if (call.RevokedStatus == StatusCode.PermissionDenied)
+            {
+                refusals.Add(PeerRefusal.TierRevoked, Remote(context), reason);
+            }
+
+            throw new RpcException(new Status(call.RevokedStatus, reason));
         }
         catch (OperationCanceledException) when (silence.IsCancellationRequested && !call.Token.IsCancellationRequested)
         {
@@ -213,7 +230,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
                 return reply;
             }
 
-            var after = PageToken.Read(request.PageToken) ?? throw Invalid("page_token: not a token this node gave");
+            var after = PageToken.Read(request.Topic, request.PageToken) ?? throw Invalid("page_token: not a token this node gave for this topic");
             var size = request.PageSize == 0 ? PeerLimits.DefaultQueryPage : (int)request.PageSize;
             var bytes = 0;
             // Keys whose packets are all outside the caller's view take no room, but bound the work of one call.
@@ -243,18 +260,18 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
                     bytes += slot.Current.Length;
                     if (reply.Slots.Count >= size || bytes >= PeerLimits.MaxQueryPageBytes)
                     {
-                        reply.NextPageToken = PageToken.Write(after);
+                        reply.NextPageToken = PageToken.Write(request.Topic, after);
                         return reply;
                     }
                 }
             }
 
-            reply.NextPageToken = PageToken.Write(after);
+            reply.NextPageToken = PageToken.Write(request.Topic, after);
             return reply;
         }
         catch (OperationCanceledException) when (call.RevokedReason is { } reason)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, reason));
+            throw new RpcException(new Status(call.RevokedStatus, reason));
         }
     }
 
@@ -317,7 +334,9 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
 
     private static string Short(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash[..Math.Min(8, hash.Length)]) + "…";
 
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    // Text the caller chose, as it may appear in a message: short, and no control characters.
+    private static string Truncate(string text) =>
+        string.Concat((text.Length <= 40 ? text : text[..40] + "…").Select(c => char.IsControl(c) ? '?' : c));
 
     private static string Clock(long unixMs) => unixMs is > 0 and < 253402300800000
         ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)

@@ -38,7 +38,9 @@ public sealed partial class PeerRefusals : IDisposable
     {
         _counts.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         // One kind per reason and address (not port: each connection has its own).
-        var address = remote is IPEndPoint ip ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : Describe(remote);
+        // One kind per reason and source as the connection caps count it (an IPv4 address, an IPv6 /64):
+        // a host with a /64 to pick addresses from gets no more log lines than one with a single address.
+        var address = ConnectionSlots.KeyOf((remote as IPEndPoint)?.Address);
         if (_log.IsFirst($"{Name(reason)} from {address}"))
         {
             LogRefused(_logger, Name(reason), Describe(remote), detail);
