@@ -42,16 +42,22 @@ internal static partial class PeerLinkBench
             }
         }
 
+        foreach (var (why, count) in failures)
+        {
+            Console.WriteLine($"failed {count}×: {why}");
+        }
+
+        if (hello.Count == 0 || bare.Count == 0)
+        {
+            throw new InvalidOperationException("No dial of one kind succeeded (above).");
+        }
+
         Console.WriteLine("| measured | n | median | p90 | p99 | mean | max |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         Row("bare TLS 1.3 + HTTP/2 handshake (connect → server SETTINGS)", bare);
         Row("PeerDialer.DialAsync (connect → verified Hello)", hello);
         Console.WriteLine($"ratio DialAsync ÷ bare: median {Percentile(hello, 50) / Percentile(bare, 50):F2}, p99 {Percentile(hello, 99) / Percentile(bare, 99):F2}, " +
             $"mean {hello.Average() / bare.Average():F2}");
-        foreach (var (why, count) in failures)
-        {
-            Console.WriteLine($"failed {count}×: {why}");
-        }
 
         // The node's CPU per dial, each kind in a block of its own (CPU time cannot be split between interleaved dials).
         foreach (var (name, run) in new (string, Func<Task<IDisposable>>)[] { ("bare handshake", () => BareHandshakeAsync(peer, endPoint, pin)), ("DialAsync", () => DialHelloAsync(peer, dial)) })
@@ -96,11 +102,21 @@ internal static partial class PeerLinkBench
 
     private static async Task<IDisposable> BareHandshakeAsync(BenchPeer peer, IPEndPoint endPoint, byte[] pin)
     {
+        // As PeerDialer connects: no source bound, Nagle off.
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
         try
         {
             await socket.ConnectAsync(endPoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
+        try
+        {
             await tls.AuthenticateAsClientAsync(PeerTls.ClientOptions(peer.Certificate, hash => hash.AsSpan().SequenceEqual(pin)), CancellationToken.None);
             if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
             {
