@@ -7,6 +7,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --pipeline-breakdown [--observations N]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --idle-memory [--starts N] [--settle S] [--baseline BIN] [--watch-burst N] [--puts P] [--after S]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --peer-link [--part all|setup|idle] [--dials N] [--warmup N] [--cpu-dials N] [--peers 10,50] [--minutes M] [--interval S] [--settle S]
 // sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
 {
@@ -20,6 +21,8 @@ switch (args)
         return ReplayThroughput.Run(args);
     case ["--idle-memory", ..]:
         return await IdleMemoryBench.RunAsync(args);
+    case ["--peer-link", ..]:
+        return await PeerLinkBench.RunAsync(args);
     case ["--discovery", ..]:
         return await DiscoveryBench.RunAsync(args);
 }

@@ -39,8 +39,11 @@ internal sealed partial class ReportingNode : IAsyncDisposable
     public long? GcRegionRange => _settings is { } s && RegionRange().Match(s) is { Success: true } m
         ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>Starts a node; with <paramref name="debug"/> it logs at Debug, so its trims are logged (<see cref="TakeTrims"/>).</summary>
-    public static async Task<ReportingNode> StartAsync(string binary, int reportSeconds = 1, bool debug = false)
+    /// <summary>
+    /// Starts a node; with <paramref name="debug"/> it logs at Debug, so its trims are logged (<see cref="TakeTrims"/>);
+    /// <paramref name="arguments"/> are added to its command line.
+    /// </summary>
+    public static async Task<ReportingNode> StartAsync(string binary, int reportSeconds = 1, bool debug = false, IReadOnlyList<string>? arguments = null)
     {
         var dir = Directory.CreateTempSubdirectory("sovereign-memory-").FullName;
         using var notify = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -53,6 +56,11 @@ internal sealed partial class ReportingNode : IAsyncDisposable
         {
             start.ArgumentList.Add("--log-level");
             start.ArgumentList.Add("Debug");
+        }
+
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         start.Environment["NOTIFY_SOCKET"] = Path.Combine(dir, "notify.sock");
