@@ -15,7 +15,8 @@ read -r -a times <<<"${times[*]}"
 dir=$(mktemp -d /tmp/sovereign-drift.XXXXXX)
 pid=
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 "$binary" --data-dir "$dir/state" --no-discovery --peer-port 0 --log-level Debug >"$dir/node.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [[ -S $dir/state/api.sock ]] && break; sleep 0.1; done
