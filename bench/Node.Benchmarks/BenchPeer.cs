@@ -170,38 +170,16 @@ internal sealed class BenchPeer : IAsyncDisposable
         }
     }
 
-    // PeerDialer.OpenChannel's handler, setting for setting, with a ConnectCallback that binds a
-    // source address and counts the bytes.
-    private GrpcChannel Channel(IPEndPoint node, IPAddress source, byte[] pin)
-    {
-        var handler = new SocketsHttpHandler
+    // The node's own channel (PeerDialer.OpenChannel, pinned), over a connection that binds a source
+    // address and counts the bytes.
+    private GrpcChannel Channel(IPEndPoint node, IPAddress source, byte[] pin) =>
+        PeerDialer.OpenChannel(Certificate, new PeerDial(node, default, pin), _ => { }, connect: async (endPoint, token) =>
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectTimeout = PeerDialer.ConnectTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            EnableMultipleHttp2Connections = false,
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = await ConnectFromAsync(node, source, token);
-                var wire = new CountingStream(new NetworkStream(socket, ownsSocket: true));
-                Volatile.Write(ref _wire, wire);
-                return wire;
-            },
-            SslOptions = PeerTls.ClientOptions(Certificate, hash => hash.AsSpan().SequenceEqual(pin)),
-        };
-        return GrpcChannel.ForAddress(new Uri($"https://sovereign-peer:{node.Port}"), new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = PeerLimits.MaxReplyBytes,
-            MaxSendMessageSize = PeerLimits.MaxRequestBytes,
+            var socket = await ConnectFromAsync(endPoint, source, token);
+            var wire = new CountingStream(new NetworkStream(socket, ownsSocket: true));
+            Volatile.Write(ref _wire, wire);
+            return wire;
         });
-    }
 
     /// <summary>A TCP connection to <paramref name="node"/> from <paramref name="source"/> (any loopback address on Linux).</summary>
     public static async Task<Socket> ConnectFromAsync(IPEndPoint node, IPAddress source, CancellationToken token)

@@ -89,7 +89,13 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
     /// has that hash; <paramref name="observe"/> hears the hash it presented. Nothing is sent until
     /// the first call; the caller says Hello and checks the reply (<see cref="DialAsync"/> does both).
     /// </summary>
-    public static GrpcChannel OpenChannel(PeerCertificate certificate, PeerDial dial, Action<byte[]> observe, ILoggerFactory? loggers = null)
+    /// <param name="certificate">This node's certificate, presented.</param>
+    /// <param name="dial">Where, and the pin when there is one.</param>
+    /// <param name="observe">Hears the hash of every certificate the listener presents.</param>
+    /// <param name="loggers">gRPC's loggers, or none.</param>
+    /// <param name="connect">Opens the TCP stream to the peer port (a plain connect when null; a benchmark counts bytes on its own).</param>
+    public static GrpcChannel OpenChannel(PeerCertificate certificate, PeerDial dial, Action<byte[]> observe, ILoggerFactory? loggers = null,
+        Func<IPEndPoint, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(dial);
@@ -106,7 +112,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
             KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             EnableMultipleHttp2Connections = false,
-            ConnectCallback = (_, token) => ConnectAsync(dial.EndPoint, token),
+            ConnectCallback = (_, token) => (connect ?? ConnectAsync)(dial.EndPoint, token),
             SslOptions = PeerTls.ClientOptions(certificate, hash =>
             {
                 observe(hash);
