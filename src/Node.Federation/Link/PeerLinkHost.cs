@@ -193,10 +193,15 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             {
                 if (links.HasLiveInbound(peer))
                 {
+                    // Linked by the peer: look again when its stream ends, or a beat interval on (it may fall silent).
                     wantedSince = time.GetTimestamp();
+                    await Task.WhenAny(links.InboundEnded(peer), Delay(_options.HeartbeatInterval, cancellationToken)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 }
 
-                await Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

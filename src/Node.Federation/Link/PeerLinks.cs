@@ -51,6 +51,9 @@ public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, Tim
     /// <summary>Whether <paramref name="peer"/> holds a Heartbeat stream open to this node that beat within the suspect time.</summary>
     public bool HasLiveInbound(NodeId peer) => Inbound(peer) is { State: LinkState.Connected };
 
+    /// <summary>Completes when a Heartbeat stream <paramref name="peer"/> holds open to this node ends (at once when none is open).</summary>
+    public Task InboundEnded(NodeId peer) => inbound.WhenEnded(peer);
+
     /// <summary>The link of <paramref name="peer"/>: the better of this node's own and the peer's inbound one.</summary>
     public PeerLinkStatus Of(NodeId peer)
     {
@@ -86,7 +89,7 @@ public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, Tim
 
     private PeerLinkStatus? Inbound(NodeId peer)
     {
-        var stream = inbound.List().Where(l => l.NodeId == peer).MaxBy(l => l.LastBeatAt ?? l.OpenedAt);
+        var stream = inbound.Latest(peer);
         var ended = stream is null;
         stream ??= inbound.LastEnded(peer);
         if (stream is null)

@@ -11,15 +11,46 @@ namespace Node.Federation.Link.Server;
 /// <param name="Beats">Beats received on the stream.</param>
 public sealed record InboundLinkStatus(NodeId NodeId, DateTimeOffset OpenedAt, DateTimeOffset? LastBeatAt, long Beats);
 
-/// <summary>The Heartbeat streams peers hold open to this node now, one entry per stream. Thread-safe.</summary>
+/// <summary>The Heartbeat streams peers hold open to this node now, one entry per stream, found by peer. Thread-safe.</summary>
 public sealed class InboundLinks(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<InboundLink, byte> _open = new();
+    // By peer: a link's dialler looks up its peer every second, so a lookup must not walk every link.
+    private readonly Dictionary<NodeId, List<InboundLink>> _open = [];
     private readonly ConcurrentDictionary<NodeId, InboundLinkStatus> _ended = new();
+    private readonly Dictionary<NodeId, TaskCompletionSource> _endWaiters = [];
 
     /// <summary>The open streams, newest beat first.</summary>
-    public IReadOnlyList<InboundLinkStatus> List() =>
-        [.. _open.Keys.Select(l => l.Status).OrderByDescending(s => s.LastBeatAt ?? s.OpenedAt)];
+    public IReadOnlyList<InboundLinkStatus> List()
+    {
+        lock (_open)
+        {
+            return [.. _open.Values.SelectMany(l => l).Select(l => l.Status).OrderByDescending(s => s.LastBeatAt ?? s.OpenedAt)];
+        }
+    }
+
+    /// <summary>The open stream of <paramref name="peer"/> that beat last (or opened last, before any beat); null when none is open.</summary>
+    public InboundLinkStatus? Latest(NodeId peer)
+    {
+        lock (_open)
+        {
+            if (!_open.TryGetValue(peer, out var streams))
+            {
+                return null;
+            }
+
+            InboundLinkStatus? latest = null;
+            foreach (var stream in streams)
+            {
+                var status = stream.Status;
+                if (latest is null || (status.LastBeatAt ?? status.OpenedAt) > (latest.LastBeatAt ?? latest.OpenedAt))
+                {
+                    latest = status;
+                }
+            }
+
+            return latest;
+        }
+    }
 
     /// <summary>
     /// The last stream <paramref name="peer"/> held open to this node, once it ended: when it last beat
@@ -28,18 +59,69 @@ public sealed class InboundLinks(TimeProvider time)
     /// </summary>
     public InboundLinkStatus? LastEnded(NodeId peer) => _ended.GetValueOrDefault(peer);
 
+    /// <summary>
+    /// Completes when a stream of <paramref name="peer"/> ends, at once when none is open. One task per
+    /// peer, shared by whoever waits, so waiting again costs nothing.
+    /// </summary>
+    public Task WhenEnded(NodeId peer)
+    {
+        lock (_open)
+        {
+            if (!_open.ContainsKey(peer))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (!_endWaiters.TryGetValue(peer, out var waiter))
+            {
+                _endWaiters[peer] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            return waiter.Task;
+        }
+    }
+
     /// <summary>Registers a stream from <paramref name="peer"/>; disposing the handle ends the entry.</summary>
     public InboundLink Open(NodeId peer)
     {
-        var link = new InboundLink(peer, time, l =>
+        var link = new InboundLink(peer, time, Close);
+        lock (_open)
         {
-            if (_open.TryRemove(l, out _) && l.Status is { LastBeatAt: not null } last)
+            if (!_open.TryGetValue(peer, out var streams))
             {
-                _ended[l.Peer] = last;
+                _open[peer] = streams = [];
             }
-        });
-        _open[link] = 0;
+
+            streams.Add(link);
+        }
+
         return link;
+    }
+
+    private void Close(InboundLink link)
+    {
+        lock (_open)
+        {
+            if (!_open.TryGetValue(link.Peer, out var streams) || !streams.Remove(link))
+            {
+                return;
+            }
+
+            if (streams.Count == 0)
+            {
+                _open.Remove(link.Peer);
+            }
+
+            if (link.Status is { LastBeatAt: not null } last)
+            {
+                _ended[link.Peer] = last;
+            }
+
+            if (_endWaiters.Remove(link.Peer, out var waiter))
+            {
+                waiter.TrySetResult();
+            }
+        }
     }
 }
 
