@@ -41,6 +41,7 @@ public sealed class PeerCommandTests
             (link.GetProperty("state").GetString(), link.GetProperty("direction").GetString(), link.GetProperty("rttUs").GetInt64(),
              link.GetProperty("lastHeartbeatAt").GetInt64(), link.GetProperty("since").GetInt64(), link.GetProperty("problem").GetString(),
              link.GetProperty("problemAt").GetInt64()));
+        Assert.Equal(("", -95_000L), (link.GetProperty("problemKind").GetString(), link.GetProperty("clockSkewMs").GetInt64()));
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class PeerCommandTests
 
         Assert.Equal(0, run.Code);
         Assert.Contains("link:         connected (outbound, rtt 0.4 ms)\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains("clock:        95 s behind this node's (check both clocks)\n", run.Output, StringComparison.Ordinal);
         Assert.Contains($"  certificate sha256 {new string('c', 64)}\n", run.Output, StringComparison.Ordinal);
         Assert.Contains("  peer port:  8102\n", run.Output, StringComparison.Ordinal);
         Assert.Equal(FakePeerService.PeerId, json.GetProperty("peer").GetProperty("nodeId").GetString());

@@ -128,6 +128,14 @@ internal static class PeerCommands
             text.Append("not up:       ").Append(Display.OneLine(link.Problem)).Append(" (").Append(Display.Time(link.ProblemAt)).AppendLine(")");
         }
 
+        if (link.HasClockSkewMs)
+        {
+            var skew = link.ClockSkewMs / 1000.0;
+            text.Append("clock:        ").AppendLine(Math.Abs(skew) < 1
+                ? "within a second of this node's"
+                : string.Create(c, $"{Math.Abs(skew):0} s {(skew > 0 ? "ahead of" : "behind")} this node's{(Math.Abs(skew) >= 60 ? " (check both clocks)" : "")}"));
+        }
+
         text.Append("addresses:    ").AppendLine(string.Join(", ", peer.Addresses));
         text.Append("source:       ").AppendLine(peer.Source);
         if (detail.RotatedTo.Length > 0)

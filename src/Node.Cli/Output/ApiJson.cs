@@ -131,6 +131,16 @@ internal static class ApiJson
         writer.WriteNumber("since", link.Since);
         writer.WriteString("problem", link.Problem);
         writer.WriteNumber("problemAt", link.ProblemAt);
+        writer.WriteString("problemKind", link.ProblemKind);
+        if (link.HasClockSkewMs)
+        {
+            writer.WriteNumber("clockSkewMs", link.ClockSkewMs);
+        }
+        else
+        {
+            writer.WriteNull("clockSkewMs");
+        }
+
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

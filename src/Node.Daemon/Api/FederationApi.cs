@@ -12,7 +12,7 @@ namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.FederationService</c>: who answers mDNS now, and why a peer may not be seen.</summary>
 internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
-    LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals)
+    LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals, PeerRegistry peers, PeerLinks links)
     : FederationService.FederationServiceBase
 {
     /// <summary>How long Discover waits when the request does not say, in ms.</summary>
@@ -96,6 +96,7 @@ internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryO
         }
 
         reply.Hints.Add(DiscoveryHints.For(discovery.Enabled, discovery.StartError, diagnosis, [.. options.Value.Interfaces]));
+        reply.Hints.Add(LinkHints.For(peers.List(), links, manifest.NodeId));
         return Task.FromResult(reply);
     }
 

@@ -133,7 +133,12 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLin
                 Since = link.Since?.ToUnixTimeMilliseconds() ?? 0,
                 Problem = link.Problem ?? "",
                 ProblemAt = link.ProblemAt?.ToUnixTimeMilliseconds() ?? 0,
+                ProblemKind = LinkProblems.Name(link.ProblemKind),
             };
+            if (link.ClockSkew is { } skew)
+            {
+                peer.Link.ClockSkewMs = (long)skew.TotalMilliseconds;
+            }
         }
 
         return peer;

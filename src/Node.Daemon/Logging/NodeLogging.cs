@@ -82,6 +82,9 @@ public static class NodeLogging
             .MinimumLevel.ControlledBy(level)
             // The framework's own start/stop lines repeat ours (NodeLifecycle); its warnings still show.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // gRPC's client says "Call failed" at Information on every dial a peer link retries; the
+            // link's own line says it once, with the peer's id (PeerLinkHost). Its warnings still show.
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.With<SourceEnricher>()
             .WriteTo.File(Path.Combine(dir, "node-.log"), outputTemplate: FileTemplate,

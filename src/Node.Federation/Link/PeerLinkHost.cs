@@ -137,6 +137,10 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             {
                 links.Forget(gone);
             }
+            else if (key.StartsWith("address ", StringComparison.Ordinal) && !wanted.ContainsKey(key))
+            {
+                links.ReportLearning(key["address ".Length..], null);
+            }
         }
 
         foreach (var (key, run) in wanted)
@@ -161,6 +165,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 if (manifests.Offer(channel.Verified, channel.Envelope) is ManifestFreshness.Newer or ManifestFreshness.Same)
                 {
                     await peers.AddStaticAsync(address, channel.Peer, channel.Manifest.Name, cancellationToken).ConfigureAwait(false);
+                    links.ReportLearning(address, null);
                     var learnt = channel.Peer.ToString();
                     LogLearnt(logger, address, learnt);
                     return;
@@ -173,6 +178,8 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             catch (Exception ex)
             {
                 var why = Printable(ex.Message);
+                links.ReportLearning(address, new LearningProblem(address, why, ex is PeerDialException dial ? LinkProblems.Of(dial.Failure) : LinkProblem.Unreachable,
+                    time.GetUtcNow()));
                 LogLearnFailed(logger, address, why);
             }
 
@@ -219,13 +226,14 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 }
 
                 failing = false;
+                Report(peer, Lost(peer) is LinkState.Never ? LinkState.Connecting : Lost(peer), null, null, null, skew: channel.ClockSkew);
                 var up = time.GetTimestamp();
                 var name = peer.ToString();
                 var standing = channel.Standing.ToString();
                 LogUp(logger, name, standing);
                 var why = await HeartbeatAsync(peer, channel, cancellationToken).ConfigureAwait(false);
                 LogEnded(logger, name, why);
-                Report(peer, Lost(peer), null, null, why);
+                Report(peer, Lost(peer), null, null, why, LinkProblem.Lost);
                 backoff.LinkEnded(time.GetElapsedTime(up));
                 delay = backoff.Next();
             }
@@ -236,7 +244,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
             {
                 var why = Printable($"refused by the peer: {ex.Status.Detail}");
-                Report(peer, Lost(peer), null, null, why);
+                Report(peer, Lost(peer), null, null, why, LinkProblem.NotTrusted);
                 var name = peer.ToString();
                 var detail = Printable(ex.Status.Detail);
                 LogRefused(logger, name, detail);
@@ -251,7 +259,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 var why = Printable(ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message);
-                Report(peer, Lost(peer), null, null, why);
+                Report(peer, Lost(peer), null, null, why, ex is PeerDialException dial ? LinkProblems.Of(dial.Failure) : LinkProblem.Lost);
                 if (!failing)
                 {
                     var name = peer.ToString();
@@ -425,13 +433,16 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         _ => LinkState.Down,
     };
 
-    private void Report(NodeId peer, LinkState state, TimeSpan? rtt, DateTimeOffset? lastHeard, string? problem)
+    private void Report(NodeId peer, LinkState state, TimeSpan? rtt, DateTimeOffset? lastHeard, string? problem,
+        LinkProblem kind = LinkProblem.None, TimeSpan? skew = null)
     {
         var before = links.Of(peer);
         var now = time.GetUtcNow();
+        var kept = problem is null && state != LinkState.Connected;
         links.Report(new PeerLinkStatus(peer, state, LinkDirection.Outbound, rtt ?? (state == LinkState.Connected ? before.Rtt : null),
             lastHeard ?? before.LastHeartbeatAt, before.State == state && before.Direction == LinkDirection.Outbound ? before.Since : now,
-            problem ?? (state == LinkState.Connected ? null : before.Problem), problem is null ? before.ProblemAt : now));
+            problem ?? (kept ? before.Problem : null), problem is null ? before.ProblemAt : now,
+            problem is not null ? kind : kept ? before.ProblemKind : LinkProblem.None, skew ?? before.ClockSkew));
     }
 
     // A peer's words, as they may go into a log line or `peers show`: one line, no control characters, bounded.

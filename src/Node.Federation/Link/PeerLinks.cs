@@ -26,8 +26,20 @@ public enum LinkDirection
 /// <param name="Since">When the state last changed.</param>
 /// <param name="Problem">Why the link is not up, in words; null when it is, or nothing was tried.</param>
 /// <param name="ProblemAt">When <paramref name="Problem"/> happened.</param>
+/// <param name="ProblemKind">What kind of problem <paramref name="Problem"/> is.</param>
+/// <param name="ClockSkew">
+/// How far the peer's wall clock is ahead of this node's (behind when negative), from its last
+/// <c>Hello</c> reply, less half the round trip; null when not known (a link the peer dialled).
+/// </param>
 public sealed record PeerLinkStatus(NodeId NodeId, LinkState State, LinkDirection Direction, TimeSpan? Rtt, DateTimeOffset? LastHeartbeatAt,
-    DateTimeOffset? Since, string? Problem, DateTimeOffset? ProblemAt);
+    DateTimeOffset? Since, string? Problem, DateTimeOffset? ProblemAt, LinkProblem ProblemKind = LinkProblem.None, TimeSpan? ClockSkew = null);
+
+/// <summary>Why a static peer known by address alone has not been reached: its node id is not known yet.</summary>
+/// <param name="Address">The address an operator added.</param>
+/// <param name="Problem">The last failure, in words.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="At">When.</param>
+public sealed record LearningProblem(string Address, string Problem, LinkProblem Kind, DateTimeOffset At);
 
 /// <summary>
 /// The links of this node, by peer: what its own dialling loops report (<see cref="PeerLinkHost"/>)
@@ -37,6 +49,27 @@ public sealed record PeerLinkStatus(NodeId NodeId, LinkState State, LinkDirectio
 public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<NodeId, PeerLinkStatus> _outbound = new();
+    private readonly ConcurrentDictionary<string, LearningProblem> _learning = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Notes why a static peer known by address alone was not reached yet (its id is learnt on the
+    /// first link); null once it was, or is no longer wanted.
+    /// </summary>
+    public void ReportLearning(string address, LearningProblem? problem)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (problem is null)
+        {
+            _learning.TryRemove(address, out _);
+        }
+        else
+        {
+            _learning[address] = problem;
+        }
+    }
+
+    /// <summary>Static peers known by address alone that were not reached yet, and why.</summary>
+    public IReadOnlyList<LearningProblem> Learning() => [.. _learning.Values.OrderBy(p => p.Address, StringComparer.Ordinal)];
 
     /// <summary>What this node's own loop says of a peer.</summary>
     public void Report(PeerLinkStatus status)
@@ -67,7 +100,7 @@ public sealed class PeerLinks(InboundLinks inbound, PeerLinkOptions options, Tim
         var theirs = Inbound(peer);
         if (theirs is not null && (ours is null || Rank(theirs.State) > Rank(ours.State)))
         {
-            return theirs with { Problem = ours?.Problem, ProblemAt = ours?.ProblemAt };
+            return theirs with { Problem = ours?.Problem, ProblemAt = ours?.ProblemAt, ProblemKind = ours?.ProblemKind ?? LinkProblem.None, ClockSkew = ours?.ClockSkew };
         }
 
         return ours ?? new PeerLinkStatus(peer, LinkState.Never, LinkDirection.None, null, null, null, null, null);

@@ -19,7 +19,7 @@ public sealed class FakePeerService : PeerService.PeerServiceBase
             Link = new PeerLink
             {
                 State = "connected", Direction = "outbound", RttUs = 420, LastHeartbeatAt = FakeKnowledgeService.Epoch + 120_000,
-                Since = FakeKnowledgeService.Epoch + 90_000,
+                Since = FakeKnowledgeService.Epoch + 90_000, ClockSkewMs = -95_000,
             },
         },
     ];

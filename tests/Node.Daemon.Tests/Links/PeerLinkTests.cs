@@ -51,6 +51,9 @@ public sealed class PeerLinkTests
         Assert.Contains(new[] { Link(linked, idB)!.Direction, Link(seenFromB, idA)!.Direction }, d => d == "outbound");
         Assert.Contains(new[] { Link(linked, idB)!.Direction, Link(seenFromB, idA)!.Direction }, d => d == "inbound");
         Assert.True((Link(linked, idB)!.RttUs > 0) || (Link(seenFromB, idA)!.RttUs > 0), "the dialler measures the round trip");
+        // The dialler reads the other's clock from the Hello reply: one machine, one clock.
+        var dialled = Link(linked, idB)!.Direction == "outbound" ? Link(linked, idB)! : Link(seenFromB, idA)!;
+        Assert.True(dialled.HasClockSkewMs && Math.Abs(dialled.ClockSkewMs) < 1000, $"clock skew {dialled.ClockSkewMs} ms on one machine");
         Assert.Equal("never", Link(linked, idC)!.State); // C is unknown at A: no link
 
         // B stops: A's link goes suspect, then down; B comes back on the same port: connected again.
@@ -70,6 +73,9 @@ public sealed class PeerLinkTests
             var refused = await WaitForAsync(a, peers => Link(peers, idB) is { State: not "connected" } l && l.Problem.Contains("refused by the peer", StringComparison.Ordinal)
                 || Link(peers, idB) is { State: not "connected" } m && m.Problem.Contains("PermissionDenied", StringComparison.Ordinal));
             Assert.Contains("'unknown' here", Link(refused, idB)!.Problem, StringComparison.Ordinal);
+            Assert.Equal("not_trusted", Link(refused, idB)!.ProblemKind);
+            var hints = (await new FederationService.FederationServiceClient(a.Channel).DiagnoseAsync(new DiagnoseRequest(), cancellationToken: Ct)).Hints;
+            Assert.Contains(hints, h => h.StartsWith($"peer {idB}", StringComparison.Ordinal) && h.Contains("does not trust this node", StringComparison.Ordinal));
         }
     }
 

@@ -41,6 +41,8 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
         {
             var client = new PeerService.PeerServiceClient(channel);
             HelloReply reply;
+            var saidAt = time.GetUtcNow();
+            var said = time.GetTimestamp();
             try
             {
                 reply = await client.HelloAsync(new HelloRequest
@@ -48,7 +50,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                     Manifest = ByteString.CopyFrom(ours.Envelope),
                     ExpectedNodeId = dial.Expected.IsEmpty ? "" : dial.Expected.ToString(),
                     ProtocolVersions = { PeerLinkService.ProtocolVersion },
-                    SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                    SentAt = saidAt.ToUnixTimeMilliseconds(),
                     Instance = PeerLinkService.Instance,
                 }, deadline: time.GetUtcNow().UtcDateTime + ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
@@ -57,10 +59,15 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                 throw Failed(ex, dial, observed);
             }
 
+            // The peer stamped its reply somewhere within the round trip: its middle is the best guess, off by half of it at most.
+            TimeSpan? skew = reply.SentAt == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(reply.SentAt) - (saidAt + (time.GetElapsedTime(said) / 2));
             var check = PeerManifests.Verify(reply.Manifest.Span, time);
             if (!check.IsValid)
             {
-                throw new PeerDialException(PeerDialFailure.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}");
+                var clocks = skew is { } off && off.Duration() >= Clocks.NoticeableSkew
+                    ? $" (the peer's clock is {Clocks.Describe(off)} this node's)"
+                    : "";
+                throw new PeerDialException(PeerDialFailure.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}{clocks}");
             }
 
             if (!dial.Expected.IsEmpty && check.NodeId != dial.Expected)
@@ -74,7 +81,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                     $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, but the manifest of {check.NodeId} names {Hex(check.Manifest!.TlsCertificateSha256.ToByteArray())}");
             }
 
-            return new PeerChannel(channel, client, check, reply.Manifest.Memory, observed, reply.Standing);
+            return new PeerChannel(channel, client, check, reply.Manifest.Memory, observed, reply.Standing) { ClockSkew = skew };
         }
         catch
         {
@@ -161,6 +168,10 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
         {
             // Our own TLS check refused the listener's certificate: the call never left.
             _ when observed is not null && dial.Pin is not null && !observed.AsSpan().SequenceEqual(dial.Pin) => PeerDialFailure.CertificateMismatch,
+            // A TLS failure of either side's making; or the listener showed its certificate, then closed: it refused ours.
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null &&
+                (Find<System.Security.Authentication.AuthenticationException>(inner) is not null || (observed is not null && Find<SocketException>(inner) is null))
+                => PeerDialFailure.TlsFailed,
             StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null => PeerDialFailure.Unreachable,
             _ => PeerDialFailure.Refused,
         };
@@ -169,6 +180,10 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
             PeerDialFailure.CertificateMismatch => $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, not the {Hex(dial.Pin)} its manifest names: " +
                 "another node at that address, or its certificate changed",
             PeerDialFailure.Unreachable => $"{dial.EndPoint}: {Reason(inner) ?? ex.Status.Detail}",
+            PeerDialFailure.TlsFailed when Find<System.Security.Authentication.AuthenticationException>(inner) is null =>
+                $"{dial.EndPoint} closed the connection after TLS began ({Reason(inner) ?? ex.Status.Detail}): it refuses this node's certificate " +
+                "(it holds an older manifest of this node?), or its listener is full",
+            PeerDialFailure.TlsFailed => $"{dial.EndPoint}: {Reason(inner)}",
             _ => $"{dial.EndPoint} refused Hello: {ex.Status.StatusCode}: {ex.Status.Detail}",
         };
         return new PeerDialException(failure, detail, ex);
@@ -198,6 +213,19 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
         return inner?.Message;
     }
 
+    private static T? Find<T>(Exception? inner) where T : Exception
+    {
+        for (var e = inner; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     private static string Hex(byte[]? hash) => hash is null ? "(none)" : Convert.ToHexStringLower(hash);
 }
 
@@ -207,8 +235,11 @@ public enum PeerDialFailure
     /// <summary>This node is not ready to dial.</summary>
     NotReady,
 
-    /// <summary>Nothing answered, or the connection or TLS failed.</summary>
+    /// <summary>Nothing answered: the connection failed or timed out.</summary>
     Unreachable,
+
+    /// <summary>The TLS handshake failed, or the listener closed the connection once it saw this node's certificate.</summary>
+    TlsFailed,
 
     /// <summary>The listener's certificate is not the one the peer's manifest names.</summary>
     CertificateMismatch,
@@ -257,6 +288,9 @@ public sealed class PeerChannel(GrpcChannel channel, PeerService.PeerServiceClie
 
     /// <summary>What it says our tier is there (diagnosis only).</summary>
     public Standing Standing { get; } = standing;
+
+    /// <summary>How far the peer's clock is ahead of this node's (behind when negative), as its Hello reply showed; null when it did not say.</summary>
+    public TimeSpan? ClockSkew { get; init; }
 
     /// <summary>The protocol's client on this connection.</summary>
     public PeerService.PeerServiceClient Client { get; } = client;
