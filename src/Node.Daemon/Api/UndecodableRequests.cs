@@ -95,7 +95,7 @@ internal static partial class UndecodableRequests
         return true;
     }
 
-    private static string Sanitize(string text) => string.Concat(text.Take(200).Select(c => char.IsControl(c) ? ' ' : c));
+    private static string Sanitize(string text) => Node.Federation.Diagnostics.RemoteText.Printable(text, 200);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "API call {Method} by {Caller} refused: its request " + Problem + "{Reason}")]
     private static partial void LogUndecodable(ILogger logger, string method, string caller, string reason);

@@ -115,10 +115,5 @@ internal sealed class PeerCallMiddleware(PeerCallGate gate, PeerCalls calls, Pee
         return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var code) ? (StatusCode)code : null;
     }
 
-    private static string Printable(string? path)
-    {
-        var text = path ?? "(no path)";
-        text = text.Length > 80 ? text[..80] + "…" : text;
-        return string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
-    }
+    private static string Printable(string? path) => Node.Federation.Diagnostics.RemoteText.Printable(path ?? "(no path)", 80);
 }

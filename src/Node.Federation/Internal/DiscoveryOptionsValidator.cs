@@ -36,6 +36,5 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOpti
         _ => null,
     };
 
-    private static string Printable(string? text) =>
-        string.Concat((text ?? "").Take(32).Select(c => char.IsControl(c) ? '?' : c));
+    private static string Printable(string? text) => Diagnostics.RemoteText.Printable(text, 32);
 }

@@ -446,8 +446,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
     }
 
     // A peer's words, as they may go into a log line or `peers show`: one line, no control characters, bounded.
-    private static string Printable(string text) =>
-        string.Concat((text.Length <= 300 ? text : text[..300] + "…").Select(c => char.IsControl(c) ? ' ' : c));
+    private static string Printable(string text) => Diagnostics.RemoteText.Printable(text, 300);
 
     private Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken)
         .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -203,6 +203,5 @@ public static class PacketVerifier
     private static PacketCheck Refuse(PacketOutcome outcome, string detail) => new(outcome, null, detail);
 
     // Text from the network goes into log lines: no control characters (a newline would forge a line), bounded.
-    private static string Printable(string text) =>
-        string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c)) + (text.Length > 64 ? "…" : "");
+    private static string Printable(string text) => Diagnostics.RemoteText.Printable(text, 64);
 }

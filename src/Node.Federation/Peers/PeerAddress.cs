@@ -94,6 +94,5 @@ public static class PeerAddress
         return TryParse(text, out var normalized, out _) ? normalized : $"[{new IPAddress(address.GetAddressBytes())}]:{port}";
     }
 
-    private static string Printable(string text) =>
-        string.Concat(text.Take(64).Select(c => char.IsControl(c) ? '?' : c));
+    private static string Printable(string text) => Diagnostics.RemoteText.Printable(text, 64);
 }

@@ -335,8 +335,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
     private static string Short(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash[..Math.Min(8, hash.Length)]) + "…";
 
     // Text the caller chose, as it may appear in a message: short, and no control characters.
-    private static string Truncate(string text) =>
-        string.Concat((text.Length <= 40 ? text : text[..40] + "…").Select(c => char.IsControl(c) ? '?' : c));
+    private static string Truncate(string text) => Diagnostics.RemoteText.Printable(text, 40);
 
     private static string Clock(long unixMs) => unixMs is > 0 and < 253402300800000
         ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)
