@@ -9,6 +9,9 @@ public enum LinkProblem
     /// <summary>Nothing went wrong, or nothing was tried.</summary>
     None,
 
+    /// <summary>This node was not ready to dial (its listener is not up, so it has no manifest yet).</summary>
+    NotReady,
+
     /// <summary>The peer port did not answer: nothing listens, a firewall, no route, a timeout.</summary>
     Unreachable,
 
@@ -41,12 +44,13 @@ public enum LinkProblem
 public static class LinkProblems
 {
     /// <summary>
-    /// <c>unreachable</c>, <c>tls_failed</c>, <c>certificate_mismatch</c>, <c>other_node</c>,
+    /// <c>not_ready</c>, <c>unreachable</c>, <c>tls_failed</c>, <c>certificate_mismatch</c>, <c>other_node</c>,
     /// <c>bad_manifest</c>, <c>stale_manifest</c>, <c>hello_refused</c>, <c>not_trusted</c>,
     /// <c>lost</c>, or empty for none.
     /// </summary>
     public static string Name(LinkProblem problem) => problem switch
     {
+        LinkProblem.NotReady => "not_ready",
         LinkProblem.Unreachable => "unreachable",
         LinkProblem.TlsFailed => "tls_failed",
         LinkProblem.CertificateMismatch => "certificate_mismatch",
@@ -57,18 +61,5 @@ public static class LinkProblems
         LinkProblem.NotTrusted => "not_trusted",
         LinkProblem.Lost => "lost",
         _ => "",
-    };
-
-    /// <summary>The link problem a failed dial stands for.</summary>
-    public static LinkProblem Of(Client.PeerDialFailure failure) => failure switch
-    {
-        Client.PeerDialFailure.Unreachable => LinkProblem.Unreachable,
-        Client.PeerDialFailure.TlsFailed => LinkProblem.TlsFailed,
-        Client.PeerDialFailure.CertificateMismatch => LinkProblem.CertificateMismatch,
-        Client.PeerDialFailure.OtherNode => LinkProblem.OtherNode,
-        Client.PeerDialFailure.BadManifest => LinkProblem.BadManifest,
-        Client.PeerDialFailure.StaleManifest => LinkProblem.StaleManifest,
-        Client.PeerDialFailure.Refused => LinkProblem.HelloRefused,
-        _ => LinkProblem.None,
     };
 }

@@ -178,7 +178,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             catch (Exception ex)
             {
                 var why = Printable(ex.Message);
-                links.ReportLearning(address, new LearningProblem(address, why, ex is PeerDialException dial ? LinkProblems.Of(dial.Failure) : LinkProblem.Unreachable,
+                links.ReportLearning(address, new LearningProblem(address, why, ex is PeerDialException dial ? dial.Failure : LinkProblem.Unreachable,
                     time.GetUtcNow()));
                 LogLearnFailed(logger, address, why);
             }
@@ -222,7 +222,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 using var channel = await DialAnyAsync(addresses, peer, cancellationToken).ConfigureAwait(false);
                 if (manifests.Offer(channel.Verified, channel.Envelope) is not (ManifestFreshness.Newer or ManifestFreshness.Same) and var stale)
                 {
-                    throw new PeerDialException(PeerDialFailure.StaleManifest, $"{peer} answered with a manifest this node refuses ({stale})");
+                    throw new PeerDialException(LinkProblem.StaleManifest, $"{peer} answered with a manifest this node refuses ({stale})");
                 }
 
                 failing = false;
@@ -259,7 +259,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 var why = Printable(ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message);
-                Report(peer, Lost(peer), null, null, why, ex is PeerDialException dial ? LinkProblems.Of(dial.Failure) : LinkProblem.Lost);
+                Report(peer, Lost(peer), null, null, why, ex is PeerDialException dial ? dial.Failure : LinkProblem.Lost);
                 if (!failing)
                 {
                     var name = peer.ToString();
@@ -378,7 +378,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 {
                     return await dialer.DialAsync(new PeerDial(endPoint, expected, pin), cancellationToken).ConfigureAwait(false);
                 }
-                catch (PeerDialException ex) when (ex.Failure == PeerDialFailure.CertificateMismatch && pin is not null)
+                catch (PeerDialException ex) when (ex.Failure == LinkProblem.CertificateMismatch && pin is not null)
                 {
                     // Its certificate changed since the manifest held: once more unpinned, and Hello must prove it.
                     try
@@ -397,7 +397,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             }
         }
 
-        throw last ?? new PeerDialException(PeerDialFailure.Unreachable, $"no usable address ({string.Join(", ", addresses)})");
+        throw last ?? new PeerDialException(LinkProblem.Unreachable, $"no usable address ({string.Join(", ", addresses)})");
     }
 
     private static async Task<IReadOnlyList<IPEndPoint>> ResolveAsync(string address, CancellationToken cancellationToken)

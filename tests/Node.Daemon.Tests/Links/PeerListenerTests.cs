@@ -218,7 +218,7 @@ public sealed class PeerListenerTests(PeerNodeFixture node) : IClassFixture<Peer
 
         var error = await Assert.ThrowsAsync<PeerDialException>(() => peer.DialAsync(node.PeerPort, pin: SHA256.HashData("not it"u8)));
 
-        Assert.True(error.Failure == PeerDialFailure.CertificateMismatch, $"{error.Failure}: {error.Message}; {error.InnerException}");
+        Assert.True(error.Failure == Node.Federation.Link.LinkProblem.CertificateMismatch, $"{error.Failure}: {error.Message}; {error.InnerException}");
         Assert.Contains($"presented certificate sha256 {node.Status.CertificateSha256}", error.Message, StringComparison.Ordinal);
     }
 
@@ -230,7 +230,7 @@ public sealed class PeerListenerTests(PeerNodeFixture node) : IClassFixture<Peer
 
         var error = await Assert.ThrowsAsync<PeerDialException>(() => peer.DialAsync(node.PeerPort, expected: someone.Id));
 
-        Assert.Equal(PeerDialFailure.Refused, error.Failure);
+        Assert.Equal(Node.Federation.Link.LinkProblem.HelloRefused, error.Failure);
         Assert.Contains($"this is node {node.Status.NodeId}, not {someone.Id}", error.Message, StringComparison.Ordinal);
     }
 

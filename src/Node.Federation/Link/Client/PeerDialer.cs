@@ -34,7 +34,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
     public async Task<PeerChannel> DialAsync(PeerDial dial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dial);
-        var ours = local.Current ?? throw new PeerDialException(PeerDialFailure.NotReady, "this node has no manifest yet (its listener is not up)");
+        var ours = local.Current ?? throw new PeerDialException(LinkProblem.NotReady, "this node has no manifest yet (its listener is not up)");
         byte[]? observed = null;
         var channel = OpenChannel(local.Certificate, dial, hash => observed = hash, loggers);
         try
@@ -67,17 +67,17 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                 var clocks = skew is { } off && off.Duration() >= Clocks.NoticeableSkew
                     ? $" (the peer's clock is {Clocks.Describe(off)} this node's)"
                     : "";
-                throw new PeerDialException(PeerDialFailure.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}{clocks}");
+                throw new PeerDialException(LinkProblem.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}{clocks}");
             }
 
             if (!dial.Expected.IsEmpty && check.NodeId != dial.Expected)
             {
-                throw new PeerDialException(PeerDialFailure.OtherNode, $"{dial.EndPoint} is node {check.NodeId}, not {dial.Expected} (another node answers at that address)");
+                throw new PeerDialException(LinkProblem.OtherNode, $"{dial.EndPoint} is node {check.NodeId}, not {dial.Expected} (another node answers at that address)");
             }
 
             if (observed is null || !check.Manifest!.TlsCertificateSha256.Span.SequenceEqual(observed))
             {
-                throw new PeerDialException(PeerDialFailure.CertificateMismatch,
+                throw new PeerDialException(LinkProblem.CertificateMismatch,
                     $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, but the manifest of {check.NodeId} names {Hex(check.Manifest!.TlsCertificateSha256.ToByteArray())}");
             }
 
@@ -167,23 +167,23 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
         var failure = ex.StatusCode switch
         {
             // Our own TLS check refused the listener's certificate: the call never left.
-            _ when observed is not null && dial.Pin is not null && !observed.AsSpan().SequenceEqual(dial.Pin) => PeerDialFailure.CertificateMismatch,
+            _ when observed is not null && dial.Pin is not null && !observed.AsSpan().SequenceEqual(dial.Pin) => LinkProblem.CertificateMismatch,
             // A TLS failure of either side's making; or the listener showed its certificate, then closed: it refused ours.
             StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null &&
                 (Find<System.Security.Authentication.AuthenticationException>(inner) is not null || (observed is not null && Find<SocketException>(inner) is null))
-                => PeerDialFailure.TlsFailed,
-            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null => PeerDialFailure.Unreachable,
-            _ => PeerDialFailure.Refused,
+                => LinkProblem.TlsFailed,
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when inner is not null => LinkProblem.Unreachable,
+            _ => LinkProblem.HelloRefused,
         };
         var detail = failure switch
         {
-            PeerDialFailure.CertificateMismatch => $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, not the {Hex(dial.Pin)} its manifest names: " +
+            LinkProblem.CertificateMismatch => $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, not the {Hex(dial.Pin)} its manifest names: " +
                 "another node at that address, or its certificate changed",
-            PeerDialFailure.Unreachable => $"{dial.EndPoint}: {Reason(inner) ?? ex.Status.Detail}",
-            PeerDialFailure.TlsFailed when Find<System.Security.Authentication.AuthenticationException>(inner) is null =>
+            LinkProblem.Unreachable => $"{dial.EndPoint}: {Reason(inner) ?? ex.Status.Detail}",
+            LinkProblem.TlsFailed when Find<System.Security.Authentication.AuthenticationException>(inner) is null =>
                 $"{dial.EndPoint} closed the connection after TLS began ({Reason(inner) ?? ex.Status.Detail}): it refuses this node's certificate " +
                 "(it holds an older manifest of this node?), or its listener is full",
-            PeerDialFailure.TlsFailed => $"{dial.EndPoint}: {Reason(inner)}",
+            LinkProblem.TlsFailed => $"{dial.EndPoint}: {Reason(inner)}",
             _ => $"{dial.EndPoint} refused Hello: {ex.Status.StatusCode}: {ex.Status.Detail}",
         };
         return new PeerDialException(failure, detail, ex);
@@ -229,42 +229,15 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
     private static string Hex(byte[]? hash) => hash is null ? "(none)" : Convert.ToHexStringLower(hash);
 }
 
-/// <summary>Why a dial failed.</summary>
-public enum PeerDialFailure
-{
-    /// <summary>This node is not ready to dial.</summary>
-    NotReady,
-
-    /// <summary>Nothing answered: the connection failed or timed out.</summary>
-    Unreachable,
-
-    /// <summary>The TLS handshake failed, or the listener closed the connection once it saw this node's certificate.</summary>
-    TlsFailed,
-
-    /// <summary>The listener's certificate is not the one the peer's manifest names.</summary>
-    CertificateMismatch,
-
-    /// <summary>Another node answered than the one meant.</summary>
-    OtherNode,
-
-    /// <summary>The peer's manifest does not hold.</summary>
-    BadManifest,
-
-    /// <summary>The peer's manifest is older than one held.</summary>
-    StaleManifest,
-
-    /// <summary>The peer refused our Hello.</summary>
-    Refused,
-}
 
 /// <summary>A dial failed; the message says what was found.</summary>
 public sealed class PeerDialException : Exception
 {
     /// <summary>A failure.</summary>
-    public PeerDialException(PeerDialFailure failure, string message, Exception? inner = null) : base(message, inner) => Failure = failure;
+    public PeerDialException(LinkProblem failure, string message, Exception? inner = null) : base(message, inner) => Failure = failure;
 
     /// <summary>Why.</summary>
-    public PeerDialFailure Failure { get; }
+    public LinkProblem Failure { get; }
 }
 
 /// <summary>A verified connection to a peer: Hello has proven who it is. Dispose to close it.</summary>
