@@ -24,12 +24,14 @@ internal sealed class PeerConnectionGate(ConnectionDelegate next, ConnectionSlot
     public async Task OnConnectionAsync(ConnectionContext context)
     {
         var remote = context.RemoteEndPoint;
-        var key = ConnectionSlots.KeyOf((remote as IPEndPoint)?.Address);
+        var key = ConnectionSlots.SourceOf((remote as IPEndPoint)?.Address);
         if (!slots.TryTake(key, out var over))
         {
             refusals.Add(over, remote, over == PeerRefusal.OverTotalCap
                 ? $"{PeerLimits.MaxConnections} connections are open on the peer port"
-                : $"{PeerLimits.MaxConnectionsPerAddress} connections are open from {key}");
+                : key.Prefix is null
+                    ? $"{PeerLimits.MaxConnectionsPerAddress} connections are open from {key.Host}"
+                    : $"{PeerLimits.MaxConnectionsPerAddress} connections are open from {key.Host}, or {PeerLimits.MaxConnectionsPerPrefix} from {key.Prefix}");
             context.Abort();
             return;
         }

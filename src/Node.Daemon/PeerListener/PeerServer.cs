@@ -148,7 +148,7 @@ internal sealed partial class PeerServer(IOptions<FederationOptions> federation,
             {
                 HandshakeTimeout = PeerLimits.HandshakeTimeout,
                 OnConnection = context => ValueTask.FromResult(PeerTls.ServerOptions(local.Certificate,
-                    context.Connection.Features.Get<PeerConnection>() ?? new PeerConnection(context.Connection.RemoteEndPoint, "unknown"))),
+                    context.Connection.Features.Get<PeerConnection>() ?? new PeerConnection(context.Connection.RemoteEndPoint, ConnectionSlots.SourceOf(null)))),
             });
             listen.Use(next => context =>
             {

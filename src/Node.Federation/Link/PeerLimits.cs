@@ -15,8 +15,14 @@ public static class PeerLimits
     /// <summary>Open connections on the peer port, all addresses together.</summary>
     public const int MaxConnections = 128;
 
-    /// <summary>Open connections on the peer port from one IPv4 address or one IPv6 /64.</summary>
+    /// <summary>Open connections on the peer port from one address (IPv4 or IPv6).</summary>
     public const int MaxConnectionsPerAddress = 8;
+
+    /// <summary>
+    /// Open connections on the peer port from one IPv6 /64: one machine may pick any address in its
+    /// /64, yet a LAN's peers share one /64 too, so this cap is above a host's and below the total.
+    /// </summary>
+    public const int MaxConnectionsPerPrefix = 32;
 
     /// <summary>Concurrent HTTP/2 streams (calls) on one connection.</summary>
     public const int MaxStreamsPerConnection = 16;

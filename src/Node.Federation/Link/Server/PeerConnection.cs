@@ -9,15 +9,15 @@ namespace Node.Federation.Link.Server;
 /// One connection to the peer port, from accept to close: where it came from, the certificate the
 /// client proved it holds (its SHA-256), and why it was refused, if it was.
 /// </summary>
-public sealed class PeerConnection(EndPoint? remote, string addressKey)
+public sealed class PeerConnection(EndPoint? remote, ConnectionSource source)
 {
     private byte[]? _certificate;
 
     /// <summary>Where it came from.</summary>
     public EndPoint? Remote { get; } = remote;
 
-    /// <summary>The address it counts against (an IPv4 address, or an IPv6 /64).</summary>
-    public string AddressKey { get; } = addressKey;
+    /// <summary>What it counts against in the connection caps.</summary>
+    public ConnectionSource Source { get; } = source;
 
     /// <summary>SHA-256 of the client's certificate, once the handshake accepted one; null before.</summary>
     public byte[]? CertificateSha256 => Volatile.Read(ref _certificate);

@@ -9,7 +9,7 @@ public enum PeerRefusal
     /// <summary>Plain-text HTTP (HTTP/1.1 or h2c) on the TLS port.</summary>
     PlaintextHttp,
 
-    /// <summary>Too many connections from one address (IPv4) or /64 (IPv6).</summary>
+    /// <summary>Too many connections from one address (IPv4 or IPv6), or from one IPv6 /64.</summary>
     OverAddressCap,
 
     /// <summary>Too many connections on the peer port altogether.</summary>
