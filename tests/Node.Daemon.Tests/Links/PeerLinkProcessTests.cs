@@ -79,7 +79,9 @@ public sealed class PeerLinkProcessTests
         await listener.JsonAsync("peers", "trust", diallerId, "unknown");
         var trustSet = TimeProvider.System.GetUtcNow();
         var (endedAt, _) = await listener.LineAsync($"Peer call Heartbeat of {diallerId} ended: its tier here is now unknown");
-        Assert.True(endedAt - trustSet < TimeSpan.FromSeconds(1), $"the heartbeat ended {(endedAt - trustSet).TotalMilliseconds:F0} ms after nodectl set the tier");
+        var (heardAt, heard) = await dialler.LineAsync($"Peer {listenerId} refused the link: Heartbeat needs tier external; node {diallerId} is now 'unknown' here");
+        Assert.True(endedAt - trustSet < TimeSpan.FromSeconds(1), $"the listener ended the heartbeat {(endedAt - trustSet).TotalMilliseconds:F0} ms after nodectl set the tier");
+        Assert.True(heardAt - trustSet < TimeSpan.FromSeconds(1), $"the dialler heard of it {(heardAt - trustSet).TotalMilliseconds:F0} ms after nodectl set the tier: {heard}");
         var refused = await WaitForAsync(dialler, peers => Peer(peers, listenerId) is { } p && State(p) != "connected"
             && Str(Link(p), "problem").Contains("'unknown' here", StringComparison.Ordinal));
         Log($"{kind}: the dialler says: {Str(Link(Peer(refused, listenerId)!.Value), "problem")}");
