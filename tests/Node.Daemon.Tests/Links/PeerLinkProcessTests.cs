@@ -63,14 +63,18 @@ public sealed class PeerLinkProcessTests
         await a.JsonAsync("peers", "trust", idC, "external");
         await c.JsonAsync("peers", "trust", idA, "external");
 
-        var linkedAB = await WaitForAsync(a, peers => Peer(peers, idB) is { } p && State(p) == "connected" && Link(p).GetProperty("rttUs").GetInt64() > 0
-            && Peer(peers, idC) is { } q && State(q) == "connected");
+        var linkedAB = await WaitForAsync(a, peers => Peer(peers, idB) is { } p && State(p) == "connected" && Peer(peers, idC) is { } q && State(q) == "connected");
         var linkedBA = await WaitForAsync(b, peers => Peer(peers, idA) is { } p && State(p) == "connected");
         var linkedCA = await WaitForAsync(c, peers => Peer(peers, idA) is { } p && State(p) == "connected");
         // One link per pair, dialled by one side (the lower id), inbound at the other.
         Assert.Equal(["inbound", "outbound"], new[] { Direction(Peer(linkedAB, idB)!.Value), Direction(Peer(linkedBA, idA)!.Value) }.Order(StringComparer.Ordinal));
         Assert.Equal(["inbound", "outbound"], new[] { Direction(Peer(linkedAB, idC)!.Value), Direction(Peer(linkedCA, idA)!.Value) }.Order(StringComparer.Ordinal));
         Assert.Null(Peer(await PeersAsync(b), idC)); // B and C were never told of each other
+
+        // The dialler of a link measures its round trip (the other side only echoes).
+        var (diallerAB, dialledAB) = Direction(Peer(linkedAB, idB)!.Value) == "outbound" ? (a, idB) : (b, idA);
+        var measured = await WaitForAsync(diallerAB, peers => Peer(peers, dialledAB) is { } p && Link(p).GetProperty("rttUs").GetInt64() > 0);
+        Log($"{kind}: round trip {Link(Peer(measured, dialledAB)!.Value).GetProperty("rttUs").GetInt64()} µs");
         Log($"{kind}: three nodes linked {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F1} s after the first start");
 
         // The listener of the A–C link drops the dialler to unknown while its heartbeat stream is open.
