@@ -35,6 +35,9 @@ public sealed class StatusCommandTests
         Assert.Equal("0.1.0", json.GetProperty("version").GetString());
         Assert.Equal(3723.457, json.GetProperty("uptimeSeconds").GetDouble());
         Assert.Equal(2891, json.GetProperty("pid").GetInt32());
+        Assert.Equal(8102, json.GetProperty("peerPort").GetInt32());
+        Assert.Equal(new string('c', 64), json.GetProperty("certificateSha256").GetString());
+        Assert.Equal(new string('m', 64), json.GetProperty("manifestSha256").GetString());
         var store = json.GetProperty("store");
         Assert.Equal((1204, 2, 1290, 2_293_760), (store.GetProperty("packets").GetInt64(), store.GetProperty("heldPackets").GetInt64(),
             store.GetProperty("events").GetInt64(), store.GetProperty("databaseBytes").GetInt64()));

@@ -18,6 +18,9 @@ internal static class ApiJson
         writer.WriteString("version", status.Version);
         writer.WriteNumber("uptimeSeconds", Math.Round(status.UptimeSeconds, 3));
         writer.WriteNumber("pid", status.Pid);
+        writer.WriteNumber("peerPort", status.PeerPort);
+        writer.WriteString("certificateSha256", status.CertificateSha256);
+        writer.WriteString("manifestSha256", status.ManifestSha256);
         var store = status.Store ?? new StoreStats();
         writer.WriteStartObject("store");
         writer.WriteNumber("packets", store.Packets);

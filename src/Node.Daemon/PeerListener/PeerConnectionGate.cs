@@ -21,6 +21,11 @@ internal sealed class PeerConnectionGate(ConnectionDelegate next, ConnectionSlot
     private static readonly byte[] PlainHttpAnswer = Encoding.ASCII.GetBytes(
         $"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {PlainHttpBody.Length}\r\n\r\n{PlainHttpBody}");
 
+    // Kestrel's handshake timer runs on the coarse tick count (4 ms steps on Linux), so a handshake it
+    // ended at its timeout can measure a few milliseconds short of it here: without this slack some
+    // timeouts were counted as handshake_failed (seen with 500 half-open connections).
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(100);
+
     public async Task OnConnectionAsync(ConnectionContext context)
     {
         var remote = context.RemoteEndPoint;
@@ -62,7 +67,7 @@ internal sealed class PeerConnectionGate(ConnectionDelegate next, ConnectionSlot
                 {
                     refusals.Add(refused, remote, connection.CertificateProblem ?? "the client's certificate was refused");
                 }
-                else if (time.GetElapsedTime(accepted) >= PeerLimits.HandshakeTimeout)
+                else if (time.GetElapsedTime(accepted) >= PeerLimits.HandshakeTimeout - TimerSlack)
                 {
                     refusals.Add(PeerRefusal.HandshakeTimeout, remote, $"the TLS handshake did not finish within {PeerLimits.HandshakeTimeout.TotalSeconds:0} s");
                 }

@@ -13,6 +13,9 @@ public sealed class FakeNodeService : NodeService.NodeServiceBase
         Version = "0.1.0",
         UptimeSeconds = 3723.4567,
         Pid = 2891,
+        PeerPort = 8102,
+        CertificateSha256 = new string('c', 64),
+        ManifestSha256 = new string('m', 64),
         Store = new StoreStats { Packets = 1204, HeldPackets = 2, Events = 1290, DatabaseBytes = 2_293_760, Epoch = "9f3c2a1b" },
         Subsystems =
         {

@@ -31,8 +31,11 @@ internal sealed partial class LabNode : IAsyncDisposable
 
     public string Socket => _directory.Combine("api.sock");
 
-    /// <summary>Starts a node in <paramref name="host"/>; <paramref name="prepare"/> may put files (an identity) in its data directory first.</summary>
-    public static LabNode Start(LabHost host, string name, Action<string>? prepare = null)
+    /// <summary>
+    /// Starts a node in <paramref name="host"/>; <paramref name="prepare"/> may put files (an identity) in its
+    /// data directory first; <paramref name="args"/> are added to its command line (<c>--set KEY=VALUE</c>).
+    /// </summary>
+    public static LabNode Start(LabHost host, string name, Action<string>? prepare = null, IReadOnlyList<string>? args = null)
     {
         var directory = new TempDirectory();
         prepare?.Invoke(directory.Path);
@@ -40,6 +43,7 @@ internal sealed partial class LabNode : IAsyncDisposable
             ? [DaemonProcess.AotBinary()!]
             : ["dotnet", "exec", Path.Combine(AppContext.BaseDirectory, "sovereign-node.dll")];
         command.AddRange(["--data-dir", directory.Path, "--name", name, "--set", "Federation:Discovery:Enabled=true"]);
+        command.AddRange(args ?? []);
         return new LabNode(host, directory, host.Lab.Start(host.Namespace, command));
     }
 

@@ -23,7 +23,7 @@ namespace Node.Daemon.Tests.Links;
 /// what, by the tier the node gave them, and the clear refusal (status, counter, log line) of
 /// everything else — with the node still up and its store untouched.
 /// </summary>
-public sealed class PeerListenerTests(PeerNodeFixture node) : IClassFixture<PeerNodeFixture>
+public sealed partial class PeerListenerTests(PeerNodeFixture node) : IClassFixture<PeerNodeFixture>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Node.Federation.Identity;
@@ -16,10 +17,25 @@ public sealed class TestPeer : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public TestPeer(string name = "test-peer")
+    /// <param name="name">The name its manifest gives.</param>
+    /// <param name="certificate">
+    /// The certificate (with its private key, ECDSA P-256) it presents, stored and loaded as a node
+    /// loads its own; a new self-signed one when null.
+    /// </param>
+    public TestPeer(string name = "test-peer", X509Certificate2? certificate = null)
     {
         Identity = IdentityHost.LoadOrCreate(_dir.Path, NullLogger<IdentityHost>.Instance);
-        Certificate = PeerCertificate.CreateEphemeral(TimeProvider.System);
+        try
+        {
+            Certificate = certificate is null ? PeerCertificate.CreateEphemeral(TimeProvider.System) : Load(certificate);
+        }
+        catch
+        {
+            Identity.Dispose();
+            _dir.Dispose();
+            throw;
+        }
+
         Local = new LocalManifest(Identity, Certificate, TimeProvider.System, name, "0.0.0-test");
         Local.Refresh(port: 9); // discard: it only dials in these tests
         Dialer = new PeerDialer(Local, TimeProvider.System, NullLoggerFactory.Instance);
@@ -63,6 +79,17 @@ public sealed class TestPeer : IDisposable
         MaxSendMessageSize = null,
         LoggerFactory = NullLoggerFactory.Instance,
     });
+
+    private PeerCertificate Load(X509Certificate2 certificate)
+    {
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new ArgumentException("An ECDSA certificate with its private key is needed.", nameof(certificate));
+        File.WriteAllText(_dir.Combine(PeerCertificate.CertificateFileName), certificate.ExportCertificatePem());
+        File.WriteAllText(_dir.Combine(PeerCertificate.KeyFileName), key.ExportPkcs8PrivateKeyPem());
+        File.SetUnixFileMode(_dir.Combine(PeerCertificate.KeyFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var (loaded, renewed) = PeerCertificate.LoadOrCreate(_dir.Path, TimeProvider.System);
+        Assert.True(renewed is null, $"the given certificate was not usable: {renewed}");
+        return loaded;
+    }
 
     public void Dispose()
     {
