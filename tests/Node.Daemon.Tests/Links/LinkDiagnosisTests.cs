@@ -35,7 +35,9 @@ public sealed class LinkDiagnosisTests
             }
         }, CancellationToken.None);
 
-        await using var node = await ApiNode.StartAsync(["--set", "Federation:Link:BackoffMax=00:00:02"]);
+        // Beats every second: a peer whose id orders above this node's is dialled after the accept grace (two beats), not 20 s.
+        await using var node = await ApiNode.StartAsync(["--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
+            "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02"]);
         var peers = new PeerService.PeerServiceClient(node.Channel);
         using var gone = NodeIdentity.CreateEphemeral();
         using var sshd = NodeIdentity.CreateEphemeral();
@@ -45,13 +47,14 @@ public sealed class LinkDiagnosisTests
         await peers.SetTrustAsync(new SetTrustRequest { NodeId = sshd.Id.ToString(), Tier = ApiTrustTier.Core, Reason = "test" }, cancellationToken: Ct);
         await peers.AddAsync(new AddPeerRequest { Address = $"127.0.0.1:{unlearntPort}" }, cancellationToken: Ct);
 
-        var hints = await WaitForHintsAsync(node, h => h.Any(l => l.Contains("peer port is unreachable", StringComparison.Ordinal))
-            && h.Any(l => l.Contains("TLS failed", StringComparison.Ordinal)) && h.Any(l => l.StartsWith("static peer", StringComparison.Ordinal)));
-        Assert.Contains(hints, h => h.StartsWith($"peer {gone.Id} (gone) is not linked", StringComparison.Ordinal)
-            && h.Contains("connection refused", StringComparison.Ordinal) && h.Contains("peer port is unreachable", StringComparison.Ordinal));
-        Assert.Contains(hints, h => h.StartsWith($"peer {sshd.Id} is not linked", StringComparison.Ordinal) && h.Contains("TLS failed", StringComparison.Ordinal));
-        Assert.Contains(hints, h => h.StartsWith($"static peer 127.0.0.1:{unlearntPort} not reached yet", StringComparison.Ordinal)
-            && h.Contains("connection refused", StringComparison.Ordinal));
+        Func<string, bool> goneHint = h => h.StartsWith($"peer {gone.Id} (gone) is not linked", StringComparison.Ordinal)
+            && h.Contains("connection refused", StringComparison.Ordinal) && h.Contains("peer port is unreachable", StringComparison.Ordinal);
+        Func<string, bool> sshdHint = h => h.StartsWith($"peer {sshd.Id} is not linked", StringComparison.Ordinal) && h.Contains("TLS failed", StringComparison.Ordinal);
+        Func<string, bool> staticHint = h => h.StartsWith($"static peer 127.0.0.1:{unlearntPort} not reached yet", StringComparison.Ordinal)
+            && h.Contains("connection refused", StringComparison.Ordinal);
+        var hints = await WaitForHintsAsync(node, h => h.Any(goneHint) && h.Any(sshdHint) && h.Any(staticHint));
+        Assert.Equal(1, hints.Count(goneHint));
+        Assert.Equal(1, hints.Count(sshdHint));
 
         var list = (await peers.ListAsync(new ListPeersRequest(), cancellationToken: Ct)).Peers;
         Assert.Equal("unreachable", list.Single(p => p.NodeId == gone.Id.ToString()).Link.ProblemKind);
