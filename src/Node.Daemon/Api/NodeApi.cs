@@ -14,8 +14,9 @@ using Node.Storage.Events;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.NodeService</c>: who the node is and how it is doing.</summary>
-internal sealed class NodeApi(
+internal sealed partial class NodeApi(
     IdentityHost identity,
+    IdentityRotation rotation,
     NodeStore store,
     CriticalLoops loops,
     IOptionsMonitor<NodeOptions> node,

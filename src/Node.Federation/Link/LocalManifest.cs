@@ -42,6 +42,9 @@ public sealed class LocalManifest(IdentityHost identity, PeerCertificate certifi
     /// <summary>This node's id.</summary>
     public NodeId NodeId => identity.Identity.Id;
 
+    /// <summary>The rotation statements from this node's older ids to its current one, oldest first (at most 4): sent in Hello and HelloReply.</summary>
+    public IReadOnlyList<byte[]> Rotations => identity.Rotations;
+
     /// <summary>The node's transport certificate.</summary>
     public PeerCertificate Certificate => certificate;
 

@@ -50,6 +50,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                     ProtocolVersions = { PeerLinkService.ProtocolVersion },
                     SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
                     Instance = PeerLinkService.Instance,
+                    Rotations = { local.Rotations.Select(ByteString.CopyFrom) },
                 }, deadline: time.GetUtcNow().UtcDateTime + ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException ex)

@@ -103,6 +103,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
             SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Standing = StandingOf(peers.TierOf(check.NodeId)),
             Instance = Instance,
+            Rotations = { local.Rotations.Select(ByteString.CopyFrom) },
         };
     }
 
