@@ -65,9 +65,45 @@ public sealed class IdentityRotationLinkTests
         }
     }
 
+    [Fact]
+    public async Task A_peer_that_dials_the_old_id_follows_the_rotation_the_reply_carries()
+    {
+        var ports = FreePorts(2);
+        var a = await StartAsync(ports[0]);
+        try
+        {
+            await using var b = await StartAsync(ports[1]);
+            var (oldA, idB) = (await IdOf(a), await IdOf(b));
+            await AddAsync(a, ports[1]);
+            await AddAsync(b, ports[0]);
+            await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
+            await WaitForAsync(b, peers => peers.Any(p => p.NodeId == oldA));
+            // Only B wants the link (A holds B as unknown, so A never dials): B learns of the rotation by dialling the old id.
+            await TrustAsync(b, oldA, ApiTrustTier.Core);
+            var rotated = await new NodeService.NodeServiceClient(a.Channel).RotateIdentityAsync(new RotateIdentityRequest(), cancellationToken: Ct);
+
+            a = await a.RestartAsync();
+            var newA = rotated.NewNodeId;
+
+            var seen = await WaitForAsync(b, peers => peers.FirstOrDefault(p => p.NodeId == newA) is { Tier: ApiTrustTier.Core });
+            Assert.Equal(ApiTrustTier.Unknown, seen.Single(p => p.NodeId == oldA).Tier);
+            var retired = await new PeerService.PeerServiceClient(b.Channel).GetAsync(new GetPeerRequest { NodeId = oldA }, cancellationToken: Ct);
+            Assert.Equal(newA, retired.RotatedTo);
+
+            // Once A trusts B, the link B dials to the new id comes up.
+            await TrustAsync(a, idB, ApiTrustTier.External);
+            await WaitForAsync(b, peers => Link(peers, newA) is { State: "connected" });
+        }
+        finally
+        {
+            await a.DisposeAsync();
+        }
+    }
+
     private static Task<ApiNode> StartAsync(int port) => ApiNode.StartAsync(["--peer-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02"]);
+        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02",
+        "--set", "Federation:Link:RefusedRetry=00:00:01"]);
 
     private static async Task<string> IdOf(ApiNode node) =>
         (await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct)).NodeId;
