@@ -8,8 +8,9 @@ namespace Node.Federation.Identity;
 /// </summary>
 public sealed partial class IdentityHost : IDisposable
 {
-    private IdentityHost(NodeIdentity identity, bool created, string directory, IReadOnlyList<byte[]> rotations)
+    private IdentityHost(NodeIdentity identity, bool created, string directory, IReadOnlyList<byte[]> rotations, IReadOnlySet<string> formerIds)
     {
+        FormerIds = formerIds;
         Identity = identity;
         Created = created;
         Directory = directory;
@@ -32,6 +33,9 @@ public sealed partial class IdentityHost : IDisposable
     /// </summary>
     public IReadOnlyList<byte[]> Rotations { get; }
 
+    /// <summary>Every id this node had before its key rotations (written form): packets authored under them are its own.</summary>
+    public IReadOnlySet<string> FormerIds { get; }
+
     /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/>, creating it when missing, and logs which.</summary>
     /// <exception cref="IdentityException">The key file cannot be used; the message says why and what to do.</exception>
     public static IdentityHost LoadOrCreate(string directory, ILogger<IdentityHost> logger)
@@ -48,12 +52,13 @@ public sealed partial class IdentityHost : IDisposable
             LogLoaded(logger, id);
         }
 
-        return new IdentityHost(identity, created, directory, []);
+        return new IdentityHost(identity, created, directory, [], new HashSet<string>(StringComparer.Ordinal));
     }
 
-    /// <summary>The same directory and first-start flag with another identity (a rotation applied) and the statements leading to it.</summary>
+    /// <summary>The same directory and first-start flag with another identity (a rotation applied), the statements sent and the former ids.</summary>
     /// <remarks>Takes ownership of <paramref name="identity"/>; the caller disposes this host's identity when it is another one.</remarks>
-    internal IdentityHost With(NodeIdentity identity, IReadOnlyList<byte[]> rotations) => new(identity, Created, Directory, rotations);
+    internal IdentityHost With(NodeIdentity identity, IReadOnlyList<byte[]> rotations, IEnumerable<string> formerIds) =>
+        new(identity, Created, Directory, rotations, formerIds.ToHashSet(StringComparer.Ordinal));
 
     /// <summary>Whether <paramref name="directory"/> holds an identity key (a node that has started before).</summary>
     /// <remarks>Anything by that name counts (a directory, a FIFO): it is refused by <see cref="LoadOrCreate"/> before a store is made.</remarks>

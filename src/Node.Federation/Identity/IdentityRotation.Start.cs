@@ -82,8 +82,10 @@ public sealed partial class IdentityRotation
                 rows = ReadAll(store);
             }
 
-            var chain = Chain(rows, id, MaxSent).Select(r => r.Statement).ToArray();
-            return chain.Length == 0 && rotated is null ? loaded : loaded.With(identity, chain);
+            var history = Chain(rows, id, int.MaxValue);
+            return history.Count == 0 && rotated is null
+                ? loaded
+                : loaded.With(identity, [.. history.TakeLast(MaxSent).Select(r => r.Statement)], history.Select(r => r.OldId));
         }
         catch
         {
