@@ -48,7 +48,12 @@ internal sealed partial class NodeApi(
 
         var stalled = loops.FindStalled(TimeSpan.FromMinutes(1));
         status.Subsystems.Add(new Subsystem { Name = "store", State = store.Writer.Fault is null ? "ok" : "failed", Detail = store.Writer.Fault?.Message ?? store.Path });
-        status.Subsystems.Add(new Subsystem { Name = "identity", State = "ok", Detail = status.NodeId });
+        status.Subsystems.Add(new Subsystem
+        {
+            Name = "identity",
+            State = "ok",
+            Detail = rotation.Pending() is { } pending ? $"{status.NodeId}; key rotation to {pending.NewId} pending until the next start" : status.NodeId,
+        });
         status.Subsystems.Add(new Subsystem
         {
             Name = "critical-loops",

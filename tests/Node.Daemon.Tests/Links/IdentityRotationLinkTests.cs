@@ -45,6 +45,8 @@ public sealed class IdentityRotationLinkTests
             Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
             Assert.Contains($"A key rotation of {oldA} to {rotated.NewNodeId} is pending", again.Status.Detail, StringComparison.Ordinal);
             Assert.Equal(oldA, await IdOf(a)); // nothing changes until the next start
+            var status = await node.GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct);
+            Assert.Equal($"{oldA}; key rotation to {rotated.NewNodeId} pending until the next start", status.Subsystems.Single(s => s.Name == "identity").Detail);
 
             a = await a.RestartAsync();
             var newA = rotated.NewNodeId;
