@@ -29,7 +29,7 @@ public sealed partial class IdentityRotation
     /// <param name="logger">Where the one line per change goes.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The node's identity from now on, with its <see cref="IdentityHost.Rotations"/>.</returns>
-    /// <exception cref="IOException">The rename could not be made (the old identity stays, and is what the next start loads).</exception>
+    /// <exception cref="IdentityException">The rename could not be made (the old identity stays, the new key still waits; the message says so).</exception>
     public static async Task<IdentityHost> OpenAsync(IdentityHost loaded, NodeStore store, ILogger<IdentityRotation> logger,
         CancellationToken cancellationToken)
     {
@@ -132,21 +132,37 @@ public sealed partial class IdentityRotation
         }
 
         // Opened before the rename, so the old key's bytes can still be overwritten once the name is the new key's.
-        using (var old = new FileStream(keyPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        FileStream? old = null;
+        try
+        {
+            old = new FileStream(keyPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogOldKeyNotOverwritten(logger, current.Id, ex.Message);
+        }
+
+        using (old)
         {
             try
             {
                 Durable.Rename(pendingPath, keyPath);
             }
-            catch
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                next!.Dispose();
-                throw;
+                var to = next!.Id;
+                next.Dispose();
+                throw new IdentityException(
+                    $"The key rotation of {current.Id} to {to} cannot be applied: {ex.Message}. {keyPath} is unchanged and {pendingPath} still waits; " +
+                    "fix the problem (a read-only or full file system?) and start the node again.", ex);
             }
 
             try
             {
-                Overwrite(old);
+                if (old is not null)
+                {
+                    Overwrite(old);
+                }
             }
             catch (IOException ex)
             {
