@@ -33,14 +33,17 @@ public static class FederationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the node identity, loaded before the host is built (<see cref="IdentityHost.LoadOrCreate"/>).
-    /// The container does not own it: whoever loaded it disposes it after the host.
+    /// Adds the node identity, loaded before the host is built (<see cref="IdentityHost.LoadOrCreate"/>,
+    /// then <see cref="IdentityRotation.OpenAsync"/>), and <see cref="IdentityRotation"/> (needs the store).
+    /// The container does not own the identity: whoever loaded it disposes it after the host.
     /// </summary>
     public static IServiceCollection AddNodeIdentity(this IServiceCollection services, IdentityHost identity)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(identity);
         services.AddSingleton(identity);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IdentityRotation>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Node.Storage.ApiKeys;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
+using Node.Storage.Identity;
 using Node.Storage.Internal;
 using Node.Storage.Memory;
 using Node.Storage.Packets;
@@ -33,6 +34,7 @@ public sealed class StoreReader : IDisposable
         ApiKeys = new ApiKeyQueries(_commands);
         Memory = new MemoryQueries(_commands);
         Store = new StoreQueries(_commands);
+        OwnRotations = new OwnRotationQueries(_commands);
     }
 
     /// <summary>Stored packets.</summary>
@@ -55,6 +57,9 @@ public sealed class StoreReader : IDisposable
 
     /// <summary>The reasoning memory.</summary>
     public MemoryQueries Memory { get; }
+
+    /// <summary>This node's own key rotations.</summary>
+    public OwnRotationQueries OwnRotations { get; }
 
     /// <summary>The store itself: schema, integrity, free space.</summary>
     public StoreQueries Store { get; }

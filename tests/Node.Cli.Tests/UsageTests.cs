@@ -78,6 +78,9 @@ public sealed class UsageTests
     [InlineData(new[] { "backup", "create", "" }, "PATH: must not be empty", "nodectl backup create --help")]
     [InlineData(new[] { "knowledge", "put", "--topic", "t", "--key", "k", "--file", "" }, "--file: must not be empty", "nodectl knowledge put --help")]
     [InlineData(new[] { "apikey", "create" }, "missing option --scope read|write|admin", "nodectl apikey create --help")]
+    [InlineData(new[] { "identity" }, "'identity' needs a command: show, rotate", "nodectl identity --help")]
+    [InlineData(new[] { "identity", "rotate", "--yes" }, "unknown option '--yes'", "nodectl identity rotate --help")]
+    [InlineData(new[] { "identity", "rotate", "now" }, "unknown argument 'now'", "nodectl identity rotate --help")]
     [InlineData(new[] { "completion", "tcsh" }, "SHELL: 'tcsh' is not one of bash, zsh, fish", "nodectl completion --help")]
     public async Task Bad_usage_exits_2_naming_the_problem_and_where_help_is(string[] args, string problem, string help)
     {

@@ -285,8 +285,8 @@ public sealed class BackupRestoreTests : IDisposable
         var (kept, _, _) = await CreateStoreWithBackupAsync();
         using (var backup = TestStore.Connect(BackupPath))
         {
-            // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations.
-            TestStore.Execute(backup, "DROP TABLE peer_manifests; DROP TABLE peer_rotations; DROP TABLE peer_rotation_conflicts");
+            // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations, nor schema 6's own rotations.
+            TestStore.Execute(backup, "DROP TABLE peer_manifests; DROP TABLE peer_rotations; DROP TABLE peer_rotation_conflicts; DROP TABLE own_rotations");
             TestStore.Execute(backup, "ALTER TABLE peers DROP COLUMN retired_to");
             TestStore.Execute(backup, "DROP INDEX packets_corrupt");
             TestStore.Execute(backup, "ALTER TABLE packets DROP COLUMN corrupt");

@@ -21,6 +21,8 @@ public sealed class EventPayloadTests
         Check(new BackupCreatedEvent("/tmp/b.db", 12), """{"path":"/tmp/b.db","head":12}""");
         Check(new MemoryCompactedEvent(2, 30, 1_440, 1_700_000_000_000), """{"subjects":2,"days":30,"removed":1440,"before":1700000000000}""");
         Check(new IdentityCreatedEvent("n1"), """{"node":"n1"}""");
+        Check(new IdentityRotationRequestedEvent("n1", "n2", "alice"), """{"old":"n1","new":"n2","by":"alice"}""");
+        Check(new IdentityRotatedEvent("n1", "n2"), """{"old":"n1","new":"n2"}""");
         Check(new NodeStartedEvent("kitchen", "1.4.0", 4321), """{"name":"kitchen","version":"1.4.0","pid":4321}""");
         Check(new NodeStoppedEvent("kitchen", "1.4.0", 4321), """{"name":"kitchen","version":"1.4.0","pid":4321}""");
         Check(new ConfigReloadedEvent(["Logging:Level", "Reasoning:Depth"]), """{"changed":["Logging:Level","Reasoning:Depth"]}""");

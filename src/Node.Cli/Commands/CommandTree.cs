@@ -34,6 +34,7 @@ internal static class CommandTree
         root.Options.Add(globals.Json);
         root.Options.Add(globals.Socket);
         root.Subcommands.Add(StatusCommand.Create(globals, console));
+        root.Subcommands.Add(IdentityCommands.Create(globals, console));
         root.Subcommands.Add(KnowledgeCommands.Create(globals, console));
         root.Subcommands.Add(PeerCommands.Create(globals, console));
         root.Subcommands.Add(FederationCommands.Create(globals, console));

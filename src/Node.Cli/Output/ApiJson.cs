@@ -43,6 +43,49 @@ internal static class ApiJson
         writer.WriteEndArray();
     }
 
+    /// <summary>The members of <c>identity show --json</c>: <c>pending</c> is null when no rotation waits; <c>appliedAt</c> 0 while one waits.</summary>
+    public static void WriteIdentity(Utf8JsonWriter writer, NodeIdentityInfo info)
+    {
+        writer.WriteString("nodeId", info.NodeId);
+        writer.WriteString("publicKey", info.PublicKey);
+        writer.WriteStartArray("rotations");
+        foreach (var rotation in info.Rotations)
+        {
+            writer.WriteStartObject();
+            WriteRotationMembers(writer, rotation);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (info.Pending is { } pending)
+        {
+            writer.WriteStartObject("pending");
+            WriteRotationMembers(writer, pending);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("pending");
+        }
+    }
+
+    /// <summary>The members of <c>identity rotate --json</c>: the ids now and from the next start, and <c>takesEffect</c> (<c>next-start</c>).</summary>
+    public static void WriteRotation(Utf8JsonWriter writer, RotateIdentityReply reply)
+    {
+        writer.WriteString("oldNodeId", reply.OldNodeId);
+        writer.WriteString("newNodeId", reply.NewNodeId);
+        writer.WriteNumber("requestedAt", reply.RequestedAt);
+        writer.WriteString("takesEffect", "next-start");
+    }
+
+    private static void WriteRotationMembers(Utf8JsonWriter writer, KeyRotationInfo rotation)
+    {
+        writer.WriteString("oldNodeId", rotation.OldNodeId);
+        writer.WriteString("newNodeId", rotation.NewNodeId);
+        writer.WriteNumber("requestedAt", rotation.RequestedAt);
+        writer.WriteNumber("appliedAt", rotation.AppliedAt);
+    }
+
     /// <summary>The members of <c>log verify --json</c>: <c>firstBadSeq</c> and <c>problem</c> only when the chain is broken; <c>corruptPackets</c>, stored packets marked corrupt (not part of the chain's verdict).</summary>
     public static void WriteVerification(Utf8JsonWriter writer, VerifyLogReply reply)
     {

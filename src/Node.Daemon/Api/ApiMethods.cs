@@ -21,6 +21,8 @@ internal static class ApiMethods
         .AddGrpcMethods(new GrpcMethods<NodeApi>(NodeService.Descriptor)
         {
             { nameof(NodeApi.GetStatus), (NodeApi s, GetStatusRequest r, ServerCallContext c) => s.GetStatus(r, c) },
+            { nameof(NodeApi.GetIdentity), (NodeApi s, GetIdentityRequest r, ServerCallContext c) => s.GetIdentity(r, c) },
+            { nameof(NodeApi.RotateIdentity), (NodeApi s, RotateIdentityRequest r, ServerCallContext c) => s.RotateIdentity(r, c) },
         })
         .AddGrpcMethods(new GrpcMethods<LogApi>(LogService.Descriptor)
         {

@@ -14,8 +14,9 @@ using Node.Storage.Events;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.NodeService</c>: who the node is and how it is doing.</summary>
-internal sealed class NodeApi(
+internal sealed partial class NodeApi(
     IdentityHost identity,
+    IdentityRotation rotation,
     NodeStore store,
     CriticalLoops loops,
     IOptionsMonitor<NodeOptions> node,
@@ -47,7 +48,12 @@ internal sealed class NodeApi(
 
         var stalled = loops.FindStalled(TimeSpan.FromMinutes(1));
         status.Subsystems.Add(new Subsystem { Name = "store", State = store.Writer.Fault is null ? "ok" : "failed", Detail = store.Writer.Fault?.Message ?? store.Path });
-        status.Subsystems.Add(new Subsystem { Name = "identity", State = "ok", Detail = status.NodeId });
+        status.Subsystems.Add(new Subsystem
+        {
+            Name = "identity",
+            State = "ok",
+            Detail = rotation.Pending() is { } pending ? $"{status.NodeId}; key rotation to {pending.NewId} pending until the next start" : status.NodeId,
+        });
         status.Subsystems.Add(new Subsystem
         {
             Name = "critical-loops",

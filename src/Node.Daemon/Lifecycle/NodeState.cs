@@ -65,6 +65,8 @@ public sealed partial class NodeState : IAsyncDisposable
             store = NodeStore.Open(directory, settings.Store, time, loggers.CreateLogger<NodeStore>(),
                 new WriterHeartbeat(writerLoop.Beat, writerLoop.Idle), mustExist: identity is not null);
             identity ??= IdentityHost.LoadOrCreate(directory, identityLogger);
+            // A rotation asked for while the node last ran takes effect now, before anything names the node.
+            identity = await IdentityRotation.OpenAsync(identity, store, loggers.CreateLogger<IdentityRotation>(), cancellationToken).ConfigureAwait(false);
             if (identity.Created)
             {
                 var created = new IdentityCreatedEvent(identity.Identity.Id.ToString());

@@ -8,10 +8,13 @@ namespace Node.Federation.Identity;
 /// </summary>
 public sealed partial class IdentityHost : IDisposable
 {
-    private IdentityHost(NodeIdentity identity, bool created)
+    private IdentityHost(NodeIdentity identity, bool created, string directory, IReadOnlyList<byte[]> rotations, IReadOnlySet<string> formerIds)
     {
+        FormerIds = formerIds;
         Identity = identity;
         Created = created;
+        Directory = directory;
+        Rotations = rotations;
     }
 
     /// <summary>The node's identity.</summary>
@@ -19,6 +22,19 @@ public sealed partial class IdentityHost : IDisposable
 
     /// <summary>Whether the identity was made by this start (the first start of the node).</summary>
     public bool Created { get; }
+
+    /// <summary>The state directory its key file is in.</summary>
+    public string Directory { get; }
+
+    /// <summary>
+    /// The rotation statements (DSSE envelopes) from this node's older ids to its current one, oldest
+    /// first, at most <see cref="IdentityRotation.MaxSent"/>: sent in Hello and HelloReply. Empty until
+    /// <see cref="IdentityRotation.OpenAsync"/> has read them from the store, and for a node that never rotated.
+    /// </summary>
+    public IReadOnlyList<byte[]> Rotations { get; }
+
+    /// <summary>Every id this node had before its key rotations (written form): packets authored under them are its own.</summary>
+    public IReadOnlySet<string> FormerIds { get; }
 
     /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/>, creating it when missing, and logs which.</summary>
     /// <exception cref="IdentityException">The key file cannot be used; the message says why and what to do.</exception>
@@ -36,8 +52,13 @@ public sealed partial class IdentityHost : IDisposable
             LogLoaded(logger, id);
         }
 
-        return new IdentityHost(identity, created);
+        return new IdentityHost(identity, created, directory, [], new HashSet<string>(StringComparer.Ordinal));
     }
+
+    /// <summary>The same directory and first-start flag with another identity (a rotation applied), the statements sent and the former ids.</summary>
+    /// <remarks>Takes ownership of <paramref name="identity"/>; the caller disposes this host's identity when it is another one.</remarks>
+    internal IdentityHost With(NodeIdentity identity, IReadOnlyList<byte[]> rotations, IEnumerable<string> formerIds) =>
+        new(identity, Created, Directory, rotations, formerIds.ToHashSet(StringComparer.Ordinal));
 
     /// <summary>Whether <paramref name="directory"/> holds an identity key (a node that has started before).</summary>
     /// <remarks>Anything by that name counts (a directory, a FIFO): it is refused by <see cref="LoadOrCreate"/> before a store is made.</remarks>

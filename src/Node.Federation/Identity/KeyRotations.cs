@@ -10,7 +10,8 @@ namespace Node.Federation.Identity;
 /// <param name="NewId">The node id rotated to.</param>
 /// <param name="NewPublicKey">The new key.</param>
 /// <param name="Detail">Why it was refused.</param>
-public readonly record struct RotationCheck(bool IsValid, NodeId OldId, NodeId NewId, byte[]? NewPublicKey, string? Detail);
+/// <param name="OldPublicKey">The old key (the one <paramref name="OldId"/> names).</param>
+public readonly record struct RotationCheck(bool IsValid, NodeId OldId, NodeId NewId, byte[]? NewPublicKey, string? Detail, byte[]? OldPublicKey = null);
 
 /// <summary>Key rotation statements (docs/protocol.md, "Key rotation"): a new key vouched for by the old one.</summary>
 public static class KeyRotations
@@ -83,7 +84,7 @@ public static class KeyRotations
             return Refuse($"not signed by the new key {newId}: possession of it is not proven");
         }
 
-        return new RotationCheck(true, oldId, newId, rotation.NewPublicKey.ToByteArray(), null);
+        return new RotationCheck(true, oldId, newId, rotation.NewPublicKey.ToByteArray(), null, rotation.OldPublicKey.ToByteArray());
     }
 
     private static RotationCheck Refuse(string detail) => new(false, default, default, null, detail);

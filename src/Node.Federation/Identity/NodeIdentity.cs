@@ -53,38 +53,64 @@ public sealed class NodeIdentity : IDisposable
         }
 
         var identity = CreateEphemeral();
-        var temporary = path + ".new";
         try
         {
-            var pem = identity._key.Export(KeyBlobFormat.PkixPrivateKeyText);
-            using (var file = new FileStream(temporary, new FileStreamOptions
+            // Durable, or a power cut could silently give the node a new identity at the next start.
+            identity.WriteKeyFile(path, path + ".new");
+            return (identity, true);
+        }
+        catch (IOException ex)
+        {
+            identity.Dispose();
+            throw new IdentityException($"Cannot create the identity key {path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Writes this private key to <paramref name="path"/> as PKCS#8 PEM, mode 0600: into
+    /// <paramref name="temporary"/> first, fsynced, then renamed over <paramref name="path"/> and the
+    /// directory fsynced, so <paramref name="path"/> holds either nothing (or what it held) or the whole key.
+    /// </summary>
+    /// <exception cref="IOException">It could not be written; the temporary file is removed and <paramref name="path"/> is as it was.</exception>
+    internal void WriteKeyFile(string path, string temporary)
+    {
+        try
+        {
+            var pem = _key.Export(KeyBlobFormat.PkixPrivateKeyText);
+            try
             {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = OwnerOnly,
-            }))
-            {
+                using var file = new FileStream(temporary, new FileStreamOptions
+                {
+                    Mode = FileMode.Create,
+                    Access = FileAccess.Write,
+                    Share = FileShare.None,
+                    UnixCreateMode = OwnerOnly,
+                });
                 file.Write(pem);
                 file.Flush(flushToDisk: true);
             }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(pem);
+            }
 
-            File.SetUnixFileMode(temporary, OwnerOnly); // in case the file existed from an earlier, interrupted start
-            // Durable, or a power cut could silently give the node a new identity at the next start.
+            File.SetUnixFileMode(temporary, OwnerOnly); // in case the file existed from an earlier, interrupted write
             Node.Storage.Durable.Rename(temporary, path);
-            return (identity, true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            identity.Dispose();
             if (File.Exists(temporary))
             {
                 File.Delete(temporary);
             }
 
-            throw new IdentityException($"Cannot create the identity key {path}: {ex.Message}", ex);
+            throw ex as IOException ?? new IOException(ex.Message, ex);
         }
     }
+
+    /// <summary>Loads the Ed25519 private key at <paramref name="path"/> (PKCS#8 PEM), refusing a file others may read.</summary>
+    /// <exception cref="IdentityException">The file is readable by others, malformed or cannot be read.</exception>
+    internal static NodeIdentity LoadFile(string path) => Load(path);
 
     /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/> when it is there; never makes one.</summary>
     /// <returns>The identity, or null when there is no key file.</returns>
@@ -98,7 +124,7 @@ public sealed class NodeIdentity : IDisposable
 
     /// <summary>
     /// Refuses a FIFO, directory, socket or device where <c>identity.key</c> (or its <c>.new</c>
-    /// file, written on the first start) goes: reading a FIFO blocks until something writes to it,
+    /// file, written on the first start, or the <c>.next</c> key a rotation waits with) goes: reading a FIFO blocks until something writes to it,
     /// and a start stuck there does not hear SIGTERM.
     /// </summary>
     /// <exception cref="IdentityException">One of them is not a regular file; the message names it and what it is.</exception>
@@ -106,7 +132,7 @@ public sealed class NodeIdentity : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var path = Path.Combine(directory, FileName);
-        foreach (var file in (ReadOnlySpan<string>)[path, path + ".new"])
+        foreach (var file in (ReadOnlySpan<string>)[path, path + ".new", path + ".next", path + ".next.new"])
         {
             if (!Node.Storage.FileKinds.IsRegularOrMissing(file, out var problem))
             {

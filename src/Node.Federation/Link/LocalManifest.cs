@@ -35,12 +35,20 @@ public sealed class LocalManifest(IdentityHost identity, PeerCertificate certifi
     private readonly Lock _lock = new();
     private IssuedManifest? _current;
     private string _addresses = "";
+    private HashSet<string>? _formerIds;
 
     /// <summary>The manifest in force; null until the listener bound its port.</summary>
     public IssuedManifest? Current => Volatile.Read(ref _current);
 
     /// <summary>This node's id.</summary>
     public NodeId NodeId => identity.Identity.Id;
+
+    /// <summary>The rotation statements from this node's older ids to its current one, oldest first (at most 4): sent in Hello and HelloReply.</summary>
+    public IReadOnlyList<byte[]> Rotations => identity.Rotations;
+
+    /// <summary>The older ids <see cref="Rotations"/> lead from (written form): a dialler may still expect this node under one of them.</summary>
+    public IReadOnlySet<string> FormerIds => _formerIds ??= identity.Rotations.Select(s => KeyRotations.Verify(s))
+        .Where(c => c.IsValid).Select(c => c.OldId.ToString()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The node's transport certificate.</summary>
     public PeerCertificate Certificate => certificate;

@@ -220,6 +220,13 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 // Where it is now: a new lease, a new announcement, an address an operator added.
                 var addresses = peers.List().FirstOrDefault(p => p.NodeId == peer.ToString())?.Addresses ?? [];
                 using var channel = await DialAnyAsync(addresses, peer, cancellationToken).ConfigureAwait(false);
+                if (channel.Peer != peer)
+                {
+                    // It rotated its key: once its statements carry the tier over, the loop of its new id links it.
+                    await FollowRotationAsync(peer, channel, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 if (manifests.Offer(channel.Verified, channel.Envelope) is not (ManifestFreshness.Newer or ManifestFreshness.Same) and var stale)
                 {
                     throw new PeerDialException(LinkProblem.StaleManifest, $"{peer} answered with a manifest this node refuses ({stale})");
@@ -272,6 +279,23 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
 
             await Delay(delay, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Applies the statements that lead from the peer dialled to the id it answered under; refuses the
+    // link when they did not carry the tier over (a competing rotation, reported by the book).
+    private async Task FollowRotationAsync(NodeId peer, PeerChannel channel, CancellationToken cancellationToken)
+    {
+        var results = await PeerRotations.ApplyAsync(channel.Rotations, peers, manifests, cancellationToken).ConfigureAwait(false);
+        if (!results.Any(r => r.OldId == peer && r.Outcome is RotationOutcome.Recorded or RotationOutcome.Known))
+        {
+            var why = results.FirstOrDefault(r => r.OldId == peer)?.Detail ?? "its rotation was not accepted here";
+            throw new PeerDialException(LinkProblem.OtherNode, $"{peer} now answers as {channel.Peer}: {why}");
+        }
+
+        manifests.Offer(channel.Verified, channel.Envelope);
+        var (from, to) = (peer.ToString(), channel.Peer.ToString());
+        LogFollowed(logger, from, to);
+        _wake.Writer.TryWrite(true);
     }
 
     // Beats every interval on the link's stream until the peer falls silent past the down time, the
@@ -468,6 +492,9 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Peer link to {NodeId} cannot be set up: {Reason}; retrying with back-off (further failures at Debug).")]
     private static partial void LogDialFailed(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {Old} answered as {New}, the id it rotated to; linking it under that id.")]
+    private static partial void LogFollowed(ILogger logger, string old, string @new);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Static peer {Address} is node {NodeId}: registered, tier unknown until an operator trusts it.")]
     private static partial void LogLearnt(ILogger logger, string address, string nodeId);

@@ -120,8 +120,8 @@ public static class StoredPackets
     }
 
     /// <summary>
-    /// The keys to verify a store's packets with: <paramref name="own"/> (this node's, when known)
-    /// and those recorded for its peers.
+    /// The keys to verify a store's packets with: <paramref name="own"/> (this node's, when known),
+    /// its former keys (from its own rotation statements) and those recorded for its peers.
     /// </summary>
     public static KeyDirectory Keys(StoreReader reader, ReadOnlySpan<byte> own)
     {
@@ -130,6 +130,15 @@ public static class StoredPackets
         if (!own.IsEmpty)
         {
             keys.Add(own);
+        }
+
+        foreach (var rotation in reader.OwnRotations.All())
+        {
+            // This node's former keys: the packets it signed before a rotation are its own.
+            if (Identity.KeyRotations.Verify(rotation.Statement) is { IsValid: true, OldPublicKey: { } former })
+            {
+                keys.Add(former);
+            }
         }
 
         foreach (var (_, key) in reader.Peers.PublicKeys())

@@ -20,6 +20,8 @@ namespace Node.Storage.Events;
 [JsonSerializable(typeof(BackupCreatedEvent))]
 [JsonSerializable(typeof(MemoryCompactedEvent))]
 [JsonSerializable(typeof(IdentityCreatedEvent))]
+[JsonSerializable(typeof(IdentityRotationRequestedEvent))]
+[JsonSerializable(typeof(IdentityRotatedEvent))]
 [JsonSerializable(typeof(NodeStartedEvent))]
 [JsonSerializable(typeof(NodeStoppedEvent))]
 [JsonSerializable(typeof(ConfigReloadedEvent))]

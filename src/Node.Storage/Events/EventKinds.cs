@@ -37,6 +37,12 @@ public static class EventKinds
     /// <summary>The node made its identity key (payload: its node id).</summary>
     public const string IdentityCreated = "identity.created";
 
+    /// <summary>A key rotation was asked for: the new key waits for the next start (payload: old and new node ids, who asked).</summary>
+    public const string IdentityRotationRequested = "identity.rotation_requested";
+
+    /// <summary>The node's identity moved to its new key at start; the old private key was destroyed (payload: old and new node ids).</summary>
+    public const string IdentityRotated = "identity.rotated";
+
     /// <summary>The node started.</summary>
     public const string NodeStarted = "node.started";
 

@@ -167,6 +167,19 @@ public static class Migrations
             -- The id a peer rotated to; NULL while it is current. A retired id is never linked with again.
             ALTER TABLE peers ADD COLUMN retired_to TEXT;
             """),
+        new(6, "own key rotations", """
+            -- This node's own rotation statements (old id to new id, signed by both keys), kept for ever:
+            -- peers carry trust along the chain that ends at the current id. A row is written when a
+            -- rotation is asked for (the new key waits in identity.key.next); applied_at is set at the
+            -- start that made the new key identity.key. One rotation per old id, one per new id.
+            CREATE TABLE own_rotations (
+                old_id     TEXT    PRIMARY KEY,
+                new_id     TEXT    NOT NULL UNIQUE,
+                statement  BLOB    NOT NULL,
+                created_at INTEGER NOT NULL,
+                applied_at INTEGER
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Node.Storage.ApiKeys;
 using Node.Storage.Decisions;
 using Node.Storage.Events;
+using Node.Storage.Identity;
 using Node.Storage.Internal;
 using Node.Storage.Memory;
 using Node.Storage.Peers;
@@ -12,7 +13,7 @@ namespace Node.Storage.Writing;
 /// <summary>
 /// What a write may do, inside the writer's transaction: append events, store packets, and change
 /// the typed tables (<see cref="Peers"/>, <see cref="PeerManifests"/>, <see cref="Decisions"/>,
-/// <see cref="ApiKeys"/>, <see cref="Memory"/>). Reads made through it see the transaction's own changes. Valid only
+/// <see cref="ApiKeys"/>, <see cref="Memory"/>, <see cref="OwnRotations"/>). Reads made through it see the transaction's own changes. Valid only
 /// during the call it is handed to; everything it does commits together, or not at all.
 /// </summary>
 /// <remarks>Not thread-safe: owned by the writer thread.</remarks>
@@ -41,6 +42,7 @@ public sealed partial class WriteContext : IDisposable
         Decisions = new DecisionTable(_commands, this);
         ApiKeys = new ApiKeyTable(_commands);
         Memory = new MemoryTable(_commands);
+        OwnRotations = new OwnRotationTable(_commands);
     }
 
     /// <summary>The last event's sequence (0 when the log is empty).</summary>
@@ -73,6 +75,9 @@ public sealed partial class WriteContext : IDisposable
 
     /// <summary>The reasoning memory.</summary>
     public MemoryTable Memory { get; }
+
+    /// <summary>This node's own key rotations.</summary>
+    public OwnRotationTable OwnRotations { get; }
 
     /// <summary>Appends an event of <typeparamref name="T"/>'s kind; it commits with the rest of the write.</summary>
     public EventEntry AppendEvent<T>(T payload) where T : class, IEventPayload<T>

@@ -16,6 +16,9 @@ public sealed class FakeNode : IAsyncDisposable
 {
     public const string NodeId = "GCQTISU-7IS2N6A-I53CUUT-ID6BZEG";
 
+    /// <summary>The id a rotation moves to.</summary>
+    public const string NewNodeId = "JQ5XKPL-2MRD4AW-FZ7YBNE-Q3HCV6T";
+
     private readonly TempDirectory _directory = new();
     private readonly Refusal _refusal = new();
     private readonly WebApplication _app;

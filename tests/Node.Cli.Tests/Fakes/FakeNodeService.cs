@@ -3,7 +3,7 @@ using Node.Protocol.Api;
 
 namespace Node.Cli.Tests.Fakes;
 
-/// <summary>NodeService: a fixed status.</summary>
+/// <summary>NodeService: a fixed status and identity; a rotation answers <see cref="Rotated"/> once, then refuses as one waits.</summary>
 public sealed class FakeNodeService : NodeService.NodeServiceBase
 {
     public NodeStatus Status { get; set; } = new()
@@ -24,5 +24,31 @@ public sealed class FakeNodeService : NodeService.NodeServiceBase
         },
     };
 
+    public NodeIdentityInfo Identity { get; set; } = new()
+    {
+        NodeId = FakeNode.NodeId,
+        PublicKey = new string('a', 64),
+    };
+
+    public RotateIdentityReply Rotated { get; set; } = new()
+    {
+        OldNodeId = FakeNode.NodeId,
+        NewNodeId = FakeNode.NewNodeId,
+        RequestedAt = 1_796_000_000_000,
+    };
+
+    public Recorder<RotateIdentityRequest> Rotations { get; } = new();
+
     public override Task<NodeStatus> GetStatus(GetStatusRequest request, ServerCallContext context) => Task.FromResult(Status);
+
+    public override Task<NodeIdentityInfo> GetIdentity(GetIdentityRequest request, ServerCallContext context) => Task.FromResult(Identity);
+
+    public override Task<RotateIdentityReply> RotateIdentity(RotateIdentityRequest request, ServerCallContext context)
+    {
+        Rotations.Add(request);
+        return Rotations.All.Count == 1
+            ? Task.FromResult(Rotated)
+            : throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"A key rotation of {FakeNode.NodeId} to {FakeNode.NewNodeId} is pending (asked for at 2026-11-30T00:53:20Z); it takes effect when the node next starts."));
+    }
 }

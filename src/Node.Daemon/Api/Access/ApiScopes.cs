@@ -17,6 +17,8 @@ internal static class ApiScopes
     public static FrozenDictionary<string, ApiScope> Required { get; } = new Dictionary<string, ApiScope>(StringComparer.Ordinal)
     {
         [Api + "NodeService/GetStatus"] = ApiScope.Read,
+        [Api + "NodeService/GetIdentity"] = ApiScope.Read,
+        [Api + "NodeService/RotateIdentity"] = ApiScope.Admin,
 
         [Api + "KnowledgeService/Put"] = ApiScope.Write,
         [Api + "KnowledgeService/Get"] = ApiScope.Read,

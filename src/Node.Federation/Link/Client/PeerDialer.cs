@@ -52,6 +52,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                     ProtocolVersions = { PeerLinkService.ProtocolVersion },
                     SentAt = saidAt.ToUnixTimeMilliseconds(),
                     Instance = PeerLinkService.Instance,
+                    Rotations = { local.Rotations.Select(ByteString.CopyFrom) },
                 }, deadline: time.GetUtcNow().UtcDateTime + ConnectTimeout + TimeSpan.FromSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RpcException ex)
@@ -70,9 +71,17 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                 throw new PeerDialException(LinkProblem.BadManifest, $"{dial.EndPoint} answered with a manifest that does not hold: {check.Detail}{clocks}");
             }
 
+            IReadOnlyList<(RotationCheck Check, ByteString Statement)> rotations = [];
             if (!dial.Expected.IsEmpty && check.NodeId != dial.Expected)
             {
-                throw new PeerDialException(LinkProblem.OtherNode, $"{dial.EndPoint} is node {check.NodeId}, not {dial.Expected} (another node answers at that address)");
+                // The node meant may have rotated its key: then its statements lead from the id expected to the one it names now.
+                if (!PeerRotations.TryRead(reply.Rotations, check.NodeId, out var chain, out var problem) || !chain.Any(c => c.Check.OldId == dial.Expected))
+                {
+                    throw new PeerDialException(LinkProblem.OtherNode, $"{dial.EndPoint} is node {check.NodeId}, not {dial.Expected} (another node answers at that address" +
+                        (problem is null ? ")" : $"; its rotation statements do not hold: {problem})"));
+                }
+
+                rotations = chain;
             }
 
             if (observed is null || !check.Manifest!.TlsCertificateSha256.Span.SequenceEqual(observed))
@@ -81,7 +90,7 @@ public sealed class PeerDialer(LocalManifest local, TimeProvider time, ILoggerFa
                     $"{dial.EndPoint} presented certificate sha256 {Hex(observed)}, but the manifest of {check.NodeId} names {Hex(check.Manifest!.TlsCertificateSha256.ToByteArray())}");
             }
 
-            return new PeerChannel(channel, client, check, reply.Manifest.Memory, observed, reply.Standing) { ClockSkew = skew };
+            return new PeerChannel(channel, client, check, reply.Manifest.Memory, observed, reply.Standing, rotations) { ClockSkew = skew };
         }
         catch
         {
@@ -242,8 +251,14 @@ public sealed class PeerDialException : Exception
 
 /// <summary>A verified connection to a peer: Hello has proven who it is. Dispose to close it.</summary>
 public sealed class PeerChannel(GrpcChannel channel, PeerService.PeerServiceClient client, ManifestCheck verified, ReadOnlyMemory<byte> envelope,
-    byte[] certificateSha256, Standing standing) : IDisposable
+    byte[] certificateSha256, Standing standing, IReadOnlyList<(RotationCheck Check, ByteString Statement)>? rotations = null) : IDisposable
 {
+    /// <summary>
+    /// When the peer answered under another id than the one dialled: its verified rotation statements,
+    /// oldest first, which lead from the id dialled to <see cref="Peer"/>. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<(RotationCheck Check, ByteString Statement)> Rotations { get; } = rotations ?? [];
+
     /// <summary>The peer's node id, proven.</summary>
     public NodeId Peer { get; } = verified.NodeId;
 

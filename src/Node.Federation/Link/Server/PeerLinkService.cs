@@ -76,7 +76,8 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
                 $"the caller is node {local.NodeId}, this node itself (a static peer pointing back here, or a cloned identity)");
         }
 
-        if (request.ExpectedNodeId.Length > 0 && request.ExpectedNodeId != local.NodeId.ToString())
+        // An id this node had before a rotation is still this node: the reply's statements lead from it here.
+        if (request.ExpectedNodeId.Length > 0 && request.ExpectedNodeId != local.NodeId.ToString() && !local.FormerIds.Contains(request.ExpectedNodeId))
         {
             throw Refuse(context, PeerRefusal.BadManifest, StatusCode.FailedPrecondition,
                 $"expected_node_id: this is node {local.NodeId}, not {Truncate(request.ExpectedNodeId)} (another node answers at this address)");
@@ -103,6 +104,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
             SentAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Standing = StandingOf(peers.TierOf(check.NodeId)),
             Instance = Instance,
+            Rotations = { local.Rotations.Select(ByteString.CopyFrom) },
         };
     }
 
@@ -111,40 +113,13 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
     // there, reported, and demotes the id that carried the tier; the Hello itself goes on either way.
     private async Task RotateAsync(HelloRequest request, NodeId caller, ServerCallContext context)
     {
-        var checks = new List<(RotationCheck Check, ByteString Statement)>(request.Rotations.Count);
-        for (var i = 0; i < request.Rotations.Count; i++)
+        if (!PeerRotations.TryRead(request.Rotations, caller, out var chain, out var problem))
         {
-            var check = KeyRotations.Verify(request.Rotations[i].Span);
-            if (!check.IsValid)
-            {
-                throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument, $"rotations[{i}]: {check.Detail}");
-            }
-
-            var next = i + 1 < request.Rotations.Count ? KeyRotations.Verify(request.Rotations[i + 1].Span).OldId : caller;
-            if (check.NewId != next)
-            {
-                throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument,
-                    $"rotations[{i}]: rotates {check.OldId} to {check.NewId}, but the next id in the chain is {next}");
-            }
-
-            checks.Add((check, request.Rotations[i]));
+            throw Refuse(context, PeerRefusal.BadManifest, StatusCode.InvalidArgument, problem!);
         }
 
-        foreach (var (check, statement) in checks)
+        foreach (var result in await PeerRotations.ApplyAsync(chain, peers, manifests, context.CancellationToken).ConfigureAwait(false))
         {
-            // Only a tier is ever carried: an old id this node trusts with none (unknown, or not a peer)
-            // has nothing to pass on, and a stranger's chain of self-made ids must not reach the store.
-            if (peers.TierOf(check.OldId) < TrustTier.External)
-            {
-                continue;
-            }
-
-            var result = await manifests.RotateAsync(check, statement.Memory, context.CancellationToken).ConfigureAwait(false);
-            if (result.TierChanges.Count > 0)
-            {
-                peers.NoteTierChanges(result.TierChanges.Select(c => c.Node));
-            }
-
             if (result.Outcome == RotationOutcome.Conflicting)
             {
                 refusals.Add(PeerRefusal.RotationConflict, Remote(context), result.Detail);

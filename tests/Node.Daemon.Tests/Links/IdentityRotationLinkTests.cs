@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Node.Daemon.Tests.Support;
+using Node.Protocol.Api;
+using ApiTrustTier = Node.Protocol.Api.TrustTier;
+
+namespace Node.Daemon.Tests.Links;
+
+/// <summary>
+/// A node rotates its key on purpose (<c>NodeService.RotateIdentity</c>) and restarts: its peer,
+/// which held it as core, now holds the new id as core and the old one retired, and the link comes
+/// up again under the new id. Heartbeats every second, as in <see cref="PeerLinkTests"/>.
+/// </summary>
+public sealed class IdentityRotationLinkTests
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_rotated_node_is_known_by_its_new_id_at_the_same_tier_after_it_restarts()
+    {
+        var ports = FreePorts(2);
+        var a = await StartAsync(ports[0]);
+        try
+        {
+            await using var b = await StartAsync(ports[1]);
+            var (oldA, idB) = (await IdOf(a), await IdOf(b));
+            await AddAsync(a, ports[1]);
+            await AddAsync(b, ports[0]);
+            await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
+            await WaitForAsync(b, peers => peers.Any(p => p.NodeId == oldA));
+            await TrustAsync(a, idB, ApiTrustTier.Core);
+            await TrustAsync(b, oldA, ApiTrustTier.Core);
+            await WaitForAsync(b, peers => Link(peers, oldA) is { State: "connected" });
+
+            var node = new NodeService.NodeServiceClient(a.Channel);
+            var rotated = await node.RotateIdentityAsync(new RotateIdentityRequest(), cancellationToken: Ct);
+            Assert.Equal(oldA, rotated.OldNodeId);
+            Assert.NotEqual(oldA, rotated.NewNodeId);
+            var waiting = await node.GetIdentityAsync(new GetIdentityRequest(), cancellationToken: Ct);
+            Assert.Equal((oldA, rotated.NewNodeId, 0), (waiting.NodeId, waiting.Pending.NewNodeId, waiting.Rotations.Count));
+            var again = await Assert.ThrowsAsync<RpcException>(async () => await node.RotateIdentityAsync(new RotateIdentityRequest(), cancellationToken: Ct));
+            Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
+            Assert.Contains($"A key rotation of {oldA} to {rotated.NewNodeId} is pending", again.Status.Detail, StringComparison.Ordinal);
+            Assert.Equal(oldA, await IdOf(a)); // nothing changes until the next start
+            var status = await node.GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct);
+            Assert.Equal($"{oldA}; key rotation to {rotated.NewNodeId} pending until the next start", status.Subsystems.Single(s => s.Name == "identity").Detail);
+
+            a = await a.RestartAsync();
+            var newA = rotated.NewNodeId;
+            Assert.Equal(newA, await IdOf(a));
+            var shown = await new NodeService.NodeServiceClient(a.Channel).GetIdentityAsync(new GetIdentityRequest(), cancellationToken: Ct);
+            var applied = Assert.Single(shown.Rotations);
+            Assert.Equal((oldA, newA, true, null), (applied.OldNodeId, applied.NewNodeId, applied.AppliedAt > 0, shown.Pending));
+
+            var seen = await WaitForAsync(b, peers => peers.FirstOrDefault(p => p.NodeId == newA) is { Tier: ApiTrustTier.Core, Link.State: "connected" });
+            Assert.Equal(ApiTrustTier.Unknown, seen.Single(p => p.NodeId == oldA).Tier);
+            var retired = await new PeerService.PeerServiceClient(b.Channel).GetAsync(new GetPeerRequest { NodeId = oldA }, cancellationToken: Ct);
+            Assert.Equal(newA, retired.RotatedTo);
+            await WaitForAsync(a, peers => Link(peers, idB) is { State: "connected" });
+        }
+        finally
+        {
+            await a.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_peer_that_dials_the_old_id_follows_the_rotation_the_reply_carries()
+    {
+        var ports = FreePorts(2);
+        var a = await StartAsync(ports[0]);
+        try
+        {
+            await using var b = await StartAsync(ports[1]);
+            var (oldA, idB) = (await IdOf(a), await IdOf(b));
+            await AddAsync(a, ports[1]);
+            await AddAsync(b, ports[0]);
+            await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
+            await WaitForAsync(b, peers => peers.Any(p => p.NodeId == oldA));
+            // Only B wants the link (A holds B as unknown, so A never dials): B learns of the rotation by dialling the old id.
+            await TrustAsync(b, oldA, ApiTrustTier.Core);
+            var rotated = await new NodeService.NodeServiceClient(a.Channel).RotateIdentityAsync(new RotateIdentityRequest(), cancellationToken: Ct);
+
+            a = await a.RestartAsync();
+            var newA = rotated.NewNodeId;
+
+            var seen = await WaitForAsync(b, peers => peers.FirstOrDefault(p => p.NodeId == newA) is { Tier: ApiTrustTier.Core });
+            Assert.Equal(ApiTrustTier.Unknown, seen.Single(p => p.NodeId == oldA).Tier);
+            var retired = await new PeerService.PeerServiceClient(b.Channel).GetAsync(new GetPeerRequest { NodeId = oldA }, cancellationToken: Ct);
+            Assert.Equal(newA, retired.RotatedTo);
+
+            // Once A trusts B, the link B dials to the new id comes up.
+            await TrustAsync(a, idB, ApiTrustTier.External);
+            await WaitForAsync(b, peers => Link(peers, newA) is { State: "connected" });
+        }
+        finally
+        {
+            await a.DisposeAsync();
+        }
+    }
+
+    private static Task<ApiNode> StartAsync(int port) => ApiNode.StartAsync(["--peer-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
+        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02",
+        "--set", "Federation:Link:RefusedRetry=00:00:01"]);
+
+    private static async Task<string> IdOf(ApiNode node) =>
+        (await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct)).NodeId;
+
+    private static async Task AddAsync(ApiNode node, int port) =>
+        await new PeerService.PeerServiceClient(node.Channel).AddAsync(new AddPeerRequest { Address = $"127.0.0.1:{port}" }, cancellationToken: Ct);
+
+    private static async Task TrustAsync(ApiNode node, string id, ApiTrustTier tier) =>
+        await new PeerService.PeerServiceClient(node.Channel).SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = tier, Reason = "test" }, cancellationToken: Ct);
+
+    private static PeerLink? Link(IEnumerable<Peer> peers, string id) => peers.FirstOrDefault(p => p.NodeId == id)?.Link;
+
+    private static async Task<IReadOnlyList<Peer>> WaitForAsync(ApiNode node, Func<IReadOnlyList<Peer>, bool> condition)
+    {
+        var client = new PeerService.PeerServiceClient(node.Channel);
+        var started = TimeProvider.System.GetTimestamp();
+        IReadOnlyList<Peer> peers = [];
+        while (TimeProvider.System.GetElapsedTime(started) < Within)
+        {
+            peers = (await client.ListAsync(new ListPeersRequest(), cancellationToken: Ct)).Peers;
+            if (condition(peers))
+            {
+                return peers;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        throw new TimeoutException($"Not within {Within}: {string.Join("; ", peers.Select(p => $"{p.NodeId} {p.Tier} {p.Link}"))}");
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}
