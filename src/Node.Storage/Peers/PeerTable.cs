@@ -73,9 +73,15 @@ public sealed class PeerTable : PeerQueries
         Commands.Get("UPDATE static_peers SET node_id = $new WHERE node_id = $old").With("$old", oldId).With("$new", newId).ExecuteNonQuery();
     }
 
-    /// <summary>Marks peer <paramref name="oldId"/> retired (rotated to <paramref name="newId"/>) and sets its tier to unknown.</summary>
-    public void Retire(string oldId, string newId) =>
+    /// <summary>
+    /// Marks peer <paramref name="oldId"/> retired (rotated to <paramref name="newId"/>), sets its tier
+    /// to unknown and removes its stored manifest (a retired id's manifests are never used again).
+    /// </summary>
+    public void Retire(string oldId, string newId)
+    {
         Commands.Get("UPDATE peers SET retired_to = $new, tier = 'unknown' WHERE node_id = $old").With("$old", oldId).With("$new", newId).ExecuteNonQuery();
+        Commands.Get("DELETE FROM peer_manifests WHERE node_id = $old").With("$old", oldId).ExecuteNonQuery();
+    }
 
     /// <summary>Removes the static address <paramref name="address"/>; returns how many rows went.</summary>
     public int DeleteStatic(string address) =>
