@@ -58,9 +58,9 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLin
         }
 
         NodeId? id = request.NodeId.Length == 0 ? null : ApiArguments.NodeId("node_id", request.NodeId);
-        if (id == identity.Identity.Id)
+        if (id is { } given && identity.IsSelf(given.ToString()))
         {
-            throw ApiErrors.InvalidArgument("node_id", "is this node's own id");
+            throw ApiErrors.InvalidArgument("node_id", given == identity.Identity.Id ? "is this node's own id" : "is an id this node rotated away from (its own)");
         }
 
         var name = request.Name.Length == 0 ? null : ApiArguments.Text("name", request.Name, 64);

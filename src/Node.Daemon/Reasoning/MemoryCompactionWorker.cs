@@ -145,8 +145,9 @@ internal sealed partial class MemoryCompactionWorker(NodeStore store, LocalPacke
             days[^1].Add(tally.Claim, tally.Direction, tally.Count, tally.ConfidenceSum, tally.Confidences, tally.First, tally.Last);
         }
 
-        var self = identity.Identity.Id.ToString();
-        return days.Where(d => !reader.Packets.Fills(TopicPrefix + d.Subject, DayKey(d.Day), "summary", self)).ToList();
+        // A day summarised under an id this node rotated away from is summarised all the same.
+        var own = identity.OwnIds.ToList();
+        return days.Where(d => !own.Any(self => reader.Packets.Fills(TopicPrefix + d.Subject, DayKey(d.Day), "summary", self))).ToList();
     }
 
     private PacketBody Summary(DaySummary day)

@@ -168,7 +168,7 @@ internal sealed partial class ReasoningHost : BackgroundService
                 status.Result.TrySetResult(Snapshot());
                 break;
             case ScanWork:
-                _packetSeq = ReasoningState.ScanPackets(_store, _memory, _identity.Identity.Id.ToString(), _packetSeq, PacketScanBatch);
+                _packetSeq = ReasoningState.ScanPackets(_store, _memory, _identity.IsSelf, _packetSeq, PacketScanBatch);
                 break;
             case SaveWork:
                 await SaveAsync(cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal static class ReasoningState
         store.Writer.WriteAsync(context => context.Memory.Rekind(Kind, DamagedKind), cancellationToken);
 
     /// <summary>Tallies packets stored after <paramref name="afterSeq"/> into <paramref name="memory"/>; returns the new position.</summary>
-    public static long ScanPackets(NodeStore store, InMemoryReasoningMemory memory, string self, long afterSeq, int limit)
+    public static long ScanPackets(NodeStore store, InMemoryReasoningMemory memory, Func<string, bool> isSelf, long afterSeq, int limit)
     {
         IReadOnlyList<StoredPacket> packets;
         using (var reader = store.OpenReader())
@@ -56,7 +56,7 @@ internal static class ReasoningState
             try
             {
                 var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(packet.Envelope).Payload);
-                if (PacketLean.TryRead(packet.Kind, packet.Author, self, body.Content.Span, out var subject, out var direction))
+                if (PacketLean.TryRead(packet.Kind, packet.Author, isSelf, body.Content.Span, out var subject, out var direction))
                 {
                     memory.AddPacket(subject, direction);
                 }

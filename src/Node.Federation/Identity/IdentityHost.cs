@@ -36,6 +36,12 @@ public sealed partial class IdentityHost : IDisposable
     /// <summary>Every id this node had before its key rotations (written form): packets authored under them are its own.</summary>
     public IReadOnlySet<string> FormerIds { get; }
 
+    /// <summary>The node's current id, then every former one (written form).</summary>
+    public IEnumerable<string> OwnIds => FormerIds.Prepend(Identity.Id.ToString());
+
+    /// <summary>Whether <paramref name="nodeId"/> (written form) is this node: its current id, or one it rotated away from.</summary>
+    public bool IsSelf(string nodeId) => nodeId == Identity.Id.ToString() || FormerIds.Contains(nodeId);
+
     /// <summary>Loads <c>identity.key</c> from <paramref name="directory"/>, creating it when missing, and logs which.</summary>
     /// <exception cref="IdentityException">The key file cannot be used; the message says why and what to do.</exception>
     public static IdentityHost LoadOrCreate(string directory, ILogger<IdentityHost> logger)

@@ -28,12 +28,15 @@ public sealed class PeerRegistry(NodeStore store)
     /// </summary>
     public TrustTier TierOf(NodeId nodeId) => Tiers().GetValueOrDefault(nodeId.ToString(), TrustTier.Unknown);
 
-    /// <summary>Whether <paramref name="nodeId"/> is a registered peer (any tier). Lock-free, as <see cref="TierOf"/>.</summary>
+    /// <summary>The tier of <paramref name="nodeId"/> in its written form (a packet's author); unknown when it is not registered or not an id. Lock-free, as <see cref="TierOf(NodeId)"/>.</summary>
+    public TrustTier TierOf(string nodeId) => Tiers().GetValueOrDefault(nodeId, TrustTier.Unknown);
+
+    /// <summary>Whether <paramref name="nodeId"/> is a registered peer (any tier). Lock-free, as <see cref="TierOf(NodeId)"/>.</summary>
     public bool IsRegistered(NodeId nodeId) => Tiers().ContainsKey(nodeId.ToString());
 
     /// <summary>
     /// Takes note of tiers changed in the store by another writer than this registry (a key rotation
-    /// carrying a tier, retiring an id): the next <see cref="TierOf"/> reads them, and <see cref="TierChanged"/> is raised for each.
+    /// carrying a tier, retiring an id): the next <see cref="TierOf(NodeId)"/> reads them, and <see cref="TierChanged"/> is raised for each.
     /// </summary>
     public void NoteTierChanges(IEnumerable<NodeId> nodeIds)
     {

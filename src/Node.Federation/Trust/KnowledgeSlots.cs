@@ -45,10 +45,8 @@ public sealed class KnowledgeSlots(NodeStore store, PeerRegistry peers, Identity
             return null;
         }
 
-        var self = identity.Identity.Id.ToString();
-        var tiers = peers.List().Where(p => p.NodeId.Length > 0).ToDictionary(p => p.NodeId, p => p.Tier, StringComparer.Ordinal);
         var resolution = CurrentValue.Resolve(read.Select(p => new SlotCandidate(p.Stored.Packet.Id,
-            p.Body.Author == self || identity.FormerIds.Contains(p.Body.Author) ? TrustTier.Core : tiers.GetValueOrDefault(p.Body.Author, TrustTier.Unknown),
+            identity.IsSelf(p.Body.Author) ? TrustTier.Core : peers.TierOf(p.Body.Author),
             p.Body.Hlc, p.Body.Kind == PacketKind.Retraction, [.. p.Body.Supersedes.Select(s => s.ToByteArray())])));
         if (resolution.Current is not { } current)
         {

@@ -17,15 +17,17 @@ public static class PacketLean
 
     /// <summary>
     /// The lean of a packet of <paramref name="kind"/> (<c>decision</c>, <c>insight</c>…) by
-    /// <paramref name="author"/>, as this node (<paramref name="self"/>) counts it.
+    /// <paramref name="author"/>, as this node counts it (<paramref name="isSelf"/>: whether an author
+    /// is this node, under its current id or one it rotated away from).
     /// </summary>
     /// <returns>False when it is not a lean Joey counts.</returns>
-    public static bool TryRead(string kind, string author, string self, ReadOnlySpan<byte> content, out string subject, out int direction)
+    public static bool TryRead(string kind, string author, Func<string, bool> isSelf, ReadOnlySpan<byte> content, out string subject, out int direction)
     {
+        ArgumentNullException.ThrowIfNull(isSelf);
         subject = "";
         direction = 0;
         var decision = kind == "decision";
-        if (!(decision || kind == "insight") || (decision && author == self) || content.Length > MaxContentBytes)
+        if (!(decision || kind == "insight") || (decision && isSelf(author)) || content.Length > MaxContentBytes)
         {
             return false;
         }

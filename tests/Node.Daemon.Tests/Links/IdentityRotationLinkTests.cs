@@ -54,6 +54,10 @@ public sealed class IdentityRotationLinkTests
             var shown = await new NodeService.NodeServiceClient(a.Channel).GetIdentityAsync(new GetIdentityRequest(), cancellationToken: Ct);
             var applied = Assert.Single(shown.Rotations);
             Assert.Equal((oldA, newA, true, null), (applied.OldNodeId, applied.NewNodeId, applied.AppliedAt > 0, shown.Pending));
+            // The id it rotated away from is still its own: it cannot be added as a peer.
+            var self = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await new PeerService.PeerServiceClient(a.Channel).AddAsync(
+                new AddPeerRequest { Address = "127.0.0.1:9", NodeId = oldA }, cancellationToken: Ct));
+            Assert.Equal((Grpc.Core.StatusCode.InvalidArgument, true), (self.StatusCode, self.Status.Detail.Contains("rotated away from", StringComparison.Ordinal)));
 
             var seen = await WaitForAsync(b, peers => peers.FirstOrDefault(p => p.NodeId == newA) is { Tier: ApiTrustTier.Core, Link.State: "connected" });
             Assert.Equal(ApiTrustTier.Unknown, seen.Single(p => p.NodeId == oldA).Tier);

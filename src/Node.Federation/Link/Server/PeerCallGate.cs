@@ -21,7 +21,7 @@ public readonly record struct PeerAdmission(NodeId Caller, TrustTier Tier, PeerR
 /// enforced by the server side of every call). The caller is whoever the connection's TLS
 /// certificate belongs to: the node whose valid manifest, offered in an earlier Hello, names that
 /// certificate's hash. Hello is open to anyone with a certificate; every other method needs a known
-/// caller whose tier here (<see cref="PeerRegistry.TierOf"/>) allows it (<see cref="PeerPermissions"/>).
+/// caller whose tier here (<see cref="PeerRegistry.TierOf(NodeId)"/>) allows it (<see cref="PeerPermissions"/>).
 /// </summary>
 public sealed class PeerCallGate(ManifestBook manifests, PeerRegistry peers, TimeProvider time)
 {
