@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using Node.Daemon.Tests.Support;
 using Node.Protocol.Api;
 using ApiTrustTier = Node.Protocol.Api.TrustTier;
+using static Node.Daemon.Tests.Links.LinkedNodes;
 
 namespace Node.Daemon.Tests.Links;
 
@@ -14,8 +13,6 @@ namespace Node.Daemon.Tests.Links;
 /// </summary>
 public sealed class IdentityRotationLinkTests
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -104,49 +101,5 @@ public sealed class IdentityRotationLinkTests
         {
             await a.DisposeAsync();
         }
-    }
-
-    private static Task<ApiNode> StartAsync(int port) => ApiNode.StartAsync(["--peer-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02",
-        "--set", "Federation:Link:RefusedRetry=00:00:01"]);
-
-    private static async Task<string> IdOf(ApiNode node) =>
-        (await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct)).NodeId;
-
-    private static async Task AddAsync(ApiNode node, int port) =>
-        await new PeerService.PeerServiceClient(node.Channel).AddAsync(new AddPeerRequest { Address = $"127.0.0.1:{port}" }, cancellationToken: Ct);
-
-    private static async Task TrustAsync(ApiNode node, string id, ApiTrustTier tier) =>
-        await new PeerService.PeerServiceClient(node.Channel).SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = tier, Reason = "test" }, cancellationToken: Ct);
-
-    private static PeerLink? Link(IEnumerable<Peer> peers, string id) => peers.FirstOrDefault(p => p.NodeId == id)?.Link;
-
-    private static async Task<IReadOnlyList<Peer>> WaitForAsync(ApiNode node, Func<IReadOnlyList<Peer>, bool> condition)
-    {
-        var client = new PeerService.PeerServiceClient(node.Channel);
-        var started = TimeProvider.System.GetTimestamp();
-        IReadOnlyList<Peer> peers = [];
-        while (TimeProvider.System.GetElapsedTime(started) < Within)
-        {
-            peers = (await client.ListAsync(new ListPeersRequest(), cancellationToken: Ct)).Peers;
-            if (condition(peers))
-            {
-                return peers;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        throw new TimeoutException($"Not within {Within}: {string.Join("; ", peers.Select(p => $"{p.NodeId} {p.Tier} {p.Link}"))}");
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

@@ -13,15 +13,14 @@ namespace Node.Daemon.Tests.Links;
 /// </summary>
 public sealed class LinkDiagnosisTests
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Diagnose_names_an_unreachable_peer_port_a_port_that_is_no_peer_listener_and_a_static_address_never_reached()
     {
         // A port nothing listens on (bound, then closed), and one that accepts and closes at once (not TLS).
-        var (closedPort, unlearntPort) = (ClosedPort(), ClosedPort());
+        var closed = LinkedNodes.FreePorts(2);
+        var (closedPort, unlearntPort) = (closed[0], closed[1]);
         using var rude = new TcpListener(IPAddress.Loopback, 0);
         rude.Start();
         var rudePort = ((IPEndPoint)rude.LocalEndpoint).Port;
@@ -36,8 +35,7 @@ public sealed class LinkDiagnosisTests
         }, CancellationToken.None);
 
         // Beats every second: a peer whose id orders above this node's is dialled after the accept grace (two beats), not 20 s.
-        await using var node = await ApiNode.StartAsync(["--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-            "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02"]);
+        await using var node = await ApiNode.StartAsync(LinkedNodes.FastLinks);
         var peers = new PeerService.PeerServiceClient(node.Channel);
         using var gone = NodeIdentity.CreateEphemeral();
         using var sshd = NodeIdentity.CreateEphemeral();
@@ -71,22 +69,12 @@ public sealed class LinkDiagnosisTests
         await Assert.ThrowsAnyAsync<Exception>(() => rudeLoop);
     }
 
-    // A loopback port bound a moment ago and closed: nothing listens there.
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private static async Task<IReadOnlyList<string>> WaitForHintsAsync(ApiNode node, Func<IReadOnlyList<string>, bool> condition)
     {
         var client = new FederationService.FederationServiceClient(node.Channel);
         var started = TimeProvider.System.GetTimestamp();
         IReadOnlyList<string> hints = [];
-        while (TimeProvider.System.GetElapsedTime(started) < Within)
+        while (TimeProvider.System.GetElapsedTime(started) < LinkedNodes.Within)
         {
             hints = (await client.DiagnoseAsync(new DiagnoseRequest(), cancellationToken: Ct)).Hints;
             if (condition(hints))
@@ -97,6 +85,6 @@ public sealed class LinkDiagnosisTests
             await Task.Delay(100, Ct);
         }
 
-        throw new TimeoutException($"Not within {Within}: {string.Join(" | ", hints)}");
+        throw new TimeoutException($"Not within {LinkedNodes.Within}: {string.Join(" | ", hints)}");
     }
 }

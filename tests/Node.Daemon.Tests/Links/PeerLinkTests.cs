@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Node.Daemon.Tests.Support;
 using Node.Protocol.Api;
 using ApiTrustTier = Node.Protocol.Api.TrustTier;
+using static Node.Daemon.Tests.Links.LinkedNodes;
 
 namespace Node.Daemon.Tests.Links;
 
@@ -14,8 +13,6 @@ namespace Node.Daemon.Tests.Links;
 /// </summary>
 public sealed class PeerLinkTests
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -77,48 +74,5 @@ public sealed class PeerLinkTests
             var hints = (await new FederationService.FederationServiceClient(a.Channel).DiagnoseAsync(new DiagnoseRequest(), cancellationToken: Ct)).Hints;
             Assert.Contains(hints, h => h.StartsWith($"peer {idB}", StringComparison.Ordinal) && h.Contains("does not trust this node", StringComparison.Ordinal));
         }
-    }
-
-    private static Task<ApiNode> StartAsync(int port) => ApiNode.StartAsync(["--peer-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:06", "--set", "Federation:Link:BackoffMax=00:00:02"]);
-
-    private static async Task<string> IdOf(ApiNode node) =>
-        (await new NodeService.NodeServiceClient(node.Channel).GetStatusAsync(new GetStatusRequest(), cancellationToken: Ct)).NodeId;
-
-    private static async Task AddAsync(ApiNode node, int port) =>
-        await new PeerService.PeerServiceClient(node.Channel).AddAsync(new AddPeerRequest { Address = $"127.0.0.1:{port}" }, cancellationToken: Ct);
-
-    private static async Task TrustAsync(ApiNode node, string id, ApiTrustTier tier) =>
-        await new PeerService.PeerServiceClient(node.Channel).SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = tier, Reason = "test" }, cancellationToken: Ct);
-
-    private static PeerLink? Link(IEnumerable<Peer> peers, string id) => peers.FirstOrDefault(p => p.NodeId == id)?.Link;
-
-    private static async Task<IReadOnlyList<Peer>> WaitForAsync(ApiNode node, Func<IReadOnlyList<Peer>, bool> condition)
-    {
-        var client = new PeerService.PeerServiceClient(node.Channel);
-        var deadline = TimeProvider.System.GetTimestamp();
-        IReadOnlyList<Peer> peers = [];
-        while (TimeProvider.System.GetElapsedTime(deadline) < Within)
-        {
-            peers = (await client.ListAsync(new ListPeersRequest(), cancellationToken: Ct)).Peers;
-            if (condition(peers))
-            {
-                return peers;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        throw new TimeoutException($"Not within {Within}: {string.Join("; ", peers.Select(p => $"{p.NodeId} {p.Tier} {p.Link}"))}");
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }
