@@ -23,11 +23,7 @@ public sealed class IdentityRotationLinkTests
         try
         {
             await using var b = await StartAsync(ports[1]);
-            var (oldA, idB) = (await IdOf(a), await IdOf(b));
-            await AddAsync(a, ports[1]);
-            await AddAsync(b, ports[0]);
-            await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
-            await WaitForAsync(b, peers => peers.Any(p => p.NodeId == oldA));
+            var (oldA, idB) = await IntroduceAsync(a, ports[0], b, ports[1]);
             await TrustAsync(a, idB, ApiTrustTier.Core);
             await TrustAsync(b, oldA, ApiTrustTier.Core);
             await WaitForAsync(b, peers => Link(peers, oldA) is { State: "connected" });
@@ -76,11 +72,7 @@ public sealed class IdentityRotationLinkTests
         try
         {
             await using var b = await StartAsync(ports[1]);
-            var (oldA, idB) = (await IdOf(a), await IdOf(b));
-            await AddAsync(a, ports[1]);
-            await AddAsync(b, ports[0]);
-            await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
-            await WaitForAsync(b, peers => peers.Any(p => p.NodeId == oldA));
+            var (oldA, idB) = await IntroduceAsync(a, ports[0], b, ports[1]);
             // Only B wants the link (A holds B as unknown, so A never dials): B learns of the rotation by dialling the old id.
             await TrustAsync(b, oldA, ApiTrustTier.Core);
             var rotated = await new NodeService.NodeServiceClient(a.Channel).RotateIdentityAsync(new RotateIdentityRequest(), cancellationToken: Ct);

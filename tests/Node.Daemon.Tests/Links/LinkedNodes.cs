@@ -40,6 +40,20 @@ internal static class LinkedNodes
     public static async Task TrustAsync(ApiNode node, string id, ApiTrustTier tier) =>
         await new PeerService.PeerServiceClient(node.Channel).SetTrustAsync(new SetTrustRequest { NodeId = id, Tier = tier, Reason = "test" }, cancellationToken: Ct);
 
+    /// <summary>
+    /// Makes <paramref name="a"/> and <paramref name="b"/> static peers of each other (by their peer
+    /// ports) and waits until each has learnt the other's id from its manifest (tier unknown, no link yet).
+    /// </summary>
+    public static async Task<(string IdA, string IdB)> IntroduceAsync(ApiNode a, int portA, ApiNode b, int portB)
+    {
+        var (idA, idB) = (await IdOf(a), await IdOf(b));
+        await AddAsync(a, portB);
+        await AddAsync(b, portA);
+        await WaitForAsync(a, peers => peers.Any(p => p.NodeId == idB));
+        await WaitForAsync(b, peers => peers.Any(p => p.NodeId == idA));
+        return (idA, idB);
+    }
+
     public static PeerLink? Link(IEnumerable<Peer> peers, string id) => peers.FirstOrDefault(p => p.NodeId == id)?.Link;
 
     /// <summary>Lists <paramref name="node"/>'s peers until <paramref name="condition"/> holds; fails after <see cref="Within"/>, naming what it saw.</summary>
