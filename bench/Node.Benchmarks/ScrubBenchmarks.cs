@@ -52,7 +52,7 @@ public class ScrubBenchmarks
             {
                 var body = Body(author, n);
                 var (id, envelope) = PacketSigner.Sign(body, author);
-                return new PacketRecord(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc);
+                return new PacketRecord(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc, PacketScopes.Of(body.Scope));
             }).ToList();
             _store.Writer.WriteAsync(c => records.ForEach(r => c.InsertPacket(r))).GetAwaiter().GetResult();
         }

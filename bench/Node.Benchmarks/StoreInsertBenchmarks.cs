@@ -30,7 +30,7 @@ public class StoreInsertBenchmarks
         var envelope = new byte[1024];
         RandomNumberGenerator.Fill(envelope);
         _packets = Enumerable.Range(0, Packets)
-            .Select(i => new PacketRecord(RandomNumberGenerator.GetBytes(32), envelope, "market/SPX", $"bar-{i}", "node-a", "observation", i))
+            .Select(i => new PacketRecord(RandomNumberGenerator.GetBytes(32), envelope, "market/SPX", $"bar-{i}", "node-a", "observation", i, PacketScope.Shareable))
             .ToArray();
     }
 

@@ -41,7 +41,7 @@ public class StoredPacketCheckBenchmarks
         _keys.Add(_author.PublicKey);
         var body = ScrubBenchmarks.Body(_author, 0);
         var (id, envelope) = PacketSigner.Sign(body, _author);
-        _stored = new StoredPacket(1, 0, new PacketRecord(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc));
+        _stored = new StoredPacket(1, 0, new PacketRecord(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc, PacketScopes.Of(body.Scope)));
         if (StoredPackets.Verify(_stored, _keys).State != StoredPacketState.Sound)
         {
             throw new InvalidOperationException("The benchmark's packet does not verify.");

@@ -7,6 +7,7 @@ using Node.Storage.Internal;
 using Node.Storage.Memory;
 using Node.Storage.Packets;
 using Node.Storage.Peers;
+using Node.Storage.Sync;
 
 namespace Node.Storage;
 
@@ -35,6 +36,7 @@ public sealed class StoreReader : IDisposable
         Memory = new MemoryQueries(_commands);
         Store = new StoreQueries(_commands);
         OwnRotations = new OwnRotationQueries(_commands);
+        Sync = new SyncQueries(_commands);
     }
 
     /// <summary>Stored packets.</summary>
@@ -60,6 +62,9 @@ public sealed class StoreReader : IDisposable
 
     /// <summary>This node's own key rotations.</summary>
     public OwnRotationQueries OwnRotations { get; }
+
+    /// <summary>Knowledge sync: views, cursors, retractions, quarantine, authors' keys.</summary>
+    public SyncQueries Sync { get; }
 
     /// <summary>The store itself: schema, integrity, free space.</summary>
     public StoreQueries Store { get; }

@@ -26,7 +26,7 @@ async Task WriteForeverAsync()
     {
         var envelope = RandomNumberGenerator.GetBytes(EnvelopeBytes);
         var id = SHA256.HashData(envelope);
-        var packet = new PacketRecord(id, envelope, "crash", Convert.ToHexStringLower(id[..4]), "crash-writer", "observation", 0);
+        var packet = new PacketRecord(id, envelope, "crash", Convert.ToHexStringLower(id[..4]), "crash-writer", "observation", 0, PacketScope.Local);
         await store.Writer.WriteAsync(c => c.InsertPacket(packet)).ConfigureAwait(false);
         // One write(2) per line, well under PIPE_BUF: a kill never leaves half an acknowledgement.
         var line = $"ack {Convert.ToHexStringLower(id)}\n";

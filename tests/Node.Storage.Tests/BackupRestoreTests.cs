@@ -285,7 +285,10 @@ public sealed class BackupRestoreTests : IDisposable
         var (kept, _, _) = await CreateStoreWithBackupAsync();
         using (var backup = TestStore.Connect(BackupPath))
         {
-            // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations, nor schema 6's own rotations.
+            // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations, nor schema 6's own
+            // rotations, nor schema 7's scopes and sync tables.
+            TestStore.Execute(backup, "DROP TABLE retractions; DROP TABLE author_keys; DROP TABLE rejected_packets; DROP TABLE sync_cursors");
+            TestStore.Execute(backup, "DROP INDEX packets_order; ALTER TABLE packets DROP COLUMN scope");
             TestStore.Execute(backup, "DROP TABLE peer_manifests; DROP TABLE peer_rotations; DROP TABLE peer_rotation_conflicts; DROP TABLE own_rotations");
             TestStore.Execute(backup, "ALTER TABLE peers DROP COLUMN retired_to");
             TestStore.Execute(backup, "DROP INDEX packets_corrupt");

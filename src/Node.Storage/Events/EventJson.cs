@@ -42,4 +42,8 @@ namespace Node.Storage.Events;
 [JsonSerializable(typeof(PacketCorruptEvent))]
 [JsonSerializable(typeof(PacketRepairedEvent))]
 [JsonSerializable(typeof(StoreScrubbedEvent))]
+[JsonSerializable(typeof(PacketRetractedEvent))]
+[JsonSerializable(typeof(PacketQuarantinedEvent))]
+[JsonSerializable(typeof(PacketPromotedEvent))]
+[JsonSerializable(typeof(PacketRejectedEvent))]
 public sealed partial class EventJson : JsonSerializerContext;

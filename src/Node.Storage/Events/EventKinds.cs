@@ -28,6 +28,18 @@ public static class EventKinds
     /// <summary>A packet marked corrupt was received again intact and replaced the bad bytes (payload: id, seq).</summary>
     public const string PacketRepaired = "packet.repaired";
 
+    /// <summary>A stored, held or quarantined packet was removed by its author's retraction (payload: id, retraction, author, where from, seq).</summary>
+    public const string PacketRetracted = "packet.retracted";
+
+    /// <summary>A sandbox peer's packet arrived and waits in quarantine (payload: id, from peer, reason).</summary>
+    public const string PacketQuarantined = "packet.quarantined";
+
+    /// <summary>A packet left quarantine for the knowledge base (payload: id, from peer, by whom, reason).</summary>
+    public const string PacketPromoted = "packet.promoted";
+
+    /// <summary>A quarantined packet was rejected: dropped, and not taken again (payload: id, from peer, by whom, reason).</summary>
+    public const string PacketRejected = "packet.rejected";
+
     /// <summary>A scrub verified every stored packet (payload: counts checked, unverified, marked, corrupt; who ran it).</summary>
     public const string StoreScrubbed = "store.scrubbed";
 

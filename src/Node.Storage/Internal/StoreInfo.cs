@@ -24,6 +24,11 @@ internal static class StoreInfo
     /// <summary>Set by a restore told to keep packets that do not verify: the marks to make at the next open (see <see cref="Backup.CorruptMarks"/>).</summary>
     public const string RestoredCorrupt = "restored_corrupt";
 
+    /// <summary>Whether automatic sync is on (1 byte: 1 on, 0 off); absent: the configured default.</summary>
+    public const string AutoSync = "auto_sync";
+
+    public static void WriteFlag(CommandCache commands, string key, bool on) => Write(commands.Get(Upsert), key, [on ? (byte)1 : (byte)0]);
+
     public static byte[]? Read(SqliteConnection connection, string key)
     {
         using var read = connection.CreateCommand();

@@ -11,7 +11,10 @@ namespace Node.Storage.Packets;
 /// </summary>
 public sealed class PacketQueries
 {
-    private const string Columns = "seq, received_at, id, envelope, topic, key, author, kind, hlc";
+    private const string Columns = "seq, received_at, id, envelope, topic, key, author, kind, hlc, coalesce(scope, 1)";
+
+    // Columns every schema version has (a backup made by an older build has no scope): 1 stands in.
+    private const string ScrubColumns = "seq, received_at, id, envelope, topic, key, author, kind, hlc, 1";
     private readonly CommandCache _commands;
 
     internal PacketQueries(CommandCache commands) => _commands = commands;
@@ -53,13 +56,13 @@ public sealed class PacketQueries
     /// Every stored packet with a receive sequence after <paramref name="afterSeq"/>, marked corrupt
     /// or not, oldest first, at most <paramref name="limit"/>: a scrub's batch (keyset paging by
     /// sequence, so a batch costs the same wherever it starts). Reads the columns of every schema
-    /// version, so it also walks a backup made by an older build.
+    /// version, so it also walks a backup made by an older build (the scope is not read: Local).
     /// </summary>
     public IReadOnlyList<StoredPacket> ForScrub(long afterSeq, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var packets = new List<StoredPacket>();
-        using var rows = _commands.Get($"SELECT {Columns} FROM packets WHERE seq > $after ORDER BY seq LIMIT $limit")
+        using var rows = _commands.Get($"SELECT {ScrubColumns} FROM packets WHERE seq > $after ORDER BY seq LIMIT $limit")
             .With("$after", afterSeq).With("$limit", limit).ExecuteReader();
         while (rows.Read())
         {
@@ -168,5 +171,6 @@ public sealed class PacketQueries
 
     private static StoredPacket Read(SqliteDataReader row) =>
         new(row.GetInt64(0), row.GetInt64(1),
-            new PacketRecord((byte[])row[2], (byte[])row[3], row.GetString(4), row.GetString(5), row.GetString(6), row.GetString(7), row.GetInt64(8)));
+            new PacketRecord((byte[])row[2], (byte[])row[3], row.GetString(4), row.GetString(5), row.GetString(6), row.GetString(7), row.GetInt64(8),
+                (PacketScope)row.GetInt64(9)));
 }

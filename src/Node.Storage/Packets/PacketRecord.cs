@@ -11,9 +11,10 @@ namespace Node.Storage.Packets;
 /// <param name="Author">The author's node id.</param>
 /// <param name="Kind">observation, insight, summary, decision, note, retraction, …</param>
 /// <param name="Hlc">Its hybrid-logical-clock timestamp.</param>
+/// <param name="Scope">Who may receive it: the views it is in.</param>
 /// <param name="Dependencies">Ids of the packets it builds on.</param>
 public sealed record PacketRecord(byte[] Id, byte[] Envelope, string Topic, string Key, string Author, string Kind, long Hlc,
-    IReadOnlyList<byte[]>? Dependencies = null);
+    PacketScope Scope, IReadOnlyList<byte[]>? Dependencies = null);
 
 /// <summary>A packet as stored, with its local receive sequence.</summary>
 /// <param name="Seq">The local receive sequence (increasing, never reused).</param>

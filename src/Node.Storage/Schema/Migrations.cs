@@ -180,6 +180,50 @@ public static class Migrations
                 applied_at INTEGER
             ) WITHOUT ROWID;
             """),
+        new(7, "sync: packet scopes, retractions, author keys, rejected packets, sync cursors", """
+            -- A packet's share scope (packet.proto ShareScope: 1 LOCAL, 2 CORE, 3 SHAREABLE), what views it is in.
+            -- NULL for packets stored before this step until the node indexes them at start: in no view till then.
+            ALTER TABLE packets ADD COLUMN scope INTEGER CHECK (scope IN (1, 2, 3));
+            -- Reconciliation walks a view in the order both sides share: the signed HLC, then the id.
+            CREATE INDEX packets_order ON packets (hlc, id);
+
+            -- Ids retracted, and by whom: kept for ever, checked on every ingest path. A retraction removes its
+            -- target only when the target's author made it (or a key the author rotated to); the row is kept
+            -- either way, so a target that arrives after its retraction is refused.
+            CREATE TABLE retractions (
+                target     BLOB    NOT NULL CHECK (length(target) = 32),
+                author     TEXT    NOT NULL,
+                retraction BLOB    NOT NULL,
+                at         INTEGER NOT NULL,
+                PRIMARY KEY (target, author)
+            ) WITHOUT ROWID;
+
+            -- Authors' public keys (self-certifying: the node id is the key's hash), so packets relayed by a peer
+            -- from a node never met here still verify.
+            CREATE TABLE author_keys (
+                node_id    TEXT    PRIMARY KEY,
+                public_key BLOB    NOT NULL CHECK (length(public_key) = 32),
+                first_seen INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Packets a guardian (or governance) rejected out of quarantine: not taken again from any peer.
+            CREATE TABLE rejected_packets (
+                id          BLOB    PRIMARY KEY CHECK (length(id) = 32),
+                from_peer   TEXT,
+                rejected_at INTEGER NOT NULL,
+                rejected_by TEXT    NOT NULL
+            ) WITHOUT ROWID;
+
+            -- How far this node has scanned each peer's store: (the peer's epoch, its receive sequence), for the view
+            -- the peer serves us (the lowest scope it sent). Saved only after what it covers is committed.
+            CREATE TABLE sync_cursors (
+                peer       TEXT    PRIMARY KEY,
+                view_scope INTEGER NOT NULL,
+                epoch      BLOB    NOT NULL,
+                seq        INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -25,7 +25,7 @@ public sealed partial class WriteContext
             throw new ArgumentException($"A packet id is 32 bytes; was {packet.Id.Length}.", nameof(packet));
         }
 
-        Set(_insertPacket, packet.Id, packet.Envelope, packet.Topic, packet.Key, packet.Author, packet.Kind, packet.Hlc, Now);
+        Set(_insertPacket, packet.Id, packet.Envelope, packet.Topic, packet.Key, packet.Author, packet.Kind, packet.Hlc, Now, (int)packet.Scope);
         // Not RETURNING: through Microsoft.Data.Sqlite it costs six times the insert itself.
         if (_insertPacket.ExecuteNonQuery() == 0)
         {
@@ -78,10 +78,10 @@ public sealed partial class WriteContext
     {
         ArgumentNullException.ThrowIfNull(packet);
         if (Command("""
-                UPDATE packets SET envelope = $envelope, topic = $topic, key = $key, author = $author, kind = $kind, hlc = $hlc, corrupt = NULL
+                UPDATE packets SET envelope = $envelope, topic = $topic, key = $key, author = $author, kind = $kind, hlc = $hlc, scope = $scope, corrupt = NULL
                 WHERE id = $id AND corrupt IS NOT NULL RETURNING seq
                 """).With("$envelope", packet.Envelope).With("$topic", packet.Topic).With("$key", packet.Key).With("$author", packet.Author)
-                .With("$kind", packet.Kind).With("$hlc", packet.Hlc).With("$id", packet.Id).Scalar() is not long seq)
+                .With("$kind", packet.Kind).With("$hlc", packet.Hlc).With("$scope", (int)packet.Scope).With("$id", packet.Id).Scalar() is not long seq)
         {
             return false;
         }
@@ -164,10 +164,11 @@ public sealed partial class WriteContext
     private void PreparePackets()
     {
         _insertPacket = Prepare(
-            "INSERT INTO packets (id, envelope, topic, key, author, kind, hlc, received_at) VALUES ($id, $envelope, $topic, $key, $author, $kind, $hlc, $at) " +
+            "INSERT INTO packets (id, envelope, topic, key, author, kind, hlc, received_at, scope) VALUES ($id, $envelope, $topic, $key, $author, $kind, $hlc, $at, $scope) " +
             "ON CONFLICT (id) DO NOTHING",
             ("$id", SqliteType.Blob), ("$envelope", SqliteType.Blob), ("$topic", SqliteType.Text), ("$key", SqliteType.Text),
-            ("$author", SqliteType.Text), ("$kind", SqliteType.Text), ("$hlc", SqliteType.Integer), ("$at", SqliteType.Integer));
+            ("$author", SqliteType.Text), ("$kind", SqliteType.Text), ("$hlc", SqliteType.Integer), ("$at", SqliteType.Integer),
+            ("$scope", SqliteType.Integer));
         _findPacket = Prepare("SELECT seq FROM packets WHERE id = $id", ("$id", SqliteType.Blob));
         _insertDependency = Prepare("INSERT OR IGNORE INTO packet_dependencies (packet_id, depends_on) VALUES ($packet, $dependency)",
             ("$packet", SqliteType.Blob), ("$dependency", SqliteType.Blob));

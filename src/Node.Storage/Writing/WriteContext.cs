@@ -7,6 +7,7 @@ using Node.Storage.Identity;
 using Node.Storage.Internal;
 using Node.Storage.Memory;
 using Node.Storage.Peers;
+using Node.Storage.Sync;
 
 namespace Node.Storage.Writing;
 
@@ -43,6 +44,7 @@ public sealed partial class WriteContext : IDisposable
         ApiKeys = new ApiKeyTable(_commands);
         Memory = new MemoryTable(_commands);
         OwnRotations = new OwnRotationTable(_commands);
+        Sync = new SyncTable(_commands, this);
     }
 
     /// <summary>The last event's sequence (0 when the log is empty).</summary>
@@ -78,6 +80,9 @@ public sealed partial class WriteContext : IDisposable
 
     /// <summary>This node's own key rotations.</summary>
     public OwnRotationTable OwnRotations { get; }
+
+    /// <summary>Knowledge sync: cursors, retractions, quarantine, authors' keys.</summary>
+    public SyncTable Sync { get; }
 
     /// <summary>Appends an event of <typeparamref name="T"/>'s kind; it commits with the rest of the write.</summary>
     public EventEntry AppendEvent<T>(T payload) where T : class, IEventPayload<T>

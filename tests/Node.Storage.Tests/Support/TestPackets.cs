@@ -15,7 +15,7 @@ public static class TestPackets
         var envelope = new byte[envelopeBytes];
         random.NextBytes(envelope);
         var id = SHA256.HashData(envelope);
-        return new PacketRecord(id, envelope, topic, Convert.ToHexStringLower(id.AsSpan(0, 4)), "test-author", "observation", random.NextInt64(1, long.MaxValue));
+        return new PacketRecord(id, envelope, topic, Convert.ToHexStringLower(id.AsSpan(0, 4)), "test-author", "observation", random.NextInt64(1, long.MaxValue), PacketScope.Shareable);
     }
 
     /// <summary>

@@ -1,0 +1,192 @@
+using Microsoft.Data.Sqlite;
+using Node.Storage.Internal;
+using Node.Storage.Packets;
+
+namespace Node.Storage.Sync;
+
+/// <summary>
+/// What knowledge sync reads: the views peers are served (stored packets of a scope and wider, never
+/// corrupt, quarantined or held ones), cursors into peers' stores, retractions, quarantine, authors' keys.
+/// </summary>
+public class SyncQueries
+{
+    internal SyncQueries(CommandCache commands) => Commands = commands;
+
+    /// <summary>The commands of the connection it reads on.</summary>
+    private protected CommandCache Commands { get; }
+
+    /// <summary>
+    /// The packets of the view <paramref name="lowest"/> and wider with a receive sequence after
+    /// <paramref name="afterSeq"/>, in receive order: at most <paramref name="maxPackets"/>, and the
+    /// page stops after the packet that reaches <paramref name="maxBytes"/> of envelopes. One snapshot.
+    /// </summary>
+    public ViewPage After(PacketScope lowest, long afterSeq, int maxPackets, long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPackets);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        // One statement, one snapshot: the newest sequence read with the rows it bounds.
+        using var rows = Commands.Get("""
+            SELECT (SELECT coalesce(max(seq), 0) FROM packets), seq, id, envelope, author FROM
+              (SELECT seq, id, envelope, author FROM packets WHERE seq > $after AND scope >= $lowest AND corrupt IS NULL ORDER BY seq LIMIT $limit)
+            UNION ALL SELECT (SELECT coalesce(max(seq), 0) FROM packets), NULL, NULL, NULL, NULL
+            """).With("$after", afterSeq).With("$lowest", (int)lowest).With("$limit", maxPackets).ExecuteReader();
+        var packets = new List<ViewPacket>();
+        long lastSeq = 0, bytes = 0;
+        var full = false;
+        while (rows.Read())
+        {
+            lastSeq = rows.GetInt64(0);
+            if (rows.IsDBNull(1) || full)
+            {
+                continue;
+            }
+
+            var envelope = (byte[])rows[3];
+            packets.Add(new ViewPacket(rows.GetInt64(1), (byte[])rows[2], envelope, rows.GetString(4)));
+            bytes += envelope.Length;
+            full = bytes >= maxBytes;
+        }
+
+        // A full page covers up to its last packet; otherwise the view held nothing more up to lastSeq.
+        var scannedTo = full || packets.Count == maxPackets ? packets[^1].Seq : Math.Max(lastSeq, afterSeq);
+        return new ViewPage(packets, scannedTo, lastSeq);
+    }
+
+    /// <summary>Every (hlc, id) of the view <paramref name="lowest"/> and wider, ordered by hlc then id: the set reconciliation works on.</summary>
+    public IEnumerable<(long Hlc, byte[] Id)> Keys(PacketScope lowest)
+    {
+        using var rows = Commands.Get("SELECT hlc, id FROM packets WHERE scope >= $lowest AND corrupt IS NULL ORDER BY hlc, id")
+            .With("$lowest", (int)lowest).ExecuteReader();
+        while (rows.Read())
+        {
+            yield return (rows.GetInt64(0), (byte[])rows[1]);
+        }
+    }
+
+    /// <summary>How many packets the view <paramref name="lowest"/> and wider holds.</summary>
+    public long Count(PacketScope lowest) =>
+        (long)Commands.Get("SELECT count(*) FROM packets WHERE scope >= $lowest AND corrupt IS NULL").With("$lowest", (int)lowest).ExecuteScalar()!;
+
+    /// <summary>The packet <paramref name="id"/> when it is in the view <paramref name="lowest"/> and wider; null otherwise (absent, narrower, corrupt).</summary>
+    public ViewPacket? InView(byte[] id, PacketScope lowest)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        using var rows = Commands.Get("SELECT seq, id, envelope, author FROM packets WHERE id = $id AND scope >= $lowest AND corrupt IS NULL")
+            .With("$id", id).With("$lowest", (int)lowest).ExecuteReader();
+        return rows.Read() ? new ViewPacket(rows.GetInt64(0), (byte[])rows[1], (byte[])rows[2], rows.GetString(3)) : null;
+    }
+
+    /// <summary>Whether the packet <paramref name="id"/> is already here in any form: stored, held, quarantined or rejected.</summary>
+    public bool Knows(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Commands.Get("""
+            SELECT EXISTS (SELECT 1 FROM packets WHERE id = $id) OR EXISTS (SELECT 1 FROM held_packets WHERE id = $id)
+                OR EXISTS (SELECT 1 FROM quarantine WHERE id = $id) OR EXISTS (SELECT 1 FROM rejected_packets WHERE id = $id)
+            """).With("$id", id).ExecuteScalar() is 1L;
+    }
+
+    /// <summary>The author of the stored packet <paramref name="id"/> (marked corrupt or not), or null when it is not stored.</summary>
+    public string? StoredAuthor(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Commands.Get("SELECT author FROM packets WHERE id = $id").With("$id", id).Scalar() as string;
+    }
+
+    /// <summary>The envelope of the held packet <paramref name="id"/>, or null when it is not held.</summary>
+    public byte[]? HeldEnvelope(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Commands.Get("SELECT envelope FROM held_packets WHERE id = $id").With("$id", id).Scalar() as byte[];
+    }
+
+    /// <summary>Whether any retraction of <paramref name="id"/> is recorded (by whoever: a dependency on it is then met).</summary>
+    public bool IsRetracted(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Commands.Get("SELECT 1 FROM retractions WHERE target = $id LIMIT 1").With("$id", id).ExecuteScalar() is not null;
+    }
+
+    /// <summary>The cursor into <paramref name="peer"/>'s store, or null before the first catch-up.</summary>
+    public SyncCursor? Cursor(string peer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        using var rows = Commands.Get("SELECT view_scope, epoch, seq, updated_at FROM sync_cursors WHERE peer = $peer").With("$peer", peer).ExecuteReader();
+        return rows.Read() ? new SyncCursor(peer, (PacketScope)rows.GetInt64(0), (byte[])rows[1], rows.GetInt64(2), rows.GetInt64(3)) : null;
+    }
+
+    /// <summary>Every retraction recorded of <paramref name="target"/> (by any author).</summary>
+    public IReadOnlyList<RetractionRow> RetractionsOf(byte[] target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var found = new List<RetractionRow>();
+        using var rows = Commands.Get("SELECT author, retraction, at FROM retractions WHERE target = $target ORDER BY author").With("$target", target).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add(new RetractionRow(target, rows.GetString(0), (byte[])rows[1], rows.GetInt64(2)));
+        }
+
+        return found;
+    }
+
+    /// <summary>How many retracted ids are recorded.</summary>
+    public long RetractionCount() => (long)Commands.Get("SELECT count(*) FROM retractions").ExecuteScalar()!;
+
+    /// <summary>The packets in quarantine, oldest first, after the id <paramref name="afterId"/> in (received_at, id) order when given; at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<QuarantinedPacket> Quarantined(int limit, long afterReceivedAt = long.MinValue, byte[]? afterId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var found = new List<QuarantinedPacket>();
+        using var rows = Commands.Get("""
+            SELECT id, envelope, from_peer, received_at, reason FROM quarantine
+            WHERE received_at > $at OR (received_at = $at AND id > $id) ORDER BY received_at, id LIMIT $limit
+            """).With("$at", afterReceivedAt).With("$id", afterId ?? []).With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add(ReadQuarantined(rows));
+        }
+
+        return found;
+    }
+
+    /// <summary>The quarantined packet <paramref name="id"/>, or null.</summary>
+    public QuarantinedPacket? QuarantinedById(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        using var rows = Commands.Get("SELECT id, envelope, from_peer, received_at, reason FROM quarantine WHERE id = $id").With("$id", id).ExecuteReader();
+        return rows.Read() ? ReadQuarantined(rows) : null;
+    }
+
+    /// <summary>Whether <paramref name="id"/> was rejected out of quarantine (and is not taken again).</summary>
+    public bool IsRejected(byte[] id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Commands.Get("SELECT 1 FROM rejected_packets WHERE id = $id").With("$id", id).ExecuteScalar() is not null;
+    }
+
+    /// <summary>The public key recorded for <paramref name="nodeId"/>, or null.</summary>
+    public byte[]? AuthorKey(string nodeId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        return Commands.Get("SELECT public_key FROM author_keys WHERE node_id = $node").With("$node", nodeId).Scalar() as byte[];
+    }
+
+    /// <summary>Packets stored before scopes were recorded (schema 7), at most <paramref name="limit"/>: the start-up indexing's batch.</summary>
+    public IReadOnlyList<(long Seq, byte[] Envelope)> WithoutScope(int limit)
+    {
+        var found = new List<(long, byte[])>();
+        using var rows = Commands.Get("SELECT seq, envelope FROM packets WHERE scope IS NULL ORDER BY seq LIMIT $limit").With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add((rows.GetInt64(0), (byte[])rows[1]));
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether automatic sync is switched on; null when never set (the configured default applies).</summary>
+    public bool? AutoSync() => StoreInfo.Read(Commands.Connection, StoreInfo.AutoSync) is [var flag] ? flag != 0 : null;
+
+    private static QuarantinedPacket ReadQuarantined(SqliteDataReader row) =>
+        new((byte[])row[0], (byte[])row[1], row.GetString(2), row.GetInt64(3), row.TextOrNull(4));
+}
