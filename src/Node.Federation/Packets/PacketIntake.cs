@@ -11,7 +11,7 @@ public enum IntakeOutcome
     /// <summary>Stored (with the held packets it completed).</summary>
     Stored,
 
-    /// <summary>Already stored; nothing changed.</summary>
+    /// <summary>Already stored (or, for quarantine, already waiting there); nothing changed.</summary>
     Duplicate,
 
     /// <summary>Already stored but marked corrupt: these bytes, which verify, replaced the bad ones, and it is served again.</summary>
@@ -28,6 +28,25 @@ public enum IntakeOutcome
 
     /// <summary>Its clock is further ahead of ours than the clock allows (<see cref="HybridClock.MaxDrift"/>): refused, so a broken or hostile clock cannot win a slot for ever.</summary>
     ClockAhead,
+
+    /// <summary>Its author (or a key the author rotated to) retracted it: refused, now and whenever it comes again.</summary>
+    Retracted,
+
+    /// <summary>From a sandbox peer: verified and put in quarantine until promoted or rejected.</summary>
+    Quarantined,
+
+    /// <summary>Rejected out of quarantine before: not taken again.</summary>
+    Rejected,
+}
+
+/// <summary>Where a verified packet goes: a core peer's (and our own) to the knowledge base, a sandbox peer's to quarantine.</summary>
+public enum PacketDestination
+{
+    /// <summary>Stored, in the views, served to peers.</summary>
+    KnowledgeBase,
+
+    /// <summary>Kept aside, in no view, until a promotion or a rejection.</summary>
+    Quarantine,
 }
 
 /// <summary>The result of <see cref="PacketIntake.AcceptAsync"/>.</summary>
@@ -36,12 +55,17 @@ public enum IntakeOutcome
 /// <param name="Seq">The local receive sequence, when stored or a duplicate.</param>
 /// <param name="Released">Ids of held packets stored because this one arrived.</param>
 /// <param name="Missing">The dependencies it waits for, when held.</param>
-public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long? Seq, IReadOnlyList<byte[]> Released, IReadOnlyList<byte[]> Missing);
+public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long? Seq, IReadOnlyList<byte[]> Released, IReadOnlyList<byte[]> Missing)
+{
+    /// <summary>Whether the packet is now in the store in some form (stored, held, in quarantine) or known to be kept out for good.</summary>
+    public bool IsSettled => Outcome is not (IntakeOutcome.HoldFull or IntakeOutcome.ClockAhead or IntakeOutcome.Refused);
+}
 
 /// <summary>
-/// Takes packets into the store: checks each (<see cref="PacketVerifier"/>), stores a valid one
-/// through the single writer — or holds it while a dependency is missing — and releases every
-/// held packet its arrival completes, all in one transaction. Acknowledged only once durable.
+/// Takes packets into the store: checks each (<see cref="PacketVerifier"/>; a batch on every core),
+/// then in one transaction stores a valid one through the single writer — or holds it while a
+/// dependency is missing, or quarantines it — applies a retraction's removals, refuses what was
+/// retracted, and releases every held packet its arrival completes. Acknowledged only once durable.
 /// </summary>
 public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int maxHeldPackets = PacketIntake.MaxHeldPackets,
     long maxHeldBytes = PacketIntake.MaxHeldBytes, HybridClock? clock = null)
@@ -60,59 +84,77 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
     public async Task<IntakeResult> AcceptAsync(byte[] envelope, string? fromPeer = null, byte[]? expectedId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var check = PacketVerifier.Verify(envelope, keys, expectedId);
-        if (check.Packet is not { } packet)
+        var results = await AcceptBatchAsync([new OfferedPacket(envelope, expectedId)], fromPeer, PacketDestination.KnowledgeBase, cancellationToken)
+            .ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Checks a batch (signatures verified in parallel, on every core), then stores, holds or
+    /// quarantines the valid ones in one transaction. One bad packet costs that packet only.
+    /// </summary>
+    /// <param name="offered">The envelopes as received, each with the id it was offered under when there was one.</param>
+    /// <param name="fromPeer">The peer they came from, or null for local packets.</param>
+    /// <param name="destination">The knowledge base (core peers, local) or quarantine (sandbox peers).</param>
+    /// <param name="cancellationToken">Cancels the write while it waits in the queue.</param>
+    /// <returns>One result per offered packet, in order.</returns>
+    public async Task<IReadOnlyList<IntakeResult>> AcceptBatchAsync(IReadOnlyList<OfferedPacket> offered, string? fromPeer, PacketDestination destination,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(offered);
+        if (destination == PacketDestination.Quarantine && string.IsNullOrEmpty(fromPeer))
         {
-            return new IntakeResult(IntakeOutcome.Refused, check, null, [], []);
+            throw new ArgumentException("Only a peer's packets go to quarantine.", nameof(fromPeer));
         }
 
-        // Merged before the write (the clock may persist its ceiling through the writer).
-        if (clock is not null && !clock.TryObserve(new HybridTimestamp(packet.Body.Hlc), out _))
+        var checks = Verify(offered);
+        var results = new IntakeResult?[offered.Count];
+        for (var i = 0; i < checks.Length; i++)
         {
-            return new IntakeResult(IntakeOutcome.ClockAhead, check, null, [], []);
+            if (checks[i].Packet is not { } packet)
+            {
+                results[i] = new IntakeResult(IntakeOutcome.Refused, checks[i], null, [], []);
+            }
+            // Merged before the write (the clock may persist its ceiling through the writer).
+            else if (clock is not null && !clock.TryObserve(new HybridTimestamp(packet.Body.Hlc), out _))
+            {
+                results[i] = new IntakeResult(IntakeOutcome.ClockAhead, checks[i], null, [], []);
+            }
+        }
+
+        if (results.All(r => r is not null))
+        {
+            return results!;
         }
 
         return await writer.WriteAsync(context =>
         {
-            if (context.FindPacket(packet.Id) is { } existing)
+            var store = new IntakeWrite(context, maxHeldPackets, maxHeldBytes);
+            for (var i = 0; i < checks.Length; i++)
             {
-                return new IntakeResult(context.RepairPacket(Record(packet.Id, packet.Envelope, packet.Body)) ? IntakeOutcome.Repaired : IntakeOutcome.Duplicate,
-                    check, existing, [], []);
+                results[i] ??= store.Take(checks[i], fromPeer, destination);
             }
 
-            var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d)).ToList();
-            if (missing.Count > 0)
-            {
-                var held = context.HeldUsage();
-                if (held.Packets >= maxHeldPackets || held.Bytes + packet.Envelope.Length > maxHeldBytes)
-                {
-                    return new IntakeResult(IntakeOutcome.HoldFull, check, null, [], missing);
-                }
-
-                context.HoldPacket(packet.Id, packet.Envelope, fromPeer, missing);
-                return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
-            }
-
-            var seq = context.InsertPacket(Record(packet.Id, packet.Envelope, packet.Body)).Seq;
-            var released = new List<byte[]>();
-            var arrived = new Queue<byte[]>([packet.Id]);
-            while (arrived.TryDequeue(out var id))
-            {
-                foreach (var (heldId, heldEnvelope) in context.ReleaseWaitingFor(id))
-                {
-                    // Checked when it was held; its body is decoded again only to index it.
-                    var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(heldEnvelope).Payload);
-                    context.InsertPacket(Record(heldId, heldEnvelope, body));
-                    released.Add(heldId);
-                    arrived.Enqueue(heldId);
-                }
-            }
-
-            return new IntakeResult(IntakeOutcome.Stored, check, seq, released, []);
+            return (IReadOnlyList<IntakeResult>)results!;
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static PacketRecord Record(byte[] id, byte[] envelope, PacketBody body) =>
-        new(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc,
-            [.. body.Dependencies.Select(d => d.ToByteArray())]);
+    private PacketCheck[] Verify(IReadOnlyList<OfferedPacket> offered)
+    {
+        var checks = new PacketCheck[offered.Count];
+        if (offered.Count == 1)
+        {
+            checks[0] = PacketVerifier.Verify(offered[0].Envelope, keys, offered[0].ExpectedId);
+            return checks;
+        }
+
+        Parallel.For(0, offered.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => checks[i] = PacketVerifier.Verify(offered[i].Envelope, keys, offered[i].ExpectedId));
+        return checks;
+    }
 }
+
+/// <summary>An envelope offered to <see cref="PacketIntake"/>, with the id it was offered under when there was one.</summary>
+/// <param name="Envelope">The bytes as received.</param>
+/// <param name="ExpectedId">The id it was offered under (the payload must hash to it), or null.</param>
+public sealed record OfferedPacket(byte[] Envelope, byte[]? ExpectedId = null);

@@ -1,0 +1,119 @@
+using Node.Protocol.Packets;
+using Node.Storage.Packets;
+using Node.Storage.Writing;
+
+namespace Node.Federation.Packets;
+
+/// <summary>
+/// The intake's rules inside one write: what a verified packet does to the store. A retracted
+/// packet is refused; a sandbox peer's goes to quarantine; one with missing dependencies is held
+/// (a retracted dependency counts as met: it will never come); a stored retraction records its
+/// targets for ever and removes those its author may retract; and every held packet an arrival
+/// completes is stored the same way.
+/// </summary>
+internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long maxHeldBytes)
+{
+    public IntakeResult Take(PacketCheck check, string? fromPeer, PacketDestination destination)
+    {
+        var packet = check.Packet!;
+        if (context.FindPacket(packet.Id) is { } existing)
+        {
+            return Result(context.RepairPacket(Record(packet.Id, packet.Envelope, packet.Body)) ? IntakeOutcome.Repaired : IntakeOutcome.Duplicate,
+                check, existing);
+        }
+
+        if (IsRetracted(packet.Id, packet.Body.Author))
+        {
+            return Result(IntakeOutcome.Retracted, check);
+        }
+
+        if (destination == PacketDestination.Quarantine)
+        {
+            return context.Sync.IsRejected(packet.Id) ? Result(IntakeOutcome.Rejected, check)
+                : context.Sync.Quarantine(packet.Id, packet.Envelope, fromPeer!, "from a sandbox peer") ? Result(IntakeOutcome.Quarantined, check)
+                : Result(IntakeOutcome.Duplicate, check);
+        }
+
+        var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d) && !context.Sync.IsRetracted(d)).ToList();
+        if (missing.Count > 0)
+        {
+            var held = context.HeldUsage();
+            if (held.Packets >= maxHeldPackets || held.Bytes + packet.Envelope.Length > maxHeldBytes)
+            {
+                return new IntakeResult(IntakeOutcome.HoldFull, check, null, [], missing);
+            }
+
+            context.HoldPacket(packet.Id, packet.Envelope, fromPeer, missing);
+            return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
+        }
+
+        var seq = Store(packet.Id, packet.Envelope, packet.Body);
+        var released = new List<byte[]>();
+        var arrived = new Queue<byte[]>(Arrivals(packet.Id, packet.Body));
+        while (arrived.TryDequeue(out var id))
+        {
+            foreach (var (heldId, heldEnvelope) in context.ReleaseWaitingFor(id))
+            {
+                // Checked when it was held; its body is decoded again only to index it.
+                var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(heldEnvelope).Payload);
+                Store(heldId, heldEnvelope, body);
+                released.Add(heldId);
+                foreach (var next in Arrivals(heldId, body))
+                {
+                    arrived.Enqueue(next);
+                }
+            }
+        }
+
+        return new IntakeResult(IntakeOutcome.Stored, check, seq, released, []);
+    }
+
+    /// <summary>Whether a retraction recorded here withdraws <paramref name="id"/> by <paramref name="author"/>.</summary>
+    private bool IsRetracted(byte[] id, string author) =>
+        context.Sync.RetractionsOf(id).Any(r => AuthorChain.MayRetract(context.Read, r.Author, author));
+
+    private long Store(byte[] id, byte[] envelope, PacketBody body)
+    {
+        var seq = context.InsertPacket(Record(id, envelope, body)).Seq;
+        if (body.Kind == PacketKind.Retraction)
+        {
+            foreach (var target in body.Supersedes.Select(s => s.ToByteArray()))
+            {
+                Retract(target, id, body.Author);
+            }
+        }
+
+        return seq;
+    }
+
+    // The ids whose arrival may release held packets: the packet, and what a retraction withdrew (a dependency on it is met now).
+    private static IEnumerable<byte[]> Arrivals(byte[] id, PacketBody body) =>
+        body.Kind == PacketKind.Retraction ? [id, .. body.Supersedes.Select(s => s.ToByteArray())] : [id];
+
+    private void Retract(byte[] target, byte[] retraction, string retractor)
+    {
+        context.Sync.RecordRetraction(target, retractor, retraction);
+        if (AuthorOf(target) is { } author && AuthorChain.MayRetract(context.Read, retractor, author))
+        {
+            context.Sync.RemoveRetracted(target, retraction, retractor);
+        }
+    }
+
+    // The target's author, wherever it is here (stored, held, quarantined); null when it is nowhere.
+    private string? AuthorOf(byte[] target)
+    {
+        if (context.Sync.StoredAuthor(target) is { } stored)
+        {
+            return stored;
+        }
+
+        var envelope = context.Sync.HeldEnvelope(target) ?? context.Sync.QuarantinedById(target)?.Envelope;
+        return envelope is null ? null : PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload).Author;
+    }
+
+    private static IntakeResult Result(IntakeOutcome outcome, PacketCheck check, long? seq = null) => new(outcome, check, seq, [], []);
+
+    private static PacketRecord Record(byte[] id, byte[] envelope, PacketBody body) =>
+        new(id, envelope, body.Topic, body.Key, body.Author, PacketKinds.Name(body.Kind), (long)body.Hlc, PacketScopes.Of(body.Scope),
+            [.. body.Dependencies.Select(d => d.ToByteArray())]);
+}
