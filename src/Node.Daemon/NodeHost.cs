@@ -134,6 +134,7 @@ public static class NodeHost
         services.AddSingleton<PeerServer>();
         services.AddHostedService(sp => sp.GetRequiredService<PeerServer>());
         services.AddPeerLinkHost();
+        services.AddSync();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

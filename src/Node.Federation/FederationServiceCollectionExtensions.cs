@@ -29,6 +29,7 @@ public static class FederationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscoveryOptions>, DiscoveryOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PeerLinkOptions>, PeerLinkOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Sync.SyncOptions>, SyncOptionsValidator>());
         return services;
     }
 
@@ -93,6 +94,11 @@ public static class FederationServiceCollectionExtensions
         services.AddSingleton<InboundLinks>();
         services.AddSingleton(new PeerLinkServerOptions());
         services.AddSingleton<Func<PeerLinks>>(sp => sp.GetRequiredService<PeerLinks>);
+        services.AddSingleton<Sync.AuthorKeys>();
+        services.AddSingleton<Sync.ViewSets>();
+        services.AddSingleton<Sync.SyncServer>();
+        services.AddSingleton<Sync.SyncBook>();
+        services.AddSingleton<Sync.SyncBeacon>();
         services.AddSingleton<PeerLinkService>();
         services.AddSingleton(sp => new PeerLinks(sp.GetRequiredService<InboundLinks>(), sp.GetRequiredService<IOptions<PeerLinkOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
@@ -107,7 +113,29 @@ public static class FederationServiceCollectionExtensions
     public static IServiceCollection AddPeerLinkHost(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddHostedService<PeerLinkHost>();
+        services.AddSingleton<PeerLinkHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<PeerLinkHost>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds knowledge sync over the peer link (<see cref="Sync.SyncHost"/>): rounds with every linked
+    /// core and sandbox peer, on the schedule of <see cref="Sync.SyncOptions"/> (bound by the caller to
+    /// its section). Needs <see cref="AddPeerLink"/>, <see cref="AddPeerLinkHost"/> and a <c>HybridClock</c>.
+    /// </summary>
+    public static IServiceCollection AddSync(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<Sync.ISyncChannels, Sync.PeerLinkSyncChannels>();
+        services.AddSingleton(sp => new Sync.SyncRound(sp.GetRequiredService<Node.Storage.NodeStore>(),
+            new Packets.PacketIntake(sp.GetRequiredService<Node.Storage.NodeStore>().Writer, sp.GetRequiredService<Sync.AuthorKeys>(),
+                clock: sp.GetRequiredService<Clock.HybridClock>()),
+            sp.GetRequiredService<Sync.AuthorKeys>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Sync.SyncRound>>()));
+        services.AddSingleton(sp => new Sync.SyncScheduler(sp.GetRequiredService<Sync.SyncRound>(), sp.GetRequiredService<Sync.SyncBook>(),
+            sp.GetRequiredService<Sync.ISyncChannels>(), sp.GetRequiredService<IOptions<Sync.SyncOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Sync.SyncScheduler>>()));
+        services.AddSingleton<Sync.SyncHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sync.SyncHost>());
         return services;
     }
 

@@ -7,6 +7,7 @@ using Node.Daemon.Reasoning;
 using Node.Federation;
 using Node.Federation.Discovery;
 using Node.Federation.Link;
+using Node.Federation.Sync;
 using Node.Reasoning;
 using Node.Reasoning.Reasoners;
 using Node.Storage;
@@ -76,6 +77,9 @@ public static class NodeOptionsRegistration
         services.AddOptions<PeerLinkOptions>()
             .Bind(configuration.GetSection(PeerLinkOptions.SectionName))
             .ValidateOnStart();
+        services.AddOptions<SyncOptions>()
+            .Bind(configuration.GetSection(SyncOptions.SectionName))
+            .ValidateOnStart();
         services.AddFederation();
         services.AddStorageOptions();
 
@@ -89,6 +93,7 @@ public static class NodeOptionsRegistration
             .Add<FederationOptions>(FederationOptions.SectionName)
             .Add<DiscoveryOptions>(DiscoveryOptions.SectionName)
             .Add<PeerLinkOptions>(PeerLinkOptions.SectionName)
+            .Add<SyncOptions>(SyncOptions.SectionName)
             .Add<ReasoningOptions>(ReasoningOptions.SectionName)
             .Add<KyleOptions>(ReasoningOptions.SectionName + ":Kyle")
             .Add<KennyOptions>(KennyOptions.SectionName)

@@ -62,6 +62,9 @@ internal sealed partial class PeerServer(IOptions<FederationOptions> federation,
             { nameof(PeerLinkService.Hello), (PeerLinkService s, HelloRequest r, Grpc.Core.ServerCallContext c) => s.Hello(r, c) },
             { nameof(PeerLinkService.Heartbeat), (PeerLinkService s, Grpc.Core.IAsyncStreamReader<Beat> r, Grpc.Core.IServerStreamWriter<Beat> w, Grpc.Core.ServerCallContext c) => s.Heartbeat(r, w, c) },
             { nameof(PeerLinkService.Query), (PeerLinkService s, QueryRequest r, Grpc.Core.ServerCallContext c) => s.Query(r, c) },
+            { nameof(PeerLinkService.CatchUp), (PeerLinkService s, CatchUpRequest r, Grpc.Core.ServerCallContext c) => s.CatchUp(r, c) },
+            { nameof(PeerLinkService.Reconcile), (PeerLinkService s, ReconcileRequest r, Grpc.Core.ServerCallContext c) => s.Reconcile(r, c) },
+            { nameof(PeerLinkService.Fetch), (PeerLinkService s, FetchRequest r, Grpc.Core.ServerCallContext c) => s.Fetch(r, c) },
         });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(Configure);
         var app = builder.Build();

@@ -6,8 +6,8 @@ public static class PeerLimits
     /// <summary>Largest request message a peer may send: 64 KiB (a Hello: a 16 KiB manifest and four 4 KiB rotations).</summary>
     public const int MaxRequestBytes = 64 * 1024;
 
-    /// <summary>Largest reply message accepted from a peer: 512 KiB (a page of packet envelopes).</summary>
-    public const int MaxReplyBytes = 512 * 1024;
+    /// <summary>Largest reply message accepted from a peer: 2 MiB (a sync page: 1 MiB of envelopes, the one that crossed it, the authors' keys).</summary>
+    public const int MaxReplyBytes = 2 * 1024 * 1024;
 
     /// <summary>Most rotation statements in one Hello.</summary>
     public const int MaxRotations = 4;

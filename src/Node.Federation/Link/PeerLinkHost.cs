@@ -21,7 +21,7 @@ namespace Node.Federation.Link;
 /// registered, tier unknown, and linked only once an operator trusts it.
 /// </summary>
 public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manifests, PeerDialer dialer, PeerLinks links, LocalManifest local,
-    IOptions<PeerLinkOptions> options, TimeProvider time, ILogger<PeerLinkHost> logger) : BackgroundService
+    IOptions<PeerLinkOptions> options, TimeProvider time, ILogger<PeerLinkHost> logger, Sync.SyncBeacon? beacon = null) : BackgroundService
 {
     /// <summary>How often the wanted peers are looked at again, besides at once on a change of tier.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(2);
@@ -30,6 +30,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
     public static readonly TimeSpan ManifestCheckInterval = TimeSpan.FromMinutes(1);
 
     private long _manifestCheckedAt;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, PeerChannel> _live = new();
 
     private readonly PeerLinkOptions _options = options.Value;
     private readonly Dictionary<string, (CancellationTokenSource Stop, Task Run)> _loops = new(StringComparer.Ordinal);
@@ -238,7 +239,17 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 var name = peer.ToString();
                 var standing = channel.Standing.ToString();
                 LogUp(logger, name, standing);
-                var why = await HeartbeatAsync(peer, channel, cancellationToken).ConfigureAwait(false);
+                _live[peer] = channel;
+                string why;
+                try
+                {
+                    why = await HeartbeatAsync(peer, channel, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _live.TryRemove(new KeyValuePair<NodeId, PeerChannel>(peer, channel));
+                }
+
                 LogEnded(logger, name, why);
                 Report(peer, Lost(peer), null, null, why, LinkProblem.Lost);
                 backoff.LinkEnded(time.GetElapsedTime(up));
@@ -281,6 +292,30 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         }
     }
 
+    /// <summary>
+    /// A channel to <paramref name="peer"/> for calls beside the heartbeat (sync): the link's own when
+    /// this node dialled it (not to be disposed: <c>Owned</c> false), else a new connection dialled as
+    /// the link dials (the peer's addresses, its pinned manifest), to dispose when done.
+    /// </summary>
+    /// <exception cref="PeerDialException">It could not be reached, or answered as another node.</exception>
+    public async Task<(PeerChannel Channel, bool Owned)> ChannelAsync(NodeId peer, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(peer, out var live))
+        {
+            return (live, false);
+        }
+
+        var addresses = peers.List().FirstOrDefault(p => p.NodeId == peer.ToString())?.Addresses ?? [];
+        var channel = await DialAnyAsync(addresses, peer, cancellationToken).ConfigureAwait(false);
+        if (channel.Peer != peer || manifests.Offer(channel.Verified, channel.Envelope) is not (ManifestFreshness.Newer or ManifestFreshness.Same))
+        {
+            channel.Dispose();
+            throw new PeerDialException(LinkProblem.OtherNode, $"{peer} answered as {channel.Peer}, or with a manifest this node refuses");
+        }
+
+        return (channel, true);
+    }
+
     // Applies the statements that lead from the peer dialled to the id it answered under; refuses the
     // link when they did not carry the tier over (a competing rotation, reported by the book).
     private async Task FollowRotationAsync(NodeId peer, PeerChannel channel, CancellationToken cancellationToken)
@@ -309,6 +344,8 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
         var reading = ReadBeatsAsync(peer, call.ResponseStream, liveness, rtt, stop.Token);
         using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
         var said = local.Current;
+        var storeSent = -1L;
+        Task<bool>? tick = null;
         try
         {
             while (true)
@@ -320,20 +357,37 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
                 }
 
                 var stamp = rtt.Next();
-                await call.RequestStream.WriteAsync(new Beat
+                var beat = new Beat
                 {
                     Seq = stamp.Seq,
                     EchoSeq = stamp.EchoSeq,
                     EchoDelayUs = stamp.EchoDelayUs,
                     ManifestSha256 = stamp.Seq == 1 ? Google.Protobuf.ByteString.CopyFrom(local.Current!.Sha256) : Google.Protobuf.ByteString.Empty,
-                }, stop.Token).ConfigureAwait(false);
-                var tick = timer.WaitForNextTickAsync(stop.Token).AsTask();
-                if (await Task.WhenAny(tick, reading).ConfigureAwait(false) == reading)
+                };
+                // A peer that syncs with us learns where our store is; others (external) are not told.
+                var moved = beacon is not null && peers.TierOf(peer) >= TrustTier.Sandbox ? beacon.Moved : null;
+                if (moved is not null)
+                {
+                    beacon!.Stamp(beat, ref storeSent);
+                }
+
+                await call.RequestStream.WriteAsync(beat, stop.Token).ConfigureAwait(false);
+                tick ??= timer.WaitForNextTickAsync(stop.Token).AsTask();
+                var woke = moved is null ? await Task.WhenAny(tick, reading).ConfigureAwait(false)
+                    : await Task.WhenAny(tick, reading, moved).ConfigureAwait(false);
+                if (woke == reading)
                 {
                     return await reading.ConfigureAwait(false);
                 }
 
+                if (woke != tick)
+                {
+                    // A packet was stored: beat now (the next one carries the new position), the timer runs on.
+                    continue;
+                }
+
                 await tick.ConfigureAwait(false);
+                tick = null;
                 liveness.Tick();
                 var state = liveness.State;
                 Report(peer, state, rtt.Smoothed, liveness.LastHeardAt, null);
@@ -365,6 +419,7 @@ public sealed partial class PeerLinkHost(PeerRegistry peers, ManifestBook manife
             while (await beats.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 var beat = beats.Current;
+                beacon?.Heard(peer, beat);
                 liveness.Heard();
                 rtt.Received(beat.Seq, beat.EchoSeq, beat.EchoDelayUs);
                 Report(peer, liveness.State, rtt.Smoothed, liveness.LastHeardAt, null);

@@ -11,6 +11,15 @@ public enum PeerMethod
 
     /// <summary>Read-only current values of slots in the caller's view.</summary>
     Query,
+
+    /// <summary>Sync: the caller's view after its cursor, one page.</summary>
+    CatchUp,
+
+    /// <summary>Sync: one round of set reconciliation over the caller's view.</summary>
+    Reconcile,
+
+    /// <summary>Sync: packets of the caller's view by id.</summary>
+    Fetch,
 }
 
 /// <summary>The peer protocol's method paths.</summary>
@@ -18,6 +27,9 @@ public static class PeerMethods
 {
     /// <summary>The gRPC service's full name.</summary>
     public const string ServiceName = "sovereign.peer.v1.PeerService";
+
+    /// <summary>Whether <paramref name="method"/> serves the caller's view by sync (it ends when the view changes).</summary>
+    public static bool IsSync(PeerMethod method) => method is PeerMethod.CatchUp or PeerMethod.Reconcile or PeerMethod.Fetch;
 
     /// <summary>Every method.</summary>
     public static IReadOnlyList<PeerMethod> All { get; } = Enum.GetValues<PeerMethod>();

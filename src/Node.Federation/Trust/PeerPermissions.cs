@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Node.Federation.Link;
 using Node.Protocol.Packets;
+using Node.Storage.Packets;
 
 namespace Node.Federation.Trust;
 
@@ -18,6 +19,7 @@ public static class PeerPermissions
     {
         PeerMethod.Hello => TrustTier.Unknown,
         PeerMethod.Heartbeat or PeerMethod.Query => TrustTier.External,
+        PeerMethod.CatchUp or PeerMethod.Reconcile or PeerMethod.Fetch => TrustTier.Sandbox,
         _ => throw new UnreachableException($"Unhandled peer method {method}."),
     };
 
@@ -40,6 +42,18 @@ public static class PeerPermissions
     /// (an external peer's view is for <c>Query</c> only; it gets nothing by sync).
     /// </summary>
     public static bool Sees(TrustTier tier, ShareScope scope) => Visible(tier).Contains(scope);
+
+    /// <summary>
+    /// The narrowest scope in the sync view of a peer of <paramref name="tier"/> (the view is that
+    /// scope and wider): <c>CORE</c> for core, <c>SHAREABLE</c> for sandbox, null for those who get
+    /// nothing by sync.
+    /// </summary>
+    public static PacketScope? SyncView(TrustTier tier) => tier switch
+    {
+        TrustTier.Core => PacketScope.Core,
+        TrustTier.Sandbox => PacketScope.Shareable,
+        _ => null,
+    };
 
     private static readonly ShareScope[] CoreView = [ShareScope.Core, ShareScope.Shareable];
     private static readonly ShareScope[] ShareableView = [ShareScope.Shareable];

@@ -51,6 +51,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _context = new WriteContext(connection, time, headSeq, headHash);
+        _lastPacketSeq = _context.LastInsertedSeq;
         _begin = Command("BEGIN IMMEDIATE");
         _commit = Command("COMMIT");
         _rollback = Command("ROLLBACK");
@@ -70,6 +71,14 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     /// <summary>Raised after every commit (for readers that follow new packets or events).</summary>
     public CommitSignal Committed { get; } = new();
+
+    /// <summary>Raised after a commit that stored a packet (sync tells linked peers the store moved on).</summary>
+    public CommitSignal PacketsCommitted { get; } = new();
+
+    /// <summary>The receive sequence of the newest packet committed (0 before the first; read at open). May run ahead of the store by a write that was rolled back.</summary>
+    public long LastPacketSeq => Interlocked.Read(ref _lastPacketSeq);
+
+    private long _lastPacketSeq;
 
     /// <summary>Batches committed since the store opened.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
@@ -333,12 +342,18 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _committedBatches);
+        var packetSeq = _context.LastInsertedSeq;
+        var packetsMoved = packetSeq > Interlocked.Exchange(ref _lastPacketSeq, packetSeq);
         foreach (var request in done)
         {
             request.Complete();
         }
 
         Committed.Raise();
+        if (packetsMoved)
+        {
+            PacketsCommitted.Raise();
+        }
     }
 
     private void TryRollback()

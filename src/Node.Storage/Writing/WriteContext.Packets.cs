@@ -13,6 +13,9 @@ public sealed partial class WriteContext
     private SqliteCommand _findPacket = null!;
     private SqliteCommand _insertDependency = null!;
 
+    /// <summary>The newest receive sequence inserted through this context (read from the store when it was made).</summary>
+    internal long LastInsertedSeq { get; private set; }
+
     /// <summary>
     /// Stores a packet and its dependency edges, and appends <see cref="EventKinds.PacketAccepted"/>.
     /// A packet already stored is left as it is.
@@ -33,6 +36,7 @@ public sealed partial class WriteContext
         }
 
         var seq = SQLitePCL.raw.sqlite3_last_insert_rowid(_connection.Handle);
+        LastInsertedSeq = Math.Max(LastInsertedSeq, seq);
 
         foreach (var dependency in packet.Dependencies ?? [])
         {
@@ -170,6 +174,11 @@ public sealed partial class WriteContext
             ("$author", SqliteType.Text), ("$kind", SqliteType.Text), ("$hlc", SqliteType.Integer), ("$at", SqliteType.Integer),
             ("$scope", SqliteType.Integer));
         _findPacket = Prepare("SELECT seq FROM packets WHERE id = $id", ("$id", SqliteType.Blob));
+        using (var last = _connection.CreateCommand())
+        {
+            last.CommandText = "SELECT coalesce(max(seq), 0) FROM packets";
+            LastInsertedSeq = (long)last.ExecuteScalar()!;
+        }
         _insertDependency = Prepare("INSERT OR IGNORE INTO packet_dependencies (packet_id, depends_on) VALUES ($packet, $dependency)",
             ("$packet", SqliteType.Blob), ("$dependency", SqliteType.Blob));
     }

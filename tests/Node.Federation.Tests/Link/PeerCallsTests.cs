@@ -41,4 +41,25 @@ public sealed class PeerCallsTests
         Assert.Equal(0, calls.Count);
         Assert.Empty(calls.OnTierChanged(a.Id, TrustTier.Unknown));
     }
+
+    [Fact]
+    public void A_sync_call_ends_when_the_callers_view_changes_either_way_while_a_query_goes_on()
+    {
+        var calls = new PeerCalls();
+        using var a = NodeIdentity.CreateEphemeral();
+        using var catchUp = calls.Open(a.Id, TrustTier.Core, PeerMethod.CatchUp, CancellationToken.None);
+        using var query = calls.Open(a.Id, TrustTier.Core, PeerMethod.Query, CancellationToken.None);
+
+        var revoked = calls.OnTierChanged(a.Id, TrustTier.Sandbox);
+
+        Assert.Equal([catchUp], revoked);
+        Assert.Equal($"CatchUp: node {a.Id} is now 'sandbox' here, its view changed", catchUp.RevokedReason);
+        Assert.False(query.Token.IsCancellationRequested);
+
+        using var fetch = calls.Open(a.Id, TrustTier.Sandbox, PeerMethod.Fetch, CancellationToken.None);
+        Assert.Equal([fetch], calls.OnTierChanged(a.Id, TrustTier.Core));
+        using var reconcile = calls.Open(a.Id, TrustTier.Sandbox, PeerMethod.Reconcile, CancellationToken.None);
+        Assert.Contains(reconcile, calls.OnTierChanged(a.Id, TrustTier.External));
+        Assert.StartsWith("Reconcile needs tier sandbox", reconcile.RevokedReason, StringComparison.Ordinal);
+    }
 }

@@ -13,8 +13,8 @@ public sealed class PeerPermissionsTests
     {
         { TrustTier.Unknown, [PeerMethod.Hello], [] },
         { TrustTier.External, [PeerMethod.Hello, PeerMethod.Heartbeat, PeerMethod.Query], [ShareScope.Shareable] },
-        { TrustTier.Sandbox, [PeerMethod.Hello, PeerMethod.Heartbeat, PeerMethod.Query], [ShareScope.Shareable] },
-        { TrustTier.Core, [PeerMethod.Hello, PeerMethod.Heartbeat, PeerMethod.Query], [ShareScope.Core, ShareScope.Shareable] },
+        { TrustTier.Sandbox, [PeerMethod.Hello, PeerMethod.Heartbeat, PeerMethod.Query, PeerMethod.CatchUp, PeerMethod.Reconcile, PeerMethod.Fetch], [ShareScope.Shareable] },
+        { TrustTier.Core, [PeerMethod.Hello, PeerMethod.Heartbeat, PeerMethod.Query, PeerMethod.CatchUp, PeerMethod.Reconcile, PeerMethod.Fetch], [ShareScope.Core, ShareScope.Shareable] },
     };
 
     [Theory]
@@ -23,6 +23,16 @@ public sealed class PeerPermissionsTests
     {
         Assert.Equal(allowed, PeerMethods.All.Where(m => PeerPermissions.Allows(tier, m)));
         Assert.Equal(visible.Order(), PeerPermissions.Visible(tier).Order());
+    }
+
+    [Fact]
+    public void Sync_views_are_core_for_core_shareable_for_sandbox_and_none_below()
+    {
+        Assert.Equal(Node.Storage.Packets.PacketScope.Core, PeerPermissions.SyncView(TrustTier.Core));
+        Assert.Equal(Node.Storage.Packets.PacketScope.Shareable, PeerPermissions.SyncView(TrustTier.Sandbox));
+        Assert.Null(PeerPermissions.SyncView(TrustTier.External));
+        Assert.Null(PeerPermissions.SyncView(TrustTier.Unknown));
+        Assert.All(PeerMethods.All.Where(PeerMethods.IsSync), m => Assert.Equal(TrustTier.Sandbox, PeerPermissions.Minimum(m)));
     }
 
     [Fact]

@@ -44,6 +44,12 @@ public sealed class PeerCalls
                     $"'{PeerRegistryNames.Of(tier)}' here");
                 revoked.Add(call);
             }
+            else if (PeerMethods.IsSync(call.Method) && PeerPermissions.SyncView(tier) != PeerPermissions.SyncView(call.Tier))
+            {
+                // A sync call serves the view it was admitted with: a wider or narrower one starts a new call.
+                call.Revoke($"{call.Method}: node {caller} is now '{PeerRegistryNames.Of(tier)}' here, its view changed");
+                revoked.Add(call);
+            }
         }
 
         return revoked;

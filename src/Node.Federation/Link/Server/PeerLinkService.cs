@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Node.Federation.Identity;
 using Node.Federation.Peers;
+using Node.Federation.Sync;
 using Node.Federation.Trust;
 using Node.Protocol.Peer;
 using Node.Storage;
@@ -17,7 +18,8 @@ namespace Node.Federation.Link.Server;
 /// <see cref="ServerCallContext.UserState"/>. A call the gate did not admit never gets here.
 /// </summary>
 public sealed partial class PeerLinkService(LocalManifest local, ManifestBook manifests, PeerRegistry peers, KnowledgeSlots slots, NodeStore store,
-    PeerRefusals refusals, InboundLinks links, Func<PeerLinks> linkStates, TimeProvider time, PeerLinkServerOptions options) : PeerService.PeerServiceBase
+    PeerRefusals refusals, InboundLinks links, Func<PeerLinks> linkStates, TimeProvider time, PeerLinkServerOptions options, SyncServer sync, SyncBook book, SyncBeacon beacon)
+    : PeerService.PeerServiceBase
 {
     /// <summary>The key of the caller's certificate hash (32 bytes) in a call's user state.</summary>
     public static readonly object CertificateKey = new();
@@ -143,7 +145,9 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
         using var silence = new CancellationTokenSource(options.SilentStreamEnd, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(call.Token, silence.Token);
         using var link = links.Open(call.Caller);
-        ulong sent = 0;
+        using var beats = new BeatWriter(responseStream);
+        using var pushing = CancellationTokenSource.CreateLinkedTokenSource(either.Token);
+        var push = PushMovesAsync(call, beats, pushing.Token);
         try
         {
             while (await requestStream.MoveNext(either.Token).ConfigureAwait(false))
@@ -152,9 +156,9 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
                 silence.CancelAfter(options.SilentStreamEnd);
                 var beat = requestStream.Current;
                 link.Heard(beat);
+                beacon.Heard(call.Caller, beat);
                 var reply = new Beat
                 {
-                    Seq = ++sent,
                     EchoSeq = beat.Seq,
                     EchoDelayUs = (uint)Math.Min(uint.MaxValue, time.GetElapsedTime(heard).Ticks / 10),
                 };
@@ -163,7 +167,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
                     reply.ManifestSha256 = ByteString.CopyFrom(local.Current!.Sha256);
                 }
 
-                await responseStream.WriteAsync(reply, either.Token).ConfigureAwait(false);
+                await beats.WriteAsync(reply, Syncs(call), beacon, either.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (call.RevokedReason is { } reason)
@@ -180,6 +184,63 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
             // Silent for too long: the stream ends, the connection is free; the dialler reconnects when it is back.
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no beat for {options.SilentStreamEnd.TotalSeconds:0} s"));
         }
+        finally
+        {
+            await pushing.CancelAsync().ConfigureAwait(false);
+            await push.ConfigureAwait(false);
+        }
+    }
+
+    // Whether the caller syncs with this node (sandbox or core here): only such a peer is told where our store is.
+    private bool Syncs(PeerCall call) => PeerPermissions.SyncView(peers.TierOf(call.Caller)) is not null;
+
+    // A packet stored here: a beat goes to the caller at once with the store's new position (if it syncs with us).
+    private async Task PushMovesAsync(PeerCall call, BeatWriter beats, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await beacon.Moved.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (Syncs(call))
+                {
+                    await beats.WriteAsync(new Beat(), stamp: true, beacon, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or RpcException)
+        {
+            // The stream ended.
+        }
+    }
+
+    // The reply side of a heartbeat stream: replies to the caller's beats and pushed beats, one write at a time, numbered in order.
+    private sealed class BeatWriter(IServerStreamWriter<Beat> stream) : IDisposable
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private ulong _sent;
+        private long _storeSent = -1;
+
+        public async Task WriteAsync(Beat beat, bool stamp, SyncBeacon beacon, CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                beat.Seq = ++_sent;
+                if (stamp)
+                {
+                    beacon.Stamp(beat, ref _storeSent);
+                }
+
+                await stream.WriteAsync(beat, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public void Dispose() => _gate.Dispose();
     }
 
     /// <inheritdoc />
@@ -248,6 +309,49 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
         {
             throw new RpcException(new Status(call.RevokedStatus, reason));
         }
+    }
+
+    /// <inheritdoc />
+    public override Task<CatchUpReply> CatchUp(CatchUpRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(Serve(context, (view, caller) =>
+        {
+            var reply = sync.CatchUp(view, request);
+            book.Served(caller, reply.Packets.Count, reply.Packets.Sum(p => (long)p.Envelope.Length));
+            return reply;
+        }));
+    }
+
+    /// <inheritdoc />
+    public override Task<ReconcileReply> Reconcile(ReconcileRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(Serve(context, (view, _) => sync.Reconcile(view, request)));
+    }
+
+    /// <inheritdoc />
+    public override Task<FetchReply> Fetch(FetchRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult(Serve(context, (view, caller) =>
+        {
+            var reply = sync.Fetch(view, request);
+            book.Served(caller, reply.Packets.Count, reply.Packets.Sum(p => (long)p.Envelope.Length));
+            return reply;
+        }));
+    }
+
+    // A sync call serves the view of the tier the call was admitted with; a change of view revokes the call (PeerCalls).
+    private static T Serve<T>(ServerCallContext context, Func<Storage.Packets.PacketScope, string, T> serve)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var call = Call(context);
+        var view = PeerPermissions.SyncView(call.Tier)
+            ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"{call.Method} needs tier sandbox; node {call.Caller} is below it here"));
+        call.Token.ThrowIfCancellationRequested();
+        var reply = serve(view, call.Caller.ToString());
+        return call.RevokedReason is { } reason ? throw new RpcException(new Status(call.RevokedStatus, reason)) : reply;
     }
 
     private async Task<Slot?> Slot(string topic, string key, PeerCall call)
