@@ -127,6 +127,7 @@ public static class FederationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<Sync.ISyncChannels, Sync.PeerLinkSyncChannels>();
+        services.AddSingleton<Sync.QuarantineDesk>();
         services.AddSingleton(sp => new Sync.SyncRound(sp.GetRequiredService<Node.Storage.NodeStore>(),
             new Packets.PacketIntake(sp.GetRequiredService<Node.Storage.NodeStore>().Writer, sp.GetRequiredService<Sync.AuthorKeys>(),
                 clock: sp.GetRequiredService<Clock.HybridClock>()),

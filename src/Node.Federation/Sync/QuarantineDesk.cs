@@ -1,0 +1,99 @@
+using Node.Federation.Packets;
+using Node.Storage;
+using Node.Storage.Sync;
+
+namespace Node.Federation.Sync;
+
+/// <summary>What a promotion or rejection did.</summary>
+public enum VerdictOutcome
+{
+    /// <summary>Done: promoted (stored, or held for its dependencies) or rejected.</summary>
+    Done,
+
+    /// <summary>The packet is not in quarantine.</summary>
+    NotInQuarantine,
+
+    /// <summary>It was retracted by its author meanwhile: it is dropped instead of promoted.</summary>
+    Retracted,
+
+    /// <summary>Its bytes no longer verify (or its author's key is gone): it stays in quarantine.</summary>
+    Invalid,
+}
+
+/// <summary>The result of a promotion or a rejection.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Packet">The packet as it was in quarantine (null when it was not there).</param>
+/// <param name="Intake">For a promotion that reached the store: what the intake did.</param>
+/// <param name="Detail">Why, when it was not done.</param>
+public sealed record QuarantineVerdict(VerdictOutcome Outcome, QuarantinedPacket? Packet, IntakeResult? Intake, string? Detail);
+
+/// <summary>
+/// Quarantine's way out (ARCHITECTURE.md, trust tiers): a guardian, or an approved <c>promotion</c>
+/// decision, promotes a sandbox peer's packet into the knowledge base — checked again, and through
+/// the intake's rules (retractions, dependencies) like any arrival — or rejects it for good. Each is
+/// an event naming who decided.
+/// </summary>
+public sealed class QuarantineDesk(NodeStore store, AuthorKeys keys)
+{
+    /// <summary>Promotes <paramref name="id"/> on <paramref name="by"/>'s word.</summary>
+    public async Task<QuarantineVerdict> PromoteAsync(byte[] id, string by, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        QuarantinedPacket? packet;
+        using (var reader = store.OpenReader())
+        {
+            packet = reader.Sync.QuarantinedById(id);
+        }
+
+        if (packet is null)
+        {
+            return new QuarantineVerdict(VerdictOutcome.NotInQuarantine, null, null, "not in quarantine");
+        }
+
+        var check = PacketVerifier.Verify(packet.Envelope, keys, id);
+        if (!check.IsValid)
+        {
+            return new QuarantineVerdict(VerdictOutcome.Invalid, packet, null, check.Detail);
+        }
+
+        var results = await store.Writer.WriteAsync(context =>
+        {
+            if (context.Sync.TakeFromQuarantine(id) is null)
+            {
+                return null;
+            }
+
+            var result = new IntakeWrite(context, PacketIntake.MaxHeldPackets, PacketIntake.MaxHeldBytes).Take(check, packet.FromPeer, PacketDestination.KnowledgeBase);
+            if (result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Held or IntakeOutcome.Duplicate or IntakeOutcome.Repaired)
+            {
+                context.Sync.RecordPromotion(id, packet.FromPeer, by, reason);
+            }
+
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return results switch
+        {
+            null => new QuarantineVerdict(VerdictOutcome.NotInQuarantine, null, null, "not in quarantine"),
+            { Outcome: IntakeOutcome.Retracted } => new QuarantineVerdict(VerdictOutcome.Retracted, packet, results, "its author retracted it"),
+            { Outcome: IntakeOutcome.HoldFull } => new QuarantineVerdict(VerdictOutcome.Invalid, packet, results, "its dependencies are missing and the hold is full"),
+            _ => new QuarantineVerdict(VerdictOutcome.Done, packet, results, null),
+        };
+    }
+
+    /// <summary>Rejects <paramref name="id"/> on <paramref name="by"/>'s word: dropped, and not taken again.</summary>
+    public async Task<QuarantineVerdict> RejectAsync(byte[] id, string by, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        QuarantinedPacket? packet;
+        using (var reader = store.OpenReader())
+        {
+            packet = reader.Sync.QuarantinedById(id);
+        }
+
+        var rejected = packet is not null && await store.Writer.WriteAsync(c => c.Sync.Reject(id, by, reason), cancellationToken).ConfigureAwait(false);
+        return rejected ? new QuarantineVerdict(VerdictOutcome.Done, packet, null, null)
+            : new QuarantineVerdict(VerdictOutcome.NotInQuarantine, null, null, "not in quarantine");
+    }
+}
