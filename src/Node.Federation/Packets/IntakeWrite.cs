@@ -75,6 +75,8 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
     private long Store(byte[] id, byte[] envelope, PacketBody body)
     {
         var seq = context.InsertPacket(Record(id, envelope, body)).Seq;
+        // Taken from a core peer (or promoted) while a sandbox peer's copy waited: one copy, in the knowledge base.
+        context.Sync.TakeFromQuarantine(id);
         if (body.Kind == PacketKind.Retraction)
         {
             foreach (var target in body.Supersedes.Select(s => s.ToByteArray()))

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Node.Federation.Packets;
 using Microsoft.Extensions.Logging;
 using Node.Protocol.Peer;
 using Node.Storage.Packets;
@@ -18,7 +19,9 @@ public sealed partial class SyncRound
         var view = ours;
         for (var attempt = 0; ; attempt++)
         {
-            var set = BuildSet(view);
+            // The universe is the view the peer serves us; our side of it holds only what we would show the peer
+            // (a wider view served than ours leaves our narrower packets out: they show as "needed", and are not fetched, being here).
+            var set = BuildSet(view > ours ? view : ours);
             var session = set.Start();
             var request = new ReconcileRequest { ViewScope = (uint)view, Message = UnsafeByteOperations.UnsafeWrap(session.First) };
             var have = new List<byte[]>();
@@ -42,8 +45,8 @@ public sealed partial class SyncRound
                 epoch ??= reply.Epoch.ToByteArray();
                 if (reply.ViewScope != (uint)view)
                 {
-                    // Our proposal is wider than the view the peer gives us: start again with the one it gives (once).
-                    if (attempt > 0 || reply.ViewScope is not ((uint)PacketScope.Core or (uint)PacketScope.Shareable) || reply.ViewScope < (uint)view)
+                    // The peer serves us another view than we proposed: start again with the one it serves (once).
+                    if (attempt > 0 || round > 0 || reply.ViewScope is not ((uint)PacketScope.Core or (uint)PacketScope.Shareable))
                     {
                         throw new SyncProtocolException($"reconciliation with {peer}: it answered for view {reply.ViewScope}, asked {(uint)view}");
                     }
@@ -72,7 +75,7 @@ public sealed partial class SyncRound
                 continue;
             }
 
-            var wanted = Unknown(need);
+            var wanted = Unknown(need, tally.Destination == PacketDestination.KnowledgeBase);
             LogReconciled(logger, peer, set.Count, need.Count, wanted.Count, have.Count);
             tally.Progress.Update(s => s with { ToReceive = wanted.Count, ToSend = have.Count, ViewScope = ViewName(view) });
             await FetchAsync(peer, view, wanted, channel, tally, cancellationToken).ConfigureAwait(false);
@@ -88,11 +91,11 @@ public sealed partial class SyncRound
         return ViewSet.Build(reader.Sync.Keys(view), 0);
     }
 
-    // What reconciliation found missing, less what is here in another form (held, quarantined, rejected, retracted).
-    private List<byte[]> Unknown(List<byte[]> need)
+    // What reconciliation found missing, less what is here in another form (held, rejected; quarantined, unless the knowledge base takes it now).
+    private List<byte[]> Unknown(List<byte[]> need, bool forKnowledgeBase)
     {
         using var reader = store.OpenReader();
-        return need.Where(id => !reader.Sync.Knows(id)).ToList();
+        return need.Where(id => !reader.Sync.Knows(id, forKnowledgeBase)).ToList();
     }
 
     // Fetches in batches, FetchWindow requests in flight: the next batch is asked for while this one is verified and committed.

@@ -68,17 +68,17 @@ public sealed partial class SyncScheduler(SyncRound round, SyncBook book, ISyncC
         lock (_gate)
         {
             var running = _peers.Values.Count(p => p.Running);
-            foreach (var (peer, tier) in linked.OrderBy(p => p.Peer))
+            // The due peers that waited longest go first (never synced first of all), so none starves behind the others.
+            var due = linked.Where(p => PeerPermissions.SyncView(p.Tier) is not null)
+                .Select(p => (p.Peer, p.Tier, Schedule: Schedule(p.Peer)))
+                .Where(p => !p.Schedule.Running && Due(p.Schedule, now))
+                .OrderBy(p => p.Schedule.LastEndedAt ?? long.MinValue).ThenBy(p => p.Peer)
+                .ToList();
+            foreach (var (peer, tier, schedule) in due)
             {
-                if (PeerPermissions.SyncView(tier) is null)
+                if (running >= options.MaxConcurrentRounds)
                 {
-                    continue;
-                }
-
-                var schedule = Schedule(peer);
-                if (schedule.Running || running >= options.MaxConcurrentRounds || !Due(schedule, now))
-                {
-                    continue;
+                    break;
                 }
 
                 var audit = schedule.Audit || time.GetElapsedTime(schedule.LastAuditAt, now) >= options.AuditInterval;

@@ -88,16 +88,14 @@ public sealed class SyncServer(NodeStore store, AuthorKeys keys, ViewSets views)
         Require(request.Message.Length <= SyncLimits.MaxReconcileMessageBytes, $"message: at most {SyncLimits.MaxReconcileMessageBytes} bytes");
         var asked = request.ViewScope is (uint)PacketScope.Core or (uint)PacketScope.Shareable ? (PacketScope)request.ViewScope
             : throw Invalid($"view_scope: {(uint)PacketScope.Core} (core) or {(uint)PacketScope.Shareable} (shareable)");
-        var reply = new ReconcileReply { Epoch = ByteString.CopyFrom(store.Epoch) };
-        // Wider than the caller's view: it starts again with its own. Narrower is allowed (a subset of it).
-        if (asked < view)
+        var reply = new ReconcileReply { Epoch = ByteString.CopyFrom(store.Epoch), ViewScope = (uint)view };
+        // Another view than the caller's: it starts again with its own (both sides must order the same universe).
+        if (asked != view)
         {
-            reply.ViewScope = (uint)view;
             return reply;
         }
 
-        var set = views.Get(asked);
-        reply.ViewScope = (uint)asked;
+        var set = views.Get(view);
         reply.LastSeq = set.LastSeq;
         var answer = set.Respond(request.Message.Span);
         reply.Message = answer.Error is { } error ? throw Invalid($"message: {error}") : UnsafeByteOperations.UnsafeWrap(answer.Message);

@@ -76,14 +76,17 @@ public class SyncQueries
         return rows.Read() ? new ViewPacket(rows.GetInt64(0), (byte[])rows[1], (byte[])rows[2], rows.GetString(3)) : null;
     }
 
-    /// <summary>Whether the packet <paramref name="id"/> is already here in any form: stored, held, quarantined or rejected.</summary>
-    public bool Knows(byte[] id)
+    /// <summary>
+    /// Whether the packet <paramref name="id"/> is here already, or kept out: stored, held or rejected —
+    /// and, unless <paramref name="forKnowledgeBase"/> (a core peer offers it), waiting in quarantine.
+    /// </summary>
+    public bool Knows(byte[] id, bool forKnowledgeBase)
     {
         ArgumentNullException.ThrowIfNull(id);
         return Commands.Get("""
             SELECT EXISTS (SELECT 1 FROM packets WHERE id = $id) OR EXISTS (SELECT 1 FROM held_packets WHERE id = $id)
-                OR EXISTS (SELECT 1 FROM quarantine WHERE id = $id) OR EXISTS (SELECT 1 FROM rejected_packets WHERE id = $id)
-            """).With("$id", id).ExecuteScalar() is 1L;
+                OR (NOT $kb AND EXISTS (SELECT 1 FROM quarantine WHERE id = $id)) OR EXISTS (SELECT 1 FROM rejected_packets WHERE id = $id)
+            """).With("$id", id).With("$kb", forKnowledgeBase).ExecuteScalar() is 1L;
     }
 
     /// <summary>The author of the stored packet <paramref name="id"/> (marked corrupt or not), or null when it is not stored.</summary>

@@ -22,9 +22,9 @@ internal sealed class SyncLab : IAsyncDisposable
 {
     private readonly List<LabNode> _nodes = [];
 
-    public LabNode Add(byte seed)
+    public LabNode Add(byte seed, TimeProvider? time = null)
     {
-        var node = new LabNode(NodeIdentity.FromSeed(Enumerable.Repeat(seed, 32).ToArray()));
+        var node = new LabNode(NodeIdentity.FromSeed(Enumerable.Repeat(seed, 32).ToArray()), time ?? TimeProvider.System);
         _nodes.Add(node);
         return node;
     }
@@ -46,14 +46,15 @@ internal sealed class LabNode : IAsyncDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-sync-test-").FullName;
     private ulong _hlc = 1UL << 20;
 
-    public LabNode(NodeIdentity identity)
+    public LabNode(NodeIdentity identity, TimeProvider time)
     {
         Identity = identity;
-        Store = NodeStore.Open(_dir, new StoreOptions(), TimeProvider.System, NullLogger.Instance);
+        Time = time;
+        Store = NodeStore.Open(_dir, new StoreOptions(), time, NullLogger.Instance);
         Keys = new AuthorKeys(Store);
         Keys.AddOwnKeyAsync(identity).GetAwaiter().GetResult();
         Server = new SyncServer(Store, Keys, new ViewSets(Store));
-        Round = new SyncRound(Store, new PacketIntake(Store.Writer, Keys), Keys, TimeProvider.System, NullLogger.Instance);
+        Round = new SyncRound(Store, new PacketIntake(Store.Writer, Keys), Keys, time, NullLogger.Instance);
         var ownKeys = new KeyDirectory();
         ownKeys.Add(identity.PublicKey);
         _intake = new PacketIntake(Store.Writer, ownKeys);
@@ -62,6 +63,8 @@ internal sealed class LabNode : IAsyncDisposable
     private readonly PacketIntake _intake;
 
     public NodeIdentity Identity { get; }
+
+    public TimeProvider Time { get; }
 
     public string Id => Identity.Id.ToString();
 
@@ -108,6 +111,16 @@ internal sealed class LabNode : IAsyncDisposable
     public Task<SyncRoundResult> PullAsync(LabNode peer, bool audit = false) =>
         Round.RunAsync(peer.Id, TierOf(peer), new MemoryPeer(peer, this), Book.Of(peer.Id), audit, TestContext.Current.CancellationToken);
 
+    /// <summary>This node's side of <paramref name="peer"/>, over the in-memory network; <paramref name="fail"/> decides whether a call is lost.</summary>
+    public ISyncPeer Channel(LabNode peer, Func<bool>? fail = null) => new MemoryPeer(peer, this, fail);
+
+    /// <summary>The ids of this node's view at <paramref name="lowest"/> (scope and wider), as hex, in (hlc, id) order.</summary>
+    public IReadOnlyList<string> View(PacketScope lowest)
+    {
+        using var reader = Store.OpenReader();
+        return [.. reader.Sync.Keys(lowest).Select(k => Convert.ToHexStringLower(k.Id))];
+    }
+
     /// <summary>Ids stored here (any scope), as hex.</summary>
     public SortedSet<string> StoredIds()
     {
@@ -131,7 +144,7 @@ internal sealed class LabNode : IAsyncDisposable
     }
 
     // The peer's server, reached through bytes: what the caller sends is parsed by the peer, and back.
-    private sealed class MemoryPeer(LabNode server, LabNode caller) : ISyncPeer
+    private sealed class MemoryPeer(LabNode server, LabNode caller, Func<bool>? fail = null) : ISyncPeer
     {
         public Task<CatchUpReply> CatchUpAsync(CatchUpRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(Cross(request, CatchUpRequest.Parser, CatchUpReply.Parser, (view, r) => server.Server.CatchUp(view, r)));
@@ -147,6 +160,11 @@ internal sealed class LabNode : IAsyncDisposable
             where TRequest : IMessage<TRequest>
             where TReply : IMessage<TReply>
         {
+            if (fail?.Invoke() == true)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "lost on the simulated network"));
+            }
+
             var view = PeerPermissions.SyncView(server.TierOf(caller))
                 ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"node {caller.Id} is below sandbox on {server.Id}"));
             var sent = request.ToByteArray();
