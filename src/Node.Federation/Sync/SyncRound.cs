@@ -83,9 +83,10 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
                 MaxPackets = SyncLimits.DefaultCatchUpPackets,
                 ViewScope = (uint)cursor.ViewScope,
             }, cancellationToken).ConfigureAwait(false);
-            if (!reply.Epoch.Span.SequenceEqual(cursor.Epoch) || reply.ViewScope != (uint)cursor.ViewScope)
+            if (!reply.Epoch.Span.SequenceEqual(cursor.Epoch) || reply.ViewScope != (uint)cursor.ViewScope || reply.LastSeq < cursor.Seq)
             {
-                LogCursorStale(logger, peer, reply.Epoch.Span.SequenceEqual(cursor.Epoch) ? "its view of this node changed" : "its store epoch changed");
+                LogCursorStale(logger, peer, !reply.Epoch.Span.SequenceEqual(cursor.Epoch) ? "its store epoch changed"
+                    : reply.ViewScope != (uint)cursor.ViewScope ? "its view of this node changed" : "the cursor is past its newest packet");
                 return (null, cursor);
             }
 
