@@ -35,6 +35,10 @@ internal static class ApiMethods
             { nameof(KnowledgeApi.Get), (KnowledgeApi s, GetKnowledgeRequest r, ServerCallContext c) => s.Get(r, c) },
             { nameof(KnowledgeApi.List), (KnowledgeApi s, ListKnowledgeRequest r, ServerCallContext c) => s.List(r, c) },
             { nameof(KnowledgeApi.Watch), (KnowledgeApi s, WatchKnowledgeRequest r, IServerStreamWriter<KnowledgePacket> w, ServerCallContext c) => s.Watch(r, w, c) },
+            { nameof(KnowledgeApi.Retract), (KnowledgeApi s, RetractRequest r, ServerCallContext c) => s.Retract(r, c) },
+            { nameof(KnowledgeApi.ListQuarantine), (KnowledgeApi s, ListQuarantineRequest r, ServerCallContext c) => s.ListQuarantine(r, c) },
+            { nameof(KnowledgeApi.Promote), (KnowledgeApi s, QuarantineVerdict r, ServerCallContext c) => s.Promote(r, c) },
+            { nameof(KnowledgeApi.Reject), (KnowledgeApi s, QuarantineVerdict r, ServerCallContext c) => s.Reject(r, c) },
         })
         .AddGrpcMethods(new GrpcMethods<PeerApi>(PeerService.Descriptor)
         {
@@ -48,6 +52,9 @@ internal static class ApiMethods
         {
             { nameof(FederationApi.Discover), (FederationApi s, DiscoverRequest r, ServerCallContext c) => s.Discover(r, c) },
             { nameof(FederationApi.Diagnose), (FederationApi s, DiagnoseRequest r, ServerCallContext c) => s.Diagnose(r, c) },
+            { nameof(FederationApi.GetSyncStatus), (FederationApi s, GetSyncStatusRequest r, ServerCallContext c) => s.GetSyncStatus(r, c) },
+            { nameof(FederationApi.Sync), (FederationApi s, SyncRequest r, ServerCallContext c) => s.Sync(r, c) },
+            { nameof(FederationApi.SetAutoSync), (FederationApi s, SetAutoSyncRequest r, ServerCallContext c) => s.SetAutoSync(r, c) },
         })
         .AddGrpcMethods(new GrpcMethods<DecisionApi>(DecisionService.Descriptor)
         {

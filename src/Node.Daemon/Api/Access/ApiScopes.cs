@@ -24,6 +24,10 @@ internal static class ApiScopes
         [Api + "KnowledgeService/Get"] = ApiScope.Read,
         [Api + "KnowledgeService/List"] = ApiScope.Read,
         [Api + "KnowledgeService/Watch"] = ApiScope.Read,
+        [Api + "KnowledgeService/Retract"] = ApiScope.Write,
+        [Api + "KnowledgeService/ListQuarantine"] = ApiScope.Read,
+        [Api + "KnowledgeService/Promote"] = ApiScope.Admin,
+        [Api + "KnowledgeService/Reject"] = ApiScope.Admin,
 
         [Api + "PeerService/List"] = ApiScope.Read,
         [Api + "PeerService/Add"] = ApiScope.Write,
@@ -33,6 +37,9 @@ internal static class ApiScopes
 
         [Api + "FederationService/Discover"] = ApiScope.Read,
         [Api + "FederationService/Diagnose"] = ApiScope.Read,
+        [Api + "FederationService/GetSyncStatus"] = ApiScope.Read,
+        [Api + "FederationService/Sync"] = ApiScope.Write,
+        [Api + "FederationService/SetAutoSync"] = ApiScope.Admin,
 
         [Api + "DecisionService/List"] = ApiScope.Read,
         [Api + "DecisionService/Approve"] = ApiScope.Admin,
