@@ -62,5 +62,6 @@ public sealed class SyncProgress
 /// <param name="ToReceive">Packets still to receive, exact after a reconciliation; null when unknown.</param>
 /// <param name="ToSend">Packets the peer still lacks, exact after a reconciliation; null when unknown.</param>
 /// <param name="ViewScope">The view the peer serves us: "core" or "shareable"; null before the first round.</param>
+/// <param name="Rounds">Rounds ended with it since start (ok or not).</param>
 public sealed record SyncSnapshot(string Peer, SyncPhase Phase, long? RoundStartedAt, long? LastRoundEndedAt, string? LastRoundResult, string? LastRoundKind,
-    long PacketsReceived, long BytesReceived, long PacketsSent, long BytesSent, long Refused, long? ToReceive, long? ToSend, string? ViewScope);
+    long PacketsReceived, long BytesReceived, long PacketsSent, long BytesSent, long Refused, long? ToReceive, long? ToSend, string? ViewScope, long Rounds = 0);

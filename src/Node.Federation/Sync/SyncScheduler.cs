@@ -171,6 +171,7 @@ public sealed partial class SyncScheduler(SyncRound round, SyncBook book, ISyncC
                 LastRoundEndedAt = endedAt,
                 LastRoundResult = failure ?? "ok",
                 LastRoundKind = result?.Kind ?? s.LastRoundKind,
+                Rounds = s.Rounds + 1,
             });
             lock (_gate)
             {
