@@ -135,6 +135,7 @@ public static class NodeHost
         services.AddHostedService(sp => sp.GetRequiredService<PeerServer>());
         services.AddPeerLinkHost();
         services.AddSync();
+        services.AddSingleton<SyncRates>();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

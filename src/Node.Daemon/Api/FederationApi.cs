@@ -6,13 +6,19 @@ using Node.Federation.Discovery;
 using Node.Federation.Link;
 using Node.Federation.Link.Server;
 using Node.Federation.Peers;
+using Node.Federation.Sync;
 using Node.Protocol.Api;
+using Node.Storage;
 
 namespace Node.Daemon.Api;
 
-/// <summary><c>sovereign.api.v1.FederationService</c>: who answers mDNS now, and why a peer may not be seen.</summary>
-internal sealed class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
-    LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals, PeerRegistry peers, PeerLinks links)
+/// <summary>
+/// <c>sovereign.api.v1.FederationService</c>: who answers mDNS now, and why a peer may not be seen;
+/// knowledge sync's state, rounds asked for now, and automatic rounds on or off (FederationApi.Sync.cs).
+/// </summary>
+internal sealed partial class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
+    LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals, PeerRegistry peers, PeerLinks links,
+    NodeStore store, SyncBook book, SyncScheduler scheduler, SyncRates rates)
     : FederationService.FederationServiceBase
 {
     /// <summary>How long Discover waits when the request does not say, in ms.</summary>

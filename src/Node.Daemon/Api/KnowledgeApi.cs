@@ -12,14 +12,18 @@ using Node.Storage.Packets;
 
 namespace Node.Daemon.Api;
 
-/// <summary><c>sovereign.api.v1.KnowledgeService</c>: put, get, list and watch knowledge packets.</summary>
-internal sealed class KnowledgeApi(
+/// <summary>
+/// <c>sovereign.api.v1.KnowledgeService</c>: put, get, list and watch knowledge packets; retract this
+/// node's own, and the quarantine of sandbox peers' packets (KnowledgeApi.Quarantine.cs).
+/// </summary>
+internal sealed partial class KnowledgeApi(
     NodeStore store,
     IdentityHost identity,
     HybridClock clock,
     LocalPackets local,
     KnowledgeSlots slots,
     PacketScrub scrub,
+    Federation.Sync.QuarantineDesk desk,
     IHostApplicationLifetime lifetime) : KnowledgeService.KnowledgeServiceBase
 {
     private const string TextMediaType = "text/plain; charset=utf-8";
@@ -234,10 +238,13 @@ internal sealed class KnowledgeApi(
     }
 
     private static KnowledgePacket ToApi(StoredPacket stored, PacketBody body) =>
+        ToApi(stored.Packet.Id, stored.Seq, stored.ReceivedAt, stored.Packet.Envelope, body);
+
+    private static KnowledgePacket ToApi(byte[] id, long seq, long receivedAt, byte[] envelope, PacketBody body) =>
         new()
         {
-            Id = Convert.ToHexStringLower(stored.Packet.Id),
-            Seq = stored.Seq,
+            Id = Convert.ToHexStringLower(id),
+            Seq = seq,
             Author = body.Author,
             Topic = body.Topic,
             Key = body.Key,
@@ -246,11 +253,11 @@ internal sealed class KnowledgeApi(
             Content = body.Content,
             Hlc = body.Hlc,
             Time = new HybridTimestamp(body.Hlc).UnixMilliseconds,
-            ReceivedAt = stored.ReceivedAt,
+            ReceivedAt = receivedAt,
             Dependencies = { body.Dependencies.Select(d => Convert.ToHexStringLower(d.Span)) },
             Supersedes = { body.Supersedes.Select(d => Convert.ToHexStringLower(d.Span)) },
             Scope = body.Scope,
             Origin = body.Source?.Origin is { Length: > 0 } origin ? origin : body.Author,
-            Envelope = ByteString.CopyFrom(stored.Packet.Envelope),
+            Envelope = ByteString.CopyFrom(envelope),
         };
 }

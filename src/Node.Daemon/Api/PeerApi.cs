@@ -148,13 +148,7 @@ internal sealed class PeerApi(PeerRegistry peers, IdentityHost identity, PeerLin
     {
         NodeId = peer.NodeId,
         Name = peer.Name,
-        Tier = peer.Tier switch
-        {
-            TrustTier.Core => Protocol.Api.TrustTier.Core,
-            TrustTier.Sandbox => Protocol.Api.TrustTier.Sandbox,
-            TrustTier.External => Protocol.Api.TrustTier.External,
-            _ => Protocol.Api.TrustTier.Unknown,
-        },
+        Tier = ApiTiers.ToApi(peer.Tier),
         Addresses = { peer.Addresses },
         Source = peer.Source,
         FirstSeenAt = peer.FirstSeenAt,
