@@ -6,7 +6,10 @@ using Node.Protocol.Api;
 
 namespace Node.Cli.Commands;
 
-/// <summary><c>nodectl federation discover|diagnose</c>: who answers mDNS now, and why a peer may not be seen.</summary>
+/// <summary>
+/// <c>nodectl federation discover|diagnose</c>: who answers mDNS now, and why a peer may not be seen;
+/// <c>status|sync|auto-sync</c> (<see cref="SyncCommands"/>): knowledge sync with the linked peers.
+/// </summary>
 internal static class FederationCommands
 {
     /// <summary>How long <c>discover</c> waits when not told.</summary>
@@ -17,9 +20,12 @@ internal static class FederationCommands
 
     public static Command Create(GlobalOptions globals, CliConsole console)
     {
-        var federation = new Command("federation", "Peer discovery on the local network (mDNS).");
+        var federation = new Command("federation", "Peer discovery on the local network (mDNS), and knowledge sync with the linked peers.");
         federation.Subcommands.Add(Discover(globals, console));
         federation.Subcommands.Add(Diagnose(globals, console));
+        federation.Subcommands.Add(SyncCommands.Status(globals, console));
+        federation.Subcommands.Add(SyncCommands.Sync(globals, console));
+        federation.Subcommands.Add(SyncCommands.AutoSync(globals, console));
         return federation;
     }
 

@@ -4,16 +4,20 @@ using Node.Protocol.Api;
 
 namespace Node.Cli.Commands;
 
-/// <summary><c>nodectl knowledge put|get|list|watch</c>: knowledge packets.</summary>
+/// <summary><c>nodectl knowledge put|get|list|watch|retract|promote|reject</c>: knowledge packets.</summary>
 internal static class KnowledgeCommands
 {
     public static Command Create(GlobalOptions globals, CliConsole console)
     {
-        var knowledge = new Command("knowledge", "Knowledge packets: put one, get one, list them, watch them arrive.");
+        var knowledge = new Command("knowledge",
+            "Knowledge packets: put one, get one, list them, watch them arrive, retract this node's own, promote or reject those in quarantine.");
         knowledge.Subcommands.Add(Put(globals, console));
         knowledge.Subcommands.Add(Get(globals, console));
         knowledge.Subcommands.Add(KnowledgeQueries.List(globals, console));
         knowledge.Subcommands.Add(KnowledgeQueries.Watch(globals, console));
+        knowledge.Subcommands.Add(QuarantineCommands.Retract(globals, console));
+        knowledge.Subcommands.Add(QuarantineCommands.Verdict(globals, console, promote: true));
+        knowledge.Subcommands.Add(QuarantineCommands.Verdict(globals, console, promote: false));
         return knowledge;
     }
 

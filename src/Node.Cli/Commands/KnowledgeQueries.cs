@@ -5,7 +5,7 @@ using Node.Protocol.Api;
 
 namespace Node.Cli.Commands;
 
-/// <summary><c>nodectl knowledge list|watch</c>: packets in receive order, a page at a time or as they arrive.</summary>
+/// <summary><c>nodectl knowledge list|watch</c>: packets in receive order, a page at a time or as they arrive (or the quarantine, a page at a time).</summary>
 internal static class KnowledgeQueries
 {
     public static Command List(GlobalOptions globals, CliConsole console)
@@ -17,9 +17,25 @@ internal static class KnowledgeQueries
         var limit = CliSymbols.Number("--limit", 1, 1000, "N", "Packets per page [default: 100].");
         var pageToken = new Option<string>("--page-token") { Description = "Continue where a page ended (its nextPageToken).", HelpName = "TOKEN" };
         var all = new Option<bool>("--all") { Description = "Follow the pages to the end." };
-        var command = new Command("list", "Packets in receive order, filtered, a page at a time.") { topic, key, kind, author, limit, pageToken, all };
+        var quarantine = new Option<bool>("--quarantine")
+        {
+            Description = "Instead: the packets from sandbox peers waiting in quarantine for a guardian (knowledge promote|reject), oldest first.",
+        };
+        var command = new Command("list", "Packets in receive order, filtered, a page at a time.") { topic, key, kind, author, limit, pageToken, all, quarantine };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(quarantine) is not null && new Option[] { topic, key, kind, author }.FirstOrDefault(o => result.GetResult(o) is not null) is { } filter)
+            {
+                result.AddError($"{filter.Name} does not go with --quarantine (the quarantine is listed whole, oldest first).");
+            }
+        });
         command.Action = new ApiAction(globals, console, async call =>
         {
+            if (call.Value(quarantine))
+            {
+                return await QuarantineCommands.ListAsync(call, (int)call.Value(limit), call.Value(pageToken) ?? "", call.Value(all)).ConfigureAwait(false);
+            }
+
             var client = new KnowledgeService.KnowledgeServiceClient(call.Channel);
             var request = new ListKnowledgeRequest
             {

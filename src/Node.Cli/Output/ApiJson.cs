@@ -8,7 +8,7 @@ namespace Node.Cli.Output;
 /// The JSON nodectl prints for each API message: camelCase names, enums as nodectl's words,
 /// times as Unix milliseconds, ids as hex. docs/operator-manual.md lists the shapes.
 /// </summary>
-internal static class ApiJson
+internal static partial class ApiJson
 {
     /// <summary>The members of <c>status --json</c>.</summary>
     public static void WriteStatus(Utf8JsonWriter writer, NodeStatus status)
