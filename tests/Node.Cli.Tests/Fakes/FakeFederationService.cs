@@ -44,4 +44,64 @@ public sealed class FakeFederationService : FederationService.FederationServiceB
     }
 
     public override Task<DiagnoseReply> Diagnose(DiagnoseRequest request, ServerCallContext context) => Task.FromResult(Diagnosis);
+
+    public Recorder<SyncRequest> Syncs { get; } = new();
+
+    public Recorder<SetAutoSyncRequest> AutoSyncs { get; } = new();
+
+    /// <summary>When a round was asked for (2026-11-24 13:21:46Z) in the reply to Sync.</summary>
+    public const long RequestedAt = FakeKnowledgeService.Epoch + 10_000;
+
+    /// <summary>The status GetSyncStatus answers once <see cref="Statuses"/> is used up: the peer synced, idle, before any request.</summary>
+    public SyncStatus Status { get; set; } = new()
+    {
+        AutoSync = true,
+        Epoch = "00112233445566778899aabbccddeeff",
+        LastSeq = 42,
+        Peers =
+        {
+            new PeerSync
+            {
+                NodeId = FakePeerService.PeerId, Tier = TrustTier.Core, Link = "connected", Phase = "idle", View = "core",
+                RoundStartedAt = FakeKnowledgeService.Epoch, LastRoundEndedAt = FakeKnowledgeService.Epoch + 1_000, LastRoundResult = "ok",
+                LastRoundKind = "catch-up", PacketsReceived = 12, BytesReceived = 3_584, PacketsSent = 4, BytesSent = 1_024, Refused = 1,
+                ReceiveRate = 12,
+            },
+        },
+    };
+
+    /// <summary>Statuses GetSyncStatus answers in turn before <see cref="Status"/>: a round as it goes.</summary>
+    public Queue<SyncStatus> Statuses { get; } = new();
+
+    /// <summary>How many times GetSyncStatus was called.</summary>
+    public int StatusReads => Volatile.Read(ref _statusReads);
+
+    private int _statusReads;
+
+    /// <summary>The peers Sync says it asked; null: the one asked for, or <see cref="FakePeerService.PeerId"/>.</summary>
+    public IReadOnlyList<string>? Asked { get; set; }
+
+    public override Task<SyncStatus> GetSyncStatus(GetSyncStatusRequest request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref _statusReads);
+        lock (Statuses)
+        {
+            return Task.FromResult(Statuses.Count > 0 ? Statuses.Dequeue() : Status);
+        }
+    }
+
+    public override Task<SyncReply> Sync(SyncRequest request, ServerCallContext context)
+    {
+        Syncs.Add(request);
+        var reply = new SyncReply { RequestedAt = RequestedAt };
+        reply.NodeIds.Add(Asked ?? [request.NodeId.Length > 0 ? request.NodeId : FakePeerService.PeerId]);
+        return Task.FromResult(reply);
+    }
+
+    public override Task<SyncStatus> SetAutoSync(SetAutoSyncRequest request, ServerCallContext context)
+    {
+        AutoSyncs.Add(request);
+        Status.AutoSync = request.On;
+        return Task.FromResult(Status);
+    }
 }

@@ -129,6 +129,76 @@ public sealed class FakeKnowledgeService : KnowledgeService.KnowledgeServiceBase
         }
     }
 
+    public Recorder<RetractRequest> Retracts { get; } = new();
+    public Recorder<ListQuarantineRequest> QuarantineLists { get; } = new();
+    public Recorder<QuarantineVerdict> Promotes { get; } = new();
+    public Recorder<QuarantineVerdict> Rejects { get; } = new();
+
+    /// <summary>What waits in quarantine, oldest first.</summary>
+    public List<QuarantinedPacket> Quarantine { get; } = [];
+
+    /// <summary>Puts a packet from <see cref="FakePeerService.PeerId"/> in quarantine (not among <see cref="Packets"/>).</summary>
+    public QuarantinedPacket Quarantined(string topic, string key, string content)
+    {
+        var packet = Store(topic, key, PacketKind.Note, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(content), FakePeerService.PeerId, ShareScope.Shareable, [], []);
+        lock (_lock)
+        {
+            _packets.Remove(packet);
+        }
+
+        var held = new QuarantinedPacket { Packet = packet.Clone(), FromPeer = FakePeerService.PeerId, ReceivedAt = packet.ReceivedAt, Reason = "from a sandbox peer" };
+        held.Packet.Seq = 0;
+        Quarantine.Add(held);
+        return held;
+    }
+
+    public override Task<PutKnowledgeReply> Retract(RetractRequest request, ServerCallContext context)
+    {
+        Retracts.Add(request);
+        var target = Packets.FirstOrDefault(p => p.Id == request.Id)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No packet {request.Id} is stored here."));
+        var retraction = Store(target.Topic, target.Key, PacketKind.Retraction, "text/plain; charset=utf-8", [], FakeNode.NodeId, target.Scope, [], [target.Id]);
+        return Task.FromResult(new PutKnowledgeReply { Id = retraction.Id, Seq = retraction.Seq, Created = true });
+    }
+
+    public override Task<ListQuarantineReply> ListQuarantine(ListQuarantineRequest request, ServerCallContext context)
+    {
+        QuarantineLists.Add(request);
+        var start = request.PageToken.Length > 0 ? int.Parse(request.PageToken, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var size = request.PageSize > 0 ? request.PageSize : 100;
+        var reply = new ListQuarantineReply { Packets = { Quarantine.Skip(start).Take(size) } };
+        reply.NextPageToken = start + size < Quarantine.Count ? (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        return Task.FromResult(reply);
+    }
+
+    public override Task<KnowledgePacket> Promote(QuarantineVerdict request, ServerCallContext context)
+    {
+        Promotes.Add(request);
+        var held = Take(request.Id);
+        var packet = held.Packet.Clone();
+        lock (_lock)
+        {
+            packet.Seq = _packets.Count + 1;
+            _packets.Add(packet);
+        }
+
+        return Task.FromResult(packet);
+    }
+
+    public override Task<QuarantinedPacket> Reject(QuarantineVerdict request, ServerCallContext context)
+    {
+        Rejects.Add(request);
+        return Task.FromResult(Take(request.Id));
+    }
+
+    private QuarantinedPacket Take(string id)
+    {
+        var held = Quarantine.FirstOrDefault(q => q.Packet.Id == id)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Packet {id} is not in quarantine (see 'nodectl knowledge list --quarantine')."));
+        Quarantine.Remove(held);
+        return held;
+    }
+
     private static bool Matches(WatchKnowledgeRequest request, KnowledgePacket packet) =>
         (request.Topic.Length == 0 || packet.Topic == request.Topic) && (request.Kind == PacketKind.Unspecified || packet.Kind == request.Kind) &&
         (request.Author.Length == 0 || packet.Author == request.Author);
