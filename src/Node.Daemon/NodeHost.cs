@@ -136,6 +136,7 @@ public static class NodeHost
         services.AddPeerLinkHost();
         services.AddSync();
         services.AddSingleton<SyncRates>();
+        services.AddSingleton<ViewSummaries>();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigReloader>());

@@ -24,8 +24,10 @@ public sealed class SyncCommandTests
         Assert.Equal(0, run.Code);
         Assert.Equal(
             $"""
-            auto-sync:  on
-            this node:  epoch 00112233445566778899aabbccddeeff, last seq 42
+            auto-sync:       on
+            this node:       epoch 00112233445566778899aabbccddeeff, last seq 42
+            core view:       {new string('c', 64)} (40 packets)
+            shareable view:  {new string('5', 64)} (7 packets)
 
             NODE ID                          TIER     LINK       PHASE     VIEW       LAST ROUND                     RECEIVED      SENT         REFUSED  RATE  TO RECEIVE  TO SEND  RESULT
             {FakePeerService.PeerId}  core     connected  idle      core       catch-up 2026-11-24 13:21:37Z  12 (3.5 KiB)  4 (1.0 KiB)  1        12/s  unknown     unknown  ok
@@ -45,8 +47,10 @@ public sealed class SyncCommandTests
 
         Assert.Equal(
             """
-            auto-sync:  off (rounds run only when asked: nodectl federation sync)
-            this node:  epoch ab, last seq 0
+            auto-sync:       off (rounds run only when asked: nodectl federation sync)
+            this node:       epoch ab, last seq 0
+            core view:       -
+            shareable view:  -
 
             no peer synced with since the node started (core and sandbox peers sync once linked)
 
@@ -73,6 +77,10 @@ public sealed class SyncCommandTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, peer.GetProperty("toReceive").ValueKind);
         Assert.Equal(5, peer.GetProperty("toSend").GetInt64());
         Assert.Equal(12.0, peer.GetProperty("receiveRate").GetDouble());
+        Assert.Equal(9, peer.GetProperty("rounds").GetInt64());
+        Assert.Equal((new string('c', 64), 40), (json.GetProperty("coreView").GetProperty("digest").GetString(),
+            json.GetProperty("coreView").GetProperty("packets").GetInt64()));
+        Assert.Equal(7, json.GetProperty("shareableView").GetProperty("packets").GetInt64());
     }
 
     [Fact]

@@ -8,13 +8,16 @@ internal static partial class ApiJson
 {
     /// <summary>
     /// The members of <c>federation status --json</c> (and <c>auto-sync</c>): <c>autoSync</c>, this
-    /// node's <c>epoch</c> and <c>lastSeq</c>, and a row per peer (<see cref="WritePeerSync"/>).
+    /// node's <c>epoch</c> and <c>lastSeq</c>, the digests of the views it serves (<c>coreView</c>,
+    /// <c>shareableView</c>: <c>{digest, packets}</c>), and a row per peer (<see cref="WritePeerSync"/>).
     /// </summary>
     public static void WriteSyncStatus(Utf8JsonWriter writer, SyncStatus status)
     {
         writer.WriteBoolean("autoSync", status.AutoSync);
         writer.WriteString("epoch", status.Epoch);
         writer.WriteNumber("lastSeq", status.LastSeq);
+        WriteView(writer, "coreView", status.CoreView);
+        WriteView(writer, "shareableView", status.ShareableView);
         writer.WriteStartArray("peers");
         foreach (var peer in status.Peers)
         {
@@ -27,7 +30,8 @@ internal static partial class ApiJson
     /// <summary>
     /// One peer's sync: times in Unix ms (0: never), <c>phase</c> as the API says it
     /// (<c>idle</c>, <c>catching_up</c>, <c>reconciling</c>, <c>fetching</c>), <c>toReceive</c> and
-    /// <c>toSend</c> null while unknown, <c>receiveRate</c> in packets per second (0 when unknown).
+    /// <c>toSend</c> null while unknown, <c>receiveRate</c> in packets per second (0 when unknown),
+    /// <c>rounds</c> ended with it since the node started.
     /// </summary>
     public static void WritePeerSync(Utf8JsonWriter writer, PeerSync peer)
     {
@@ -49,6 +53,7 @@ internal static partial class ApiJson
         WriteCount(writer, "toReceive", peer.HasToReceive ? peer.ToReceive : null);
         WriteCount(writer, "toSend", peer.HasToSend ? peer.ToSend : null);
         writer.WriteNumber("receiveRate", Math.Round(peer.ReceiveRate, 3));
+        writer.WriteNumber("rounds", peer.Rounds);
         writer.WriteEndObject();
     }
 
@@ -68,6 +73,20 @@ internal static partial class ApiJson
         writer.WriteString("fromPeer", held.FromPeer);
         writer.WriteNumber("receivedAt", held.ReceivedAt);
         writer.WriteString("reason", held.Reason);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteView(Utf8JsonWriter writer, string name, ViewSummary? view)
+    {
+        if (view is null)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        writer.WriteStartObject(name);
+        writer.WriteString("digest", view.Digest);
+        writer.WriteNumber("packets", view.Packets);
         writer.WriteEndObject();
     }
 

@@ -15,8 +15,10 @@ internal static class SyncText
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.Append("auto-sync:  ").AppendLine(AutoSync(status.AutoSync));
-        text.Append("this node:  ").AppendLine(string.Create(c, $"epoch {Display.OneLine(status.Epoch)}, last seq {status.LastSeq}"));
+        text.Append("auto-sync:       ").AppendLine(AutoSync(status.AutoSync));
+        text.Append("this node:       ").AppendLine(string.Create(c, $"epoch {Display.OneLine(status.Epoch)}, last seq {status.LastSeq}"));
+        text.Append("core view:       ").AppendLine(View(status.CoreView));
+        text.Append("shareable view:  ").AppendLine(View(status.ShareableView));
         text.AppendLine();
         var table = new TextTable("NODE ID", "TIER", "LINK", "PHASE", "VIEW", "LAST ROUND", "RECEIVED", "SENT", "REFUSED", "RATE", "TO RECEIVE", "TO SEND",
             "RESULT");
@@ -35,6 +37,10 @@ internal static class SyncText
         text.Append(table.Render("no peer synced with since the node started (core and sandbox peers sync once linked)"));
         return text.ToString();
     }
+
+    /// <summary>A view's digest and size: core peers in sync show the same core view.</summary>
+    public static string View(ViewSummary? view) =>
+        view is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{Display.OneLine(view.Digest)} ({view.Packets} packets)");
 
     /// <summary>Whether rounds run on their own, in words.</summary>
     public static string AutoSync(bool on) => on ? "on" : "off (rounds run only when asked: nodectl federation sync)";

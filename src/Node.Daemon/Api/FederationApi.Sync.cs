@@ -64,11 +64,14 @@ internal sealed partial class FederationApi
 
     private SyncStatus StatusNow()
     {
+        var (core, shareable) = views.Now();
         var status = new SyncStatus
         {
             AutoSync = scheduler.AutoSync,
             Epoch = Convert.ToHexStringLower(store.Epoch),
             LastSeq = store.Writer.LastPacketSeq,
+            CoreView = core,
+            ShareableView = shareable,
         };
         foreach (var snapshot in book.All())
         {
@@ -95,6 +98,7 @@ internal sealed partial class FederationApi
                 BytesSent = snapshot.BytesSent,
                 Refused = snapshot.Refused,
                 ReceiveRate = rates.Of(snapshot),
+                Rounds = snapshot.Rounds,
             };
             if (snapshot.ToReceive is { } toReceive)
             {

@@ -58,6 +58,8 @@ public sealed class FakeFederationService : FederationService.FederationServiceB
         AutoSync = true,
         Epoch = "00112233445566778899aabbccddeeff",
         LastSeq = 42,
+        CoreView = new ViewSummary { Digest = new string('c', 64), Packets = 40 },
+        ShareableView = new ViewSummary { Digest = new string('5', 64), Packets = 7 },
         Peers =
         {
             new PeerSync
@@ -65,7 +67,7 @@ public sealed class FakeFederationService : FederationService.FederationServiceB
                 NodeId = FakePeerService.PeerId, Tier = TrustTier.Core, Link = "connected", Phase = "idle", View = "core",
                 RoundStartedAt = FakeKnowledgeService.Epoch, LastRoundEndedAt = FakeKnowledgeService.Epoch + 1_000, LastRoundResult = "ok",
                 LastRoundKind = "catch-up", PacketsReceived = 12, BytesReceived = 3_584, PacketsSent = 4, BytesSent = 1_024, Refused = 1,
-                ReceiveRate = 12,
+                ReceiveRate = 12, Rounds = 9,
             },
         },
     };

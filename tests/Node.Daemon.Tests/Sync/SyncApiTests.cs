@@ -61,7 +61,7 @@ public sealed class SyncApiTests
 
         Assert.Equal(("ok", "reconciliation", ApiTrustTier.Core, "connected", "core"),
             (peer.LastRoundResult, peer.LastRoundKind, peer.Tier, peer.Link, peer.View));
-        Assert.True(peer.PacketsReceived >= 1 && peer.BytesReceived > 0, peer.ToString());
+        Assert.True(peer.PacketsReceived >= 1 && peer.BytesReceived > 0 && peer.Rounds >= 2, peer.ToString());
         // Exact after a reconciliation: nothing is left either way.
         Assert.Equal((true, 0L, true, 0L), (peer.HasToReceive, peer.ToReceive, peer.HasToSend, peer.ToSend));
         var statusA = await StatusAsync(a);
@@ -70,6 +70,11 @@ public sealed class SyncApiTests
         Assert.True(statusA.AutoSync);
         Assert.Matches("^[0-9a-f]{32,}$", statusA.Epoch);
         Assert.True(statusA.LastSeq >= 1);
+        // Core peers in sync serve the same core view (the digest over each packet's HLC and id).
+        var views = await UntilAsync(async () => (await StatusAsync(a), await StatusAsync(b)) is var (x, y) && x.CoreView.Equals(y.CoreView) ? x : null,
+            () => "A's and B's core views differ");
+        Assert.True(views.CoreView.Packets >= 1);
+        Assert.Matches("^[0-9a-f]{64}$", views.CoreView.Digest);
 
         // Every linked core and sandbox peer when no id is given.
         var all = await FederationOf(b).SyncAsync(new SyncRequest(), cancellationToken: Ct);
