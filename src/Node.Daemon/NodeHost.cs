@@ -135,7 +135,6 @@ public static class NodeHost
         services.AddHostedService(sp => sp.GetRequiredService<PeerServer>());
         services.AddPeerLinkHost();
         services.AddSync();
-        services.AddSingleton<SyncRates>();
         services.AddSingleton<ViewSummaries>();
         services.AddDiscovery(sp => sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name);
         services.AddSingleton<ConfigReloader>();

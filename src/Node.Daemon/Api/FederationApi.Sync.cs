@@ -47,7 +47,9 @@ internal sealed partial class FederationApi
         var reply = new SyncReply { RequestedAt = time.GetUtcNow().ToUnixTimeMilliseconds() };
         foreach (var peer in asked)
         {
-            rates.Observe(peer, scheduler.RequestAsync(peer, request.Audit));
+            // The caller follows the round in GetSyncStatus; its failure is logged by the scheduler, and observed here.
+            _ = scheduler.RequestAsync(peer, request.Audit).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         reply.NodeIds.Add(asked.Select(p => p.ToString()));
@@ -97,7 +99,7 @@ internal sealed partial class FederationApi
                 PacketsSent = snapshot.PacketsSent,
                 BytesSent = snapshot.BytesSent,
                 Refused = snapshot.Refused,
-                ReceiveRate = rates.Of(snapshot),
+                ReceiveRate = snapshot.LastRoundRate,
                 Rounds = snapshot.Rounds,
             };
             if (snapshot.ToReceive is { } toReceive)

@@ -18,7 +18,7 @@ namespace Node.Daemon.Api;
 /// </summary>
 internal sealed partial class FederationApi(DiscoveryHost discovery, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
     LocalManifest manifest, PeerServer listener, PeerRefusals peerRefusals, PeerRegistry peers, PeerLinks links,
-    NodeStore store, SyncBook book, SyncScheduler scheduler, SyncRates rates, ViewSummaries views)
+    NodeStore store, SyncBook book, SyncScheduler scheduler, ViewSummaries views)
     : FederationService.FederationServiceBase
 {
     /// <summary>How long Discover waits when the request does not say, in ms.</summary>

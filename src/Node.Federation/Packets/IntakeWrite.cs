@@ -27,7 +27,9 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
             return Result(IntakeOutcome.Retracted, check);
         }
 
-        if (destination == PacketDestination.Quarantine)
+        // A retraction withdraws only its own author's packets, whoever relays it: it skips quarantine, so a
+        // sandbox peer passing on an author's retraction does not leave the retracted value standing here.
+        if (destination == PacketDestination.Quarantine && packet.Body.Kind != PacketKind.Retraction)
         {
             return context.Sync.IsRejected(packet.Id) ? Result(IntakeOutcome.Rejected, check)
                 : context.Sync.Quarantine(packet.Id, packet.Envelope, fromPeer!, "from a sandbox peer") ? Result(IntakeOutcome.Quarantined, check)

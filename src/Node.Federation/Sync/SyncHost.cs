@@ -31,12 +31,14 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await keys.AddOwnAsync(identity, stoppingToken).ConfigureAwait(false);
-        await IndexScopesAsync(stoppingToken).ConfigureAwait(false);
+        // Read before the first await, so before the node reports ready: a SetAutoSync right after start is not undone.
         using (var reader = store.OpenReader())
         {
             scheduler.AutoSync = reader.Sync.AutoSync() ?? scheduler.AutoSync;
         }
+
+        await keys.AddOwnAsync(identity, stoppingToken).ConfigureAwait(false);
+        await IndexScopesAsync(stoppingToken).ConfigureAwait(false);
 
         var running = new List<Task>();
         beacon.PeerMoved += scheduler.Nudge;

@@ -63,5 +63,13 @@ public sealed class SyncProgress
 /// <param name="ToSend">Packets the peer still lacks, exact after a reconciliation; null when unknown.</param>
 /// <param name="ViewScope">The view the peer serves us: "core" or "shareable"; null before the first round.</param>
 /// <param name="Rounds">Rounds ended with it since start (ok or not).</param>
+/// <param name="LastRoundReceived">Packets taken in the last round that ended (0 before one did, or when it failed before taking any).</param>
 public sealed record SyncSnapshot(string Peer, SyncPhase Phase, long? RoundStartedAt, long? LastRoundEndedAt, string? LastRoundResult, string? LastRoundKind,
-    long PacketsReceived, long BytesReceived, long PacketsSent, long BytesSent, long Refused, long? ToReceive, long? ToSend, string? ViewScope, long Rounds = 0);
+    long PacketsReceived, long BytesReceived, long PacketsSent, long BytesSent, long Refused, long? ToReceive, long? ToSend, string? ViewScope, long Rounds = 0,
+    long LastRoundReceived = 0)
+{
+    /// <summary>Packets taken per second in the last round that ended: its packets ÷ its time; 0 before one ended.</summary>
+    public double LastRoundRate => LastRoundEndedAt is { } ended && RoundStartedAt is { } started && ended >= started && Phase == SyncPhase.Idle
+        ? LastRoundReceived / (Math.Max(ended - started, 1) / 1000.0)
+        : 0;
+}

@@ -91,7 +91,8 @@ public sealed partial class SyncScheduler(SyncRound round, SyncBook book, ISyncC
                 started.Add(RunAsync(peer, tier, audit, schedule, waiting, cancellationToken));
             }
 
-            foreach (var (peer, schedule) in _peers.Where(p => !p.Value.Running && p.Value.Waiting is not null && !linked.Any(l => l.Peer == p.Key)))
+            foreach (var (peer, schedule) in _peers.Where(p => !p.Value.Running && p.Value.Waiting is not null
+                && !linked.Any(l => l.Peer == p.Key && PeerPermissions.SyncView(l.Tier) is not null)))
             {
                 schedule.Waiting!.TrySetException(new SyncProtocolException($"node {peer} is not linked (or not core or sandbox here): no round can run"));
                 schedule.Waiting = null;
@@ -134,6 +135,7 @@ public sealed partial class SyncScheduler(SyncRound round, SyncBook book, ISyncC
         var name = peer.ToString();
         var progress = book.Of(name);
         var startedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var receivedBefore = progress.Snapshot().PacketsReceived;
         progress.Update(s => s with { RoundStartedAt = startedAt });
         SyncRoundResult? result = null;
         string? failure = null;
@@ -172,6 +174,7 @@ public sealed partial class SyncScheduler(SyncRound round, SyncBook book, ISyncC
                 LastRoundResult = failure ?? "ok",
                 LastRoundKind = result?.Kind ?? s.LastRoundKind,
                 Rounds = s.Rounds + 1,
+                LastRoundReceived = s.PacketsReceived - receivedBefore,
             });
             lock (_gate)
             {

@@ -151,6 +151,29 @@ public sealed class SyncRoundTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_authors_retraction_relayed_by_a_sandbox_peer_skips_quarantine_and_removes_the_value()
+    {
+        var (a, b) = CorePair();
+        var s = _lab.Add(4);
+        s.Tiers[a.Id] = TrustTier.Core;
+        a.Tiers[s.Id] = TrustTier.Core;
+        s.Tiers[b.Id] = TrustTier.Sandbox;
+        b.Tiers[s.Id] = TrustTier.Sandbox;
+        var value = await a.PutAsync("k", ShareScope.Shareable);
+        await b.PullAsync(a);
+        await s.PullAsync(a);
+
+        // A retracts; B hears of it only through S, which B holds as sandbox.
+        var retraction = await a.PutAsync("k", ShareScope.Shareable, "", PacketKind.Retraction, value);
+        await s.PullAsync(a);
+        await b.PullAsync(s);
+
+        Assert.False(b.Has(value));
+        Assert.True(b.Has(retraction));
+        Assert.DoesNotContain(Convert.ToHexStringLower(retraction), b.QuarantinedIds());
+    }
+
+    [Fact]
     public async Task Only_the_author_may_retract_a_packet()
     {
         var (a, b) = CorePair();
