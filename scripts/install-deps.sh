@@ -8,7 +8,7 @@
 #   scripts/install-deps.sh [PACKAGE...]    # the given packages instead of the list below
 set -euo pipefail
 
-packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus python3-zeroconf)
+packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus python3-zeroconf nftables)
 if (($#)); then
   packages=("$@")
 fi
