@@ -1,0 +1,51 @@
+using Node.Federation.Sync.Reconciliation;
+
+namespace Node.Federation.Tests.Sync.Reconciliation;
+
+/// <summary>Seeded keys for reconciliation tests.</summary>
+internal static class Keys
+{
+    /// <summary>A key with a random id at <paramref name="hlc"/>.</summary>
+    public static SyncKey Random(Random random, ulong hlc)
+    {
+        Span<byte> id = stackalloc byte[SyncKey.IdLength];
+        random.NextBytes(id);
+        return new SyncKey(hlc, id);
+    }
+
+    /// <summary><paramref name="count"/> keys with increasing timestamps, a random gap of up to <paramref name="maxGap"/> (0: all the same).</summary>
+    public static List<SyncKey> Sequence(Random random, int count, ulong maxGap = 1UL << 32, ulong start = 1UL << 40)
+    {
+        var keys = new List<SyncKey>(count);
+        var hlc = start;
+        for (var i = 0; i < count; i++)
+        {
+            hlc += maxGap == 0 ? 0 : (ulong)random.NextInt64((long)Math.Min(maxGap, long.MaxValue - 1)) + 1;
+            keys.Add(Random(random, hlc));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Splits <paramref name="keys"/> into keys both have, keys only the first has, keys only the second has.</summary>
+    public static (SyncKeySet First, SyncKeySet Second) Split(Random random, IReadOnlyList<SyncKey> keys, double onlyFirst, double onlySecond)
+    {
+        var first = new List<SyncKey>();
+        var second = new List<SyncKey>();
+        foreach (var key in keys)
+        {
+            var roll = random.NextDouble();
+            if (roll >= onlySecond + onlyFirst || roll < onlyFirst)
+            {
+                first.Add(key);
+            }
+
+            if (roll >= onlyFirst)
+            {
+                second.Add(key);
+            }
+        }
+
+        return (SyncKeySet.Create(first), SyncKeySet.Create(second));
+    }
+}
