@@ -20,7 +20,8 @@ internal static class Keys
         var hlc = start;
         for (var i = 0; i < count; i++)
         {
-            hlc += maxGap == 0 ? 0 : (ulong)random.NextInt64((long)Math.Min(maxGap, long.MaxValue - 1)) + 1;
+            var step = maxGap == 0 ? 0 : (ulong)random.NextInt64((long)Math.Min(maxGap, long.MaxValue - 1)) + 1;
+            hlc = hlc > ulong.MaxValue - step ? hlc : hlc + step; // saturate: the last keys share the top timestamp
             keys.Add(Random(random, hlc));
         }
 

@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Node.Federation.Sync.Reconciliation.Internal;
+
+/// <summary>
+/// The responder's answer to one query, range by range in key order: a fingerprint that matches is skipped, one that
+/// differs is answered with an id list or a split; an id list with an id diff (or a split, when this side has too many
+/// keys there to send); a request with the keys asked for. What does not fit in the frame, or past the work budget,
+/// is deferred: the initiator asks for it again next round.
+/// </summary>
+internal sealed class ResponderRound
+{
+    /// <summary>Units of work (keys visited, fingerprints computed) one query may cost before the rest is deferred.</summary>
+    public const long WorkBudget = 1L << 22;
+
+    private const int FingerprintWork = 2 * SyncKeySet.CheckpointInterval;
+
+    private readonly SyncKeySet _set;
+    private readonly ParsedMessage _query;
+    private readonly ReconcileOptions _options;
+    private readonly MessageWriter _writer = new();
+    private readonly PrefixMatcher _matcher = new();
+    private readonly List<Bucket> _buckets = [];
+    private readonly List<int> _missing = [];
+    private readonly int _budget;
+    private long _work;
+
+    public ResponderRound(SyncKeySet set, ParsedMessage query, ReconcileOptions options)
+    {
+        _set = set;
+        _query = query;
+        _options = options;
+        _budget = options.FrameLimit - Wire.CloseReserve;
+    }
+
+    private int Width => _query.FingerprintLength;
+
+    public ReconcileResult Run()
+    {
+        var own = _set.Fingerprint();
+        _writer.Header(Width, own);
+        if (_query.Set == own)
+        {
+            return ReconcileResult.Send(_writer.Finish()); // in sync: every range is skipped
+        }
+
+        var ranges = _query.Ranges;
+        var lower = 0; // index in the set of the current range's lower bound
+        for (var i = 0; i < ranges.Count;)
+        {
+            var range = ranges[i];
+            if (range.Mode == RangeMode.Fingerprint)
+            {
+                var runEnd = i;
+                while (runEnd < ranges.Count && ranges[runEnd].Mode == RangeMode.Fingerprint)
+                {
+                    runEnd++;
+                }
+
+                if (!Fingerprints(i, runEnd, ref lower, out var deferFrom))
+                {
+                    return Defer(ranges[deferFrom].Lower);
+                }
+
+                i = runEnd;
+                continue;
+            }
+
+            var upper = range.Upper.IndexIn(_set, lower);
+            var mark = _writer.Save();
+            var refusal = range.Mode switch
+            {
+                RangeMode.IdList => AnswerList(range, lower, upper),
+                RangeMode.IdRequest => AnswerRequest(range, lower, upper),
+                _ => null,
+            };
+            if (refusal is { } refused)
+            {
+                return refused;
+            }
+
+            if (!Fits())
+            {
+                _writer.Restore(mark);
+                return Defer(range.Lower);
+            }
+
+            lower = upper;
+            i++;
+        }
+
+        return ReconcileResult.Send(_writer.Finish());
+    }
+
+    // A run of fingerprint ranges (the sub-ranges of the initiator's splits): all compared first, so a run where most
+    // differ is seen as dense (Splitting.ShouldList), then the differing ones answered in order.
+    private bool Fingerprints(int first, int end, ref int lower, out int deferFrom)
+    {
+        var ranges = _query.Ranges;
+        var count = end - first;
+        var indices = ArrayPool<int>.Shared.Rent(count + 1);
+        var differs = ArrayPool<bool>.Shared.Rent(count);
+        try
+        {
+            indices[0] = lower;
+            var mismatches = 0;
+            for (var k = 0; k < count; k++)
+            {
+                indices[k + 1] = ranges[first + k].Upper.IndexIn(_set, indices[k]);
+                _work += FingerprintWork;
+                differs[k] = !_set.Fingerprint(indices[k], indices[k + 1]).StartsWith(_query.FingerprintOf(ranges[first + k]));
+                mismatches += differs[k] ? 1 : 0;
+            }
+
+            for (var k = 0; k < count; k++)
+            {
+                if (!differs[k])
+                {
+                    continue;
+                }
+
+                var mark = _writer.Save();
+                var range = ranges[first + k];
+                Differ(range.Lower, range.Upper, indices[k], indices[k + 1], count, mismatches);
+                if (!Fits())
+                {
+                    _writer.Restore(mark);
+                    deferFrom = first + k;
+                    return false;
+                }
+            }
+
+            lower = indices[count];
+            deferFrom = -1;
+            return true;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(indices);
+            ArrayPool<bool>.Shared.Return(differs);
+        }
+    }
+
+    // A range whose fingerprints differ: this side's keys there as an id list, or split into fingerprints.
+    private void Differ(in Bound lower, in Bound upper, int start, int end, int runLength, int runMismatches)
+    {
+        var count = end - start;
+        var prefix = IdPrefix.LengthFor(count, _query.Full);
+        if (Splitting.ShouldList(count, runLength, runMismatches, ListCapacity(prefix), _options))
+        {
+            _writer.Range(lower, upper, RangeMode.IdList);
+            _writer.Fingerprint(_set.Fingerprint(start, end), Width);
+            _writer.Varint((ulong)count);
+            if (count > 0)
+            {
+                _writer.Byte((byte)prefix);
+                for (var i = start; i < end; i++)
+                {
+                    _writer.Prefix(_set.Keys[i], prefix);
+                }
+            }
+
+            _work += count;
+            return;
+        }
+
+        _buckets.Clear();
+        Splitting.Split(_set, start, end, lower, upper, _options.Buckets, _buckets);
+        foreach (var bucket in _buckets)
+        {
+            _writer.Range(bucket.Lower, bucket.Upper, RangeMode.Fingerprint);
+            _writer.Fingerprint(_set.Fingerprint(bucket.Start, bucket.End), Width);
+            _work += FingerprintWork;
+        }
+    }
+
+    // The responder lists no more keys than a reply can send back in full, so any request for them fits.
+    private int ListCapacity(int prefix) => Math.Min(Splitting.ListCapacity(prefix, _options), FullBudget / Wire.MaxKeyBytes);
+
+    private int FullBudget => _budget - Wire.HeaderLength;
+
+    // The initiator's id list: which entries this side lacks, and this side's keys it lacks, in full; or, when this
+    // side has too many keys there to send, a split, so the initiator narrows the range down.
+    private ReconcileResult? AnswerList(in WireRange range, int start, int end)
+    {
+        var count = end - start;
+        if (count > _options.MaxIdsPerList)
+        {
+            Differ(range.Lower, range.Upper, start, end, runLength: 1, runMismatches: 0);
+            return null;
+        }
+
+        var bitmap = new byte[Wire.BitmapLength(range.Count)];
+        _missing.Clear();
+        _matcher.Match(_query.Bytes.Span[range.Data..], range.Count, range.PrefixLength, _set, start, end, bitmap, _missing);
+        _work += range.Count + count;
+        var size = (2 * Varint.MaxLength) + bitmap.Length + (_missing.Count * Wire.MaxKeyBytes) + Width;
+        if (size > FullBudget)
+        {
+            Differ(range.Lower, range.Upper, start, end, runLength: 1, runMismatches: 0);
+            return null;
+        }
+
+        _writer.Range(range.Lower, range.Upper, RangeMode.IdDiff);
+        _writer.Varint((ulong)range.Count);
+        _writer.Bytes(bitmap);
+        _writer.Varint((ulong)_missing.Count);
+        var hlc = range.Lower.Key.Hlc;
+        foreach (var index in _missing)
+        {
+            _writer.Key(_set.Keys[index], ref hlc);
+        }
+
+        _writer.Fingerprint(_set.Fingerprint(start, end), Width);
+        return null;
+    }
+
+    // The initiator asks for some of the entries of an id list this side sent: they are its keys in the range, in order.
+    private ReconcileResult? AnswerRequest(in WireRange range, int start, int end)
+    {
+        if (end - start != range.Count)
+        {
+            return ReconcileResult.Refuse(ReconcileError.SetChanged, Text(
+                $"a request counts {range.Count} keys in range {range.Lower}..{range.Upper}; this set has {end - start} there"));
+        }
+
+        var bitmap = _query.BitmapOf(range);
+        var asked = 0;
+        for (var i = 0; i < range.Count; i++)
+        {
+            asked += Wire.Bit(bitmap, i) ? 1 : 0;
+        }
+
+        if (asked * Wire.MaxKeyBytes > FullBudget)
+        {
+            return ReconcileResult.Refuse(ReconcileError.ListTooLong, Text(
+                $"a request asks for {asked} keys; a reply within the frame limit of {_options.FrameLimit} bytes holds {FullBudget / Wire.MaxKeyBytes}"));
+        }
+
+        _writer.Range(range.Lower, range.Upper, RangeMode.Ids);
+        _writer.Varint((ulong)asked);
+        var hlc = range.Lower.Key.Hlc;
+        for (var i = 0; i < range.Count; i++)
+        {
+            if (Wire.Bit(bitmap, i))
+            {
+                _writer.Key(_set.Keys[start + i], ref hlc);
+            }
+        }
+
+        _work += range.Count;
+        return null;
+    }
+
+    private bool Fits() =>
+        _writer.Length <= _budget && _writer.Ranges <= _options.MaxRangesPerMessage - 2 && _work <= WorkBudget;
+
+    private ReconcileResult Defer(in Bound from)
+    {
+        _writer.Range(from, Bound.End, RangeMode.Deferred);
+        return ReconcileResult.Send(_writer.Finish());
+    }
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
