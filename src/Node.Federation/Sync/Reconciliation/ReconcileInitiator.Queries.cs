@@ -12,16 +12,16 @@ public sealed partial class ReconcileInitiator
     private List<Ask> InitialAsks()
     {
         var asks = new List<Ask>();
-        Differ(Bound.Start, Bound.End, 0, _set.Count, runLength: 1, runMismatches: 0, asks);
+        Differ(Bound.Start, Bound.End, 0, _set.Count, dense: false, asks);
         return asks;
     }
 
     // A range whose fingerprints differ (or the whole space, at the start): my keys there as a list, or split.
-    private void Differ(in Bound lower, in Bound upper, int start, int end, int runLength, int runMismatches, List<Ask> into)
+    private void Differ(in Bound lower, in Bound upper, int start, int end, bool dense, List<Ask> into)
     {
         var count = end - start;
         var prefix = IdPrefix.LengthFor(count, Full);
-        if (Splitting.ShouldList(count, runLength, runMismatches, Splitting.ListCapacity(prefix, _options), _options))
+        if (Splitting.ShouldList(count, dense, Splitting.ListCapacity(prefix, _options), _options))
         {
             into.Add(new Ask(lower, upper, AskKind.List, start, end) { PrefixLength = prefix });
             return;
@@ -45,18 +45,18 @@ public sealed partial class ReconcileInitiator
         }
         else
         {
-            Differ(lower, upper, start, end, runLength: 1, runMismatches: 0, into);
+            Differ(lower, upper, start, end, dense: false, into);
         }
     }
 
-    // As many pending asks, in key order, as fit in a frame; the rest wait for the next query.
+    // As many pending asks, in key order, as fit in a frame and the window (Pace); the rest wait for the next query.
     private byte[] Query()
     {
         var writer = new MessageWriter();
         writer.Header(_width, _own);
         var budget = _options.FrameLimit - Wire.CloseReserve;
         var sent = 0;
-        for (; sent < _pending.Count; sent++)
+        for (; sent < _pending.Count && sent < _window; sent++)
         {
             var mark = writer.Save();
             Write(writer, _pending[sent]);

@@ -13,7 +13,7 @@ public sealed partial class ReconcileInitiator
     {
         var ranges = reply.Ranges;
         var indices = new int[ranges.Count + 1]; // this side's index of each range's lower bound, then the last upper
-        var runs = Runs(reply, indices, out var differs);
+        var dense = Runs(reply, indices, out var differs);
         var asked = 0;
         for (var i = 0; i < ranges.Count; i++)
         {
@@ -27,7 +27,7 @@ public sealed partial class ReconcileInitiator
             {
                 RangeMode.Skip => Skipped(range, asked),
                 RangeMode.Deferred => Deferred(range, asked, answer),
-                RangeMode.Fingerprint => Within(range, asked, listAllowed: true) ?? Compared(range, indices[i], indices[i + 1], runs[i], differs[i], answer),
+                RangeMode.Fingerprint => Within(range, asked, listAllowed: true) ?? Compared(range, indices[i], indices[i + 1], dense[i], differs[i], answer),
                 RangeMode.IdList => Within(range, asked, listAllowed: false) ?? Listed(reply, range, indices[i], indices[i + 1], answer),
                 RangeMode.IdDiff => Exactly(range, asked, AskKind.List) ?? Diffed(reply, range, _asked[asked], answer),
                 _ => Exactly(range, asked, AskKind.Request) ?? Sent(reply, range, _asked[asked], answer),
@@ -41,12 +41,12 @@ public sealed partial class ReconcileInitiator
         return null;
     }
 
-    // Indices of every range's bounds in this set; for each fingerprint range whether it differs here, and the
-    // length and number of differing ranges of the run of fingerprint ranges it is in (Splitting.ShouldList).
-    private (int Length, int Mismatches)[] Runs(ParsedMessage reply, int[] indices, out bool[] differs)
+    // Indices of every range's bounds in this set; for each fingerprint range whether it differs here, and whether
+    // the run of fingerprint ranges it is in is dense (Splitting.Dense).
+    private bool[] Runs(ParsedMessage reply, int[] indices, out bool[] differs)
     {
         var ranges = reply.Ranges;
-        var runs = new (int, int)[ranges.Count];
+        var dense = new bool[ranges.Count];
         differs = new bool[ranges.Count];
         for (var i = 0; i < ranges.Count; i++)
         {
@@ -66,11 +66,11 @@ public sealed partial class ReconcileInitiator
                 mismatches += differs[end++] ? 1 : 0;
             }
 
-            Array.Fill(runs, (end - first, mismatches), first, end - first);
+            Array.Fill(dense, Splitting.Dense(end - first, mismatches), first, end - first);
             first = end;
         }
 
-        return runs;
+        return dense;
     }
 
     // A skip settles fingerprints; an id list or a request must be answered.
@@ -116,11 +116,11 @@ public sealed partial class ReconcileInitiator
             ? null
             : Unexpected($"the responder answered {range.Lower}..{range.Upper} as if it had been sent an id {(kind == AskKind.List ? "list" : "request")} there, and it was not");
 
-    private ReconcileResult? Compared(in WireRange range, int start, int end, (int Length, int Mismatches) run, bool differs, Answer answer)
+    private ReconcileResult? Compared(in WireRange range, int start, int end, bool dense, bool differs, Answer answer)
     {
         if (differs)
         {
-            Differ(range.Lower, range.Upper, start, end, run.Length, run.Mismatches, answer.Fresh);
+            Differ(range.Lower, range.Upper, start, end, dense, answer.Fresh);
         }
 
         return null;
@@ -132,7 +132,7 @@ public sealed partial class ReconcileInitiator
     {
         if (end - start > _options.MaxIdsPerList)
         {
-            Differ(range.Lower, range.Upper, start, end, runLength: 1, runMismatches: 0, answer.Fresh); // too many here to match: narrow down
+            Differ(range.Lower, range.Upper, start, end, dense: false, answer.Fresh); // too many here to match: narrow down
             return null;
         }
 

@@ -16,6 +16,9 @@ namespace Node.Federation.Sync.Reconciliation;
 /// </remarks>
 public sealed partial class ReconcileInitiator
 {
+    // The fewest asks a query carries after the responder deferred some (see Pace).
+    private const int MinWindow = 16;
+
     private readonly SyncKeySet _set;
     private readonly ReconcileOptions _options;
     private readonly SyncFingerprint _own;
@@ -27,6 +30,7 @@ public sealed partial class ReconcileInitiator
     private int _haveCount, _needCount;
     private SyncFingerprint? _responderSet;
     private int _width;
+    private int _window = int.MaxValue;
     private Phase _phase;
 
     /// <summary>Prepares a reconciliation of <paramref name="set"/>.</summary>
@@ -124,6 +128,7 @@ public sealed partial class ReconcileInitiator
 
     private ReconcileResult Next(Answer answer)
     {
+        Pace(answer.Requeued.Count);
         _pending.AddRange(answer.Fresh);
         _pending.AddRange(answer.Requeued);
         _pending.Sort(Ask.ByLower);
@@ -145,6 +150,16 @@ public sealed partial class ReconcileInitiator
         }
 
         return ReconcileResult.Send(Query());
+    }
+
+    // What the responder defers is sent again, and asking for more than it can answer costs those bytes every round:
+    // after a deferral the next query carries as many asks as were answered and half as many again (to keep the reply
+    // full); after a round without one, twice as many as the last.
+    private void Pace(int deferred)
+    {
+        var answered = _asked.Count - deferred;
+        _window = deferred > 0 ? Math.Max(MinWindow, answered + (answered / 2))
+            : _window > int.MaxValue / 2 ? int.MaxValue : _window * 2;
     }
 
     // The responder's set as this side now knows it: its own, less what the responder lacks, plus what it has.

@@ -51,6 +51,21 @@ public sealed class ReconciliationRoundTests
     }
 
     [Fact]
+    public void Where_most_of_a_split_differs_the_initiator_lists_ranges_at_once_instead_of_splitting_them_down()
+    {
+        // 25,600 keys: the initiator's 16 buckets of 1,600 come back split into 100-key ranges, nearly all differing.
+        // Listed at once (≤ DenseListThreshold), they settle a round sooner than split down to lists of 6.
+        var random = new Random(13);
+        var (initiator, responder) = Keys.Split(random, Keys.Sequence(random, 34_000, maxGap: 1000), 0.25, 0.25);
+        var dense = Exchange.Run(initiator, responder);
+        var splitDown = Exchange.Run(initiator, responder, new ReconcileOptions { DenseListThreshold = ReconcileOptions.Default.IdListThreshold });
+
+        Assert.True(dense.Complete && splitDown.Complete, $"{dense}; {splitDown}");
+        Assert.Equal(splitDown.Have.Order(), dense.Have.Order());
+        Assert.True(dense.RoundTrips < splitDown.RoundTrips, $"{dense}; {splitDown}");
+    }
+
+    [Fact]
     public void The_same_sets_give_byte_identical_messages_whatever_order_they_were_built_from()
     {
         var random = new Random(8);

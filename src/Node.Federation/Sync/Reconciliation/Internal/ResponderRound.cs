@@ -1,11 +1,10 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Node.Federation.Sync.Reconciliation.Internal;
 
 /// <summary>
 /// The responder's answer to one query, range by range in key order: a fingerprint that matches is skipped, one that
-/// differs is answered with an id list or a split; an id list with an id diff (or a split, when this side has too many
+/// differs is answered with an id list (few keys) or a split; an id list with an id diff (or a split, when this side has too many
 /// keys there to send); a request with the keys asked for. What does not fit in the frame, or past the work budget,
 /// is deferred: the initiator asks for it again next round.
 /// </summary>
@@ -47,30 +46,13 @@ internal sealed class ResponderRound
 
         var ranges = _query.Ranges;
         var lower = 0; // index in the set of the current range's lower bound
-        for (var i = 0; i < ranges.Count;)
+        foreach (var range in ranges)
         {
-            var range = ranges[i];
-            if (range.Mode == RangeMode.Fingerprint)
-            {
-                var runEnd = i;
-                while (runEnd < ranges.Count && ranges[runEnd].Mode == RangeMode.Fingerprint)
-                {
-                    runEnd++;
-                }
-
-                if (!Fingerprints(i, runEnd, ref lower, out var deferFrom))
-                {
-                    return Defer(ranges[deferFrom].Lower);
-                }
-
-                i = runEnd;
-                continue;
-            }
-
             var upper = range.Upper.IndexIn(_set, lower);
             var mark = _writer.Save();
             var refusal = range.Mode switch
             {
+                RangeMode.Fingerprint => Compare(range, lower, upper),
                 RangeMode.IdList => AnswerList(range, lower, upper),
                 RangeMode.IdRequest => AnswerRequest(range, lower, upper),
                 _ => null,
@@ -87,67 +69,31 @@ internal sealed class ResponderRound
             }
 
             lower = upper;
-            i++;
         }
 
         return ReconcileResult.Send(_writer.Finish());
     }
 
-    // A run of fingerprint ranges (the sub-ranges of the initiator's splits): all compared first, so a run where most
-    // differ is seen as dense (Splitting.ShouldList), then the differing ones answered in order.
-    private bool Fingerprints(int first, int end, ref int lower, out int deferFrom)
+    // A fingerprint that matches is skipped; one that differs is answered with this side's keys there.
+    private ReconcileResult? Compare(in WireRange range, int start, int end)
     {
-        var ranges = _query.Ranges;
-        var count = end - first;
-        var indices = ArrayPool<int>.Shared.Rent(count + 1);
-        var differs = ArrayPool<bool>.Shared.Rent(count);
-        try
+        _work += FingerprintWork;
+        if (!_set.Fingerprint(start, end).StartsWith(_query.FingerprintOf(range)))
         {
-            indices[0] = lower;
-            var mismatches = 0;
-            for (var k = 0; k < count; k++)
-            {
-                indices[k + 1] = ranges[first + k].Upper.IndexIn(_set, indices[k]);
-                _work += FingerprintWork;
-                differs[k] = !_set.Fingerprint(indices[k], indices[k + 1]).StartsWith(_query.FingerprintOf(ranges[first + k]));
-                mismatches += differs[k] ? 1 : 0;
-            }
-
-            for (var k = 0; k < count; k++)
-            {
-                if (!differs[k])
-                {
-                    continue;
-                }
-
-                var mark = _writer.Save();
-                var range = ranges[first + k];
-                Differ(range.Lower, range.Upper, indices[k], indices[k + 1], count, mismatches);
-                if (!Fits())
-                {
-                    _writer.Restore(mark);
-                    deferFrom = first + k;
-                    return false;
-                }
-            }
-
-            lower = indices[count];
-            deferFrom = -1;
-            return true;
+            Differ(range.Lower, range.Upper, start, end);
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(indices);
-            ArrayPool<bool>.Shared.Return(differs);
-        }
+
+        return null;
     }
 
-    // A range whose fingerprints differ: this side's keys there as an id list, or split into fingerprints.
-    private void Differ(in Bound lower, in Bound upper, int start, int end, int runLength, int runMismatches)
+    // A range whose fingerprints differ: this side's keys there as an id list if they are few, else split into
+    // fingerprints. The responder does not list a dense range early as the initiator does: a list from the responder
+    // takes a request and another reply to bring the keys the initiator lacks; the initiator's list, one reply.
+    private void Differ(in Bound lower, in Bound upper, int start, int end)
     {
         var count = end - start;
         var prefix = IdPrefix.LengthFor(count, _query.Full);
-        if (Splitting.ShouldList(count, runLength, runMismatches, ListCapacity(prefix), _options))
+        if (Splitting.ShouldList(count, dense: false, ListCapacity(prefix), _options))
         {
             _writer.Range(lower, upper, RangeMode.IdList);
             _writer.Fingerprint(_set.Fingerprint(start, end), Width);
@@ -187,7 +133,7 @@ internal sealed class ResponderRound
         var count = end - start;
         if (count > _options.MaxIdsPerList)
         {
-            Differ(range.Lower, range.Upper, start, end, runLength: 1, runMismatches: 0);
+            Differ(range.Lower, range.Upper, start, end);
             return null;
         }
 
@@ -198,7 +144,7 @@ internal sealed class ResponderRound
         var size = (2 * Varint.MaxLength) + bitmap.Length + (_missing.Count * Wire.MaxKeyBytes) + Width;
         if (size > FullBudget)
         {
-            Differ(range.Lower, range.Upper, start, end, runLength: 1, runMismatches: 0);
+            Differ(range.Lower, range.Upper, start, end);
             return null;
         }
 

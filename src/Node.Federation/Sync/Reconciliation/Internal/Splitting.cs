@@ -14,13 +14,19 @@ internal static class Splitting
     private const int DenseDenominator = 4;
 
     /// <summary>
-    /// Whether to send a differing range of <paramref name="count"/> keys as an id list: when it is small, or when it
-    /// is moderately small and most of the run of fingerprints it came in differed too (then most of its keys likely
-    /// differ, and splitting it down would cost rounds for nothing), and a list of it fits in a message.
+    /// Whether a range is in a dense neighbourhood: most of the run of fingerprints it came in (the sub-ranges of the
+    /// other side's splits) differ too, so most of its keys likely differ.
     /// </summary>
-    public static bool ShouldList(int count, int runLength, int runMismatches, int listCapacity, ReconcileOptions options) =>
-        count <= listCapacity && (count <= options.IdListThreshold ||
-            (count <= options.DenseListThreshold && runLength >= MinDenseRun && runMismatches * DenseDenominator >= runLength * DenseNumerator));
+    public static bool Dense(int runLength, int runMismatches) =>
+        runLength >= MinDenseRun && runMismatches * DenseDenominator >= runLength * DenseNumerator;
+
+    /// <summary>
+    /// Whether to send a differing range of <paramref name="count"/> keys as an id list rather than split it: when it
+    /// is small, or, in a dense neighbourhood, moderately small (splitting it down would cost rounds and save
+    /// little); and only if a list of it fits in a message.
+    /// </summary>
+    public static bool ShouldList(int count, bool dense, int listCapacity, ReconcileOptions options) =>
+        count <= listCapacity && (count <= options.IdListThreshold || (dense && count <= options.DenseListThreshold));
 
     /// <summary>The most keys one list of <paramref name="prefixLength"/>-byte entries may carry in a message.</summary>
     public static int ListCapacity(int prefixLength, ReconcileOptions options) =>
