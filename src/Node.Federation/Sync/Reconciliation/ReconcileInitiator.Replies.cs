@@ -29,7 +29,7 @@ public sealed partial class ReconcileInitiator
                 RangeMode.Deferred => Deferred(range, asked, answer),
                 RangeMode.Fingerprint => Within(range, asked, listAllowed: true) ?? Compared(range, indices[i], indices[i + 1], dense[i], differs[i], answer),
                 RangeMode.IdList => Within(range, asked, listAllowed: false) ?? Listed(reply, range, indices[i], indices[i + 1], answer),
-                RangeMode.IdDiff => Exactly(range, asked, AskKind.List) ?? Diffed(reply, range, _asked[asked], answer),
+                RangeMode.IdDiff => Streamed(range, asked) ?? Diffed(reply, range, _asked[asked], answer),
                 _ => Exactly(range, asked, AskKind.Request) ?? Sent(reply, range, _asked[asked], answer),
             };
             if (problem is not null)
@@ -110,6 +110,14 @@ public sealed partial class ReconcileInitiator
         (_asked[asked].Kind == AskKind.Fingerprint || (listAllowed && _asked[asked].Kind == AskKind.List))
             ? null
             : Unexpected($"the responder sent a {(listAllowed ? "fingerprint" : "id list")} for {range.Lower}..{range.Upper}, which no query range it may split covers");
+
+    // An id diff answers an id list exactly; or, when the list was empty, the first part of its range, the rest
+    // following as a fingerprint (the responder streams a range this side lacks).
+    private ReconcileResult? Streamed(in WireRange range, int asked) =>
+        asked < _asked.Count && _asked[asked].Kind == AskKind.List && _asked[asked].Lower == range.Lower &&
+        (_asked[asked].Upper == range.Upper || (_asked[asked].Start == _asked[asked].End && range.Upper < _asked[asked].Upper))
+            ? null
+            : Unexpected($"the responder answered {range.Lower}..{range.Upper} as if it had been sent an id list there, and it was not");
 
     private ReconcileResult? Exactly(in WireRange range, int asked, AskKind kind) =>
         asked < _asked.Count && _asked[asked].Lower == range.Lower && _asked[asked].Upper == range.Upper && _asked[asked].Kind == kind

@@ -37,8 +37,12 @@ public sealed record ReconcileOptions
     /// <summary>Bytes of each range fingerprint sent, 4 to 16. Defaults to 4; the whole set is always compared on all 16 (see <see cref="SyncFingerprint"/>).</summary>
     public int FingerprintBytes { get; init; } = 4;
 
-    /// <summary>Most messages the initiator sends before it gives up, 2 to 1,000,000. Defaults to 1,024.</summary>
-    public int MaxRounds { get; init; } = 1024;
+    /// <summary>
+    /// Most messages the initiator sends before it gives up, 2 to 1,000,000. Defaults to 4,096: streaming 1,000,000
+    /// keys to an empty side takes about 580 at the default frame limit; a responder that never lets a reconciliation
+    /// end costs at most this many frames each way.
+    /// </summary>
+    public int MaxRounds { get; init; } = 4096;
 
     /// <summary>Checks every parameter.</summary>
     /// <returns>Null when all are valid; otherwise a message naming the first bad one, its value and the allowed range.</returns>

@@ -121,6 +121,21 @@ public sealed class InitiatorHostileTests
     }
 
     [Fact]
+    public void Refuses_an_id_diff_for_part_of_a_list_that_was_not_empty()
+    {
+        // Only an empty list may be answered a part at a time: a bitmap over the entries cannot be cut.
+        var small = SyncKeySet.Create(All.Take(10));
+        var reply = Messages.Make(Theirs.Fingerprint(), (Messages.At(All[5].Hlc), RangeMode.IdDiff, w =>
+        {
+            w.Varint(10);
+            w.Bytes(new byte[2]);
+            w.Varint(0);
+            w.Bytes(new byte[Messages.Width]);
+        }), (Bound.End, RangeMode.Fingerprint, w => w.Bytes(new byte[Messages.Width])));
+        Assert.Equal(ReconcileError.UnexpectedAnswer, Refusal(reply, small));
+    }
+
+    [Fact]
     public void Refuses_keys_out_of_order()
     {
         var small = SyncKeySet.Create(All.Take(10));

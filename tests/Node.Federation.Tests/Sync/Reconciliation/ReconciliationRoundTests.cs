@@ -66,6 +66,18 @@ public sealed class ReconciliationRoundTests
     }
 
     [Fact]
+    public void A_range_one_side_lacks_streams_a_full_frame_of_keys_each_round()
+    {
+        var options = new ReconcileOptions { FrameLimit = ReconcileOptions.MinFrameLimit };
+        var outcome = Exchange.Run(SyncKeySet.Empty, SyncKeySet.Create(All), options);
+
+        Assert.True(outcome.Complete, outcome.ToString());
+        Assert.Equal(All.Order(), outcome.Need.Order());
+        var keyBytes = All.Count * (SyncKey.IdLength + 4);
+        Assert.InRange(outcome.RoundTrips, keyBytes / options.FrameLimit, (keyBytes / options.FrameLimit * 5 / 4) + 4); // within a quarter of full frames
+    }
+
+    [Fact]
     public void The_same_sets_give_byte_identical_messages_whatever_order_they_were_built_from()
     {
         var random = new Random(8);

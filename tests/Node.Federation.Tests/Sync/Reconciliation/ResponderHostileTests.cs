@@ -219,13 +219,22 @@ public sealed class ResponderHostileTests
     }
 
     [Fact]
-    public void Defers_what_does_not_fit_in_the_frame()
+    public void Streams_a_range_the_initiator_lacks_a_frame_at_a_time_and_defers_what_does_not_fit()
     {
+        // Two empty lists, of 1,000 and 2,000 keys: the first is answered with as many keys as the frame holds and a
+        // fingerprint for the rest of it; the second waits for the next query.
         var options = new ReconcileOptions { FrameLimit = ReconcileOptions.MinFrameLimit };
-        var result = Respond(Messages.Make(Other, (Bound.End, RangeMode.IdList, w => w.Varint(0))), options); // all 3,000 keys wanted
+        var keys = Set.Keys.ToArray();
+        var result = Respond(Messages.Make(Other,
+            (Bound.Of(keys[1000].Hlc, []), RangeMode.IdList, w => w.Varint(0)),
+            (Bound.End, RangeMode.IdList, w => w.Varint(0))), options);
+
         Assert.True(result.Succeeded);
         MessageReader.Read(result.Message!, Direction.Reply, options, 0, out var reply);
-        Assert.All(reply!.Ranges, r => Assert.Equal(RangeMode.Fingerprint, r.Mode)); // too many to send: split instead
+        Assert.Equal([RangeMode.IdDiff, RangeMode.Fingerprint, RangeMode.Deferred], reply!.Ranges.Select(r => r.Mode));
+        Assert.Equal(keys.Take(reply.Ranges[0].KeyCount), reply.Keys);
+        Assert.InRange(reply.Ranges[0].KeyCount, 90, 1000);
+        Assert.Equal(Bound.Of(keys[1000].Hlc, []), reply.Ranges[1].Upper);
     }
 
     private static byte[] Varint(ulong value)

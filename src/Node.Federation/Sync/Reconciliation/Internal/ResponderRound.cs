@@ -15,6 +15,12 @@ internal sealed class ResponderRound
 
     private const int FingerprintWork = 2 * SyncKeySet.CheckpointInterval;
 
+    // A streamed piece is sent only with at least this many keys; with less room, the range waits for the next reply.
+    private const int MinStreamKeys = 16;
+
+    // Room a streamed piece needs besides its keys: two range heads, the piece's counts, two fingerprints.
+    private const int StreamReserve = Wire.CloseReserve + (2 * Varint.MaxLength) + (2 * SyncFingerprint.Length);
+
     private readonly SyncKeySet _set;
     private readonly ParsedMessage _query;
     private readonly ReconcileOptions _options;
@@ -24,6 +30,7 @@ internal sealed class ResponderRound
     private readonly List<int> _missing = [];
     private readonly int _budget;
     private long _work;
+    private bool _full; // no room left for what was being answered: defer it
 
     public ResponderRound(SyncKeySet set, ParsedMessage query, ReconcileOptions options)
     {
@@ -131,6 +138,12 @@ internal sealed class ResponderRound
     private ReconcileResult? AnswerList(in WireRange range, int start, int end)
     {
         var count = end - start;
+        if (range.Count == 0)
+        {
+            Stream(range, start, end);
+            return null;
+        }
+
         if (count > _options.MaxIdsPerList)
         {
             Differ(range.Lower, range.Upper, start, end);
@@ -160,6 +173,52 @@ internal sealed class ResponderRound
 
         _writer.Fingerprint(_set.Fingerprint(start, end), Width);
         return null;
+    }
+
+    // The initiator has no key in the range: this side's keys there go in full, as many as the frame has room for,
+    // and the rest of the range as a fingerprint, which the initiator answers with another empty list. A range one
+    // side lacks streams over as many rounds as it takes, a frame at a time, with no split.
+    private void Stream(in WireRange range, int start, int end)
+    {
+        var keys = _set.Keys;
+        var room = _budget - _writer.Length - StreamReserve;
+        var hlc = range.Lower.Key.Hlc;
+        var fit = 0;
+        for (var i = start; i < end && fit < _options.MaxIdsPerList; i++, fit++)
+        {
+            var size = Varint.Length(keys[i].Hlc - hlc) + SyncKey.IdLength;
+            if (size > room)
+            {
+                break;
+            }
+
+            room -= size;
+            hlc = keys[i].Hlc;
+        }
+
+        _work += fit;
+        if (fit < end - start && fit < MinStreamKeys)
+        {
+            _full = true;
+            return;
+        }
+
+        var cut = fit == end - start ? range.Upper : Bound.Between(keys[start + fit - 1], keys[start + fit], range.Lower.Key.Hlc);
+        _writer.Range(range.Lower, cut, RangeMode.IdDiff);
+        _writer.Varint(0); // the list's entries: none, so no bitmap
+        _writer.Varint((ulong)fit);
+        hlc = range.Lower.Key.Hlc;
+        for (var i = start; i < start + fit; i++)
+        {
+            _writer.Key(keys[i], ref hlc);
+        }
+
+        _writer.Fingerprint(_set.Fingerprint(start, start + fit), Width);
+        if (cut != range.Upper)
+        {
+            _writer.Range(cut, range.Upper, RangeMode.Fingerprint);
+            _writer.Fingerprint(_set.Fingerprint(start + fit, end), Width);
+        }
     }
 
     // The initiator asks for some of the entries of an id list this side sent: they are its keys in the range, in order.
@@ -200,7 +259,7 @@ internal sealed class ResponderRound
     }
 
     private bool Fits() =>
-        _writer.Length <= _budget && _writer.Ranges <= _options.MaxRangesPerMessage - 2 && _work <= WorkBudget;
+        !_full && _writer.Length <= _budget && _writer.Ranges <= _options.MaxRangesPerMessage - 2 && _work <= WorkBudget;
 
     private ReconcileResult Defer(in Bound from)
     {
