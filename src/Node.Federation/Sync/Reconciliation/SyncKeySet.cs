@@ -124,10 +124,26 @@ public sealed class SyncKeySet
     /// <summary>The sum of the ids at indices [start, end).</summary>
     internal IdSum Sum(int start, int end) => Prefix(end).Subtract(Prefix(start));
 
-    /// <summary>The index of the first key at or above <paramref name="key"/>, searching from <paramref name="from"/>.</summary>
+    /// <summary>
+    /// The index of the first key at or above <paramref name="key"/>, at or after <paramref name="from"/>: a galloping
+    /// search (steps of 1, 2, 4… from <paramref name="from"/>, then a binary search in the last step), so walking a
+    /// message's ranges in order costs O(log distance) each, in cache, rather than O(log n) across the whole set.
+    /// </summary>
     internal int LowerBound(in SyncKey key, int from)
     {
-        int low = from, high = Count;
+        if (from >= Count || _keys[from].CompareTo(key) >= 0)
+        {
+            return from;
+        }
+
+        int below = from, step = 1; // _keys[below] < key
+        while (below + step < Count && _keys[below + step].CompareTo(key) < 0)
+        {
+            below += step;
+            step = step < Count ? step * 2 : step;
+        }
+
+        int low = below + 1, high = Math.Min(below + step, Count);
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
