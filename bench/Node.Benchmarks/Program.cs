@@ -8,7 +8,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --replay-throughput [--bars N] [--runs R] [--depth D]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --idle-memory [--starts N] [--settle S] [--baseline BIN] [--watch-burst N] [--puts P] [--after S]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --peer-link [--part all|setup|idle] [--dials N] [--warmup N] [--cpu-dials N] [--peers 10,50] [--minutes M] [--interval S] [--settle S]
-// dotnet run -c Release --project bench/Node.Benchmarks -- --reconcile [--items N] [--runs R] [--case TEXT] [--extras] [--no-reference] [--buckets B] [--id-list N] [--dense N] [--fingerprint B] [--frame B] [--max-ids N]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --reconcile [--items N] [--runs R] [--warmup W] [--case TEXT] [--extras] [--no-reference] [--buckets B] [--id-list N] [--dense N] [--fingerprint B] [--frame B] [--max-ids N]
 // sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
 {

@@ -8,7 +8,8 @@ namespace Node.Benchmarks;
 /// Range-based set reconciliation of two views of <c>--items</c> N keys each (default 1,000,000), in process: the
 /// issue's five cases (docs/performance.md, "Reconciliation"), and with <c>--extras</c> two where one side is far
 /// behind. For each: round trips, bytes each way (whole messages), time of the whole exchange (median of
-/// <c>--runs</c>, default 3; both sides on this thread, sets built beforehand), bytes allocated, and whether the
+/// <c>--runs</c>, default 3, after <c>--warmup</c> untimed runs, default 2; both sides on this thread, sets built
+/// beforehand; and the process's CPU time, median too), bytes allocated, and whether the
 /// result is exactly the two set differences; then the same for Negentropy v1's reference algorithm on the same sets
 /// (<c>--no-reference</c> leaves it out), and the memory of two built sets. <c>--case TEXT</c> runs the cases whose
 /// name contains it. Parameters can be varied for tuning: <c>--buckets --id-list --dense --fingerprint --frame --max-ids</c>.
@@ -19,6 +20,7 @@ internal static partial class ReconcileBench
     {
         var items = Option(args, "--items", 1_000_000);
         var runs = Option(args, "--runs", 3);
+        var warmUp = Option(args, "--warmup", 2);
         var only = Array.IndexOf(args, "--case") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         var options = new ReconcileOptions
         {
@@ -37,14 +39,14 @@ internal static partial class ReconcileBench
 
         Console.WriteLine($"{items:N0} keys a side, {Environment.ProcessorCount} cores, .NET {Environment.Version}; " +
             $"buckets {options.Buckets}, id list ≤ {options.IdListThreshold} (dense ≤ {options.DenseListThreshold}), " +
-            $"fingerprints {options.FingerprintBytes} B, frame {options.FrameLimit:N0} B; time: median of {runs}");
+            $"fingerprints {options.FingerprintBytes} B, frame {options.FrameLimit:N0} B; time: median of {runs} after {warmUp} untimed");
         var ours = new List<string>();
         var reference = new List<string>();
         var failed = false;
         var cases = Array.IndexOf(args, "--extras") >= 0 ? [.. Cases(items), .. Extras(items)] : Cases(items);
         foreach (var @case in cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
-            failed |= !RunCase(@case, options, runs, ours, reference, Array.IndexOf(args, "--no-reference") < 0);
+            failed |= !RunCase(@case, options, warmUp, runs, ours, reference, Array.IndexOf(args, "--no-reference") < 0);
         }
 
         Table("This protocol", ours);
@@ -62,25 +64,27 @@ internal static partial class ReconcileBench
         Console.WriteLine();
         Console.WriteLine(title);
         Console.WriteLine();
-        Console.WriteLine("| case | round trips | initiator → responder | responder → initiator | total | time | allocated | result | goal | |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| case | round trips | initiator → responder | responder → initiator | total | time | CPU | allocated | result | goal | |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
     }
 
-    private static bool RunCase(Case @case, ReconcileOptions options, int runs, List<string> ours, List<string> reference, bool withReference)
+    // Each exchange is run `warmUp` times untimed first: the JIT's first tiers would otherwise be timed (the node is
+    // native AOT, compiled ahead of time).
+    private static bool RunCase(Case @case, ReconcileOptions options, int warmUp, int runs, List<string> ours, List<string> reference, bool withReference)
     {
         Collect();
         var initiatorOnly = new List<SyncKey>();
         var responderOnly = new List<SyncKey>();
         var initiatorSet = Build(@case, Side.Initiator, initiatorOnly);
         var responderSet = Build(@case, Side.Responder, responderOnly);
-        var outcomes = Enumerable.Range(0, runs).Select(_ => Reconcile(initiatorSet, responderSet, options)).ToList();
+        var outcomes = Enumerable.Range(0, warmUp + runs).Select(_ => Reconcile(initiatorSet, responderSet, options)).Skip(warmUp).ToList();
         var exact = outcomes[^1].Error is null && outcomes[^1].Have.Order().SequenceEqual(initiatorOnly.Order()) &&
             outcomes[^1].Need.Order().SequenceEqual(responderOnly.Order());
         ours.Add(Row(@case, outcomes, exact));
         if (withReference)
         {
-            var negentropy = Enumerable.Range(0, runs).Select(_ => ReconcileNegentropy(initiatorSet, responderSet, options.FrameLimit)).ToList();
+            var negentropy = Enumerable.Range(0, warmUp + runs).Select(_ => ReconcileNegentropy(initiatorSet, responderSet, options.FrameLimit)).Skip(warmUp).ToList();
             var haveIds = initiatorOnly.Select(k => Convert.ToHexString(k.IdToArray())).Order();
             var needIds = responderOnly.Select(k => Convert.ToHexString(k.IdToArray())).Order();
             var same = negentropy[^1].HaveIds.Distinct().Order().SequenceEqual(haveIds) && negentropy[^1].NeedIds.Distinct().Order().SequenceEqual(needIds);
@@ -95,12 +99,13 @@ internal static partial class ReconcileBench
         var outcome = outcomes[^1];
         var met = exact && outcome.RoundTrips <= @case.GoalRoundTrips && outcome.Total <= @case.GoalBytes;
         var median = outcomes.Select(o => o.Time).Order().ElementAt(outcomes.Count / 2);
+        var cpu = outcomes.Select(o => o.Cpu).Order().ElementAt(outcomes.Count / 2);
         var result = outcome.Error ?? (exact ? $"exact ({outcome.HaveCount:N0} have, {outcome.NeedCount:N0} need{(outcome.FullStrength ? ", full-strength pass" : "")})" : "WRONG");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {@case.Name} | {outcome.RoundTrips} | {Size(outcome.Sent)} | {Size(outcome.Received)} | **{Size(outcome.Total)}** | {median.TotalMilliseconds:F1} ms | {Size(outcome.Allocated)} | {result} | {@case.Goal} | {(met ? "met" : "not met")} |");
+            $"| {@case.Name} | {outcome.RoundTrips} | {Size(outcome.Sent)} | {Size(outcome.Received)} | **{Size(outcome.Total)}** | {median.TotalMilliseconds:F1} ms | {cpu.TotalMilliseconds:F0} ms | {Size(outcome.Allocated)} | {result} | {@case.Goal} | {(met ? "met" : "not met")} |");
     }
 
-    private sealed record Outcome(int RoundTrips, long Sent, long Received, TimeSpan Time, long Allocated, bool FullStrength, string? Error)
+    private sealed record Outcome(int RoundTrips, long Sent, long Received, TimeSpan Time, TimeSpan Cpu, long Allocated, bool FullStrength, string? Error)
     {
         public List<SyncKey> Have { get; init; } = [];
 
@@ -122,6 +127,7 @@ internal static partial class ReconcileBench
         var have = new List<SyncKey>();
         var need = new List<SyncKey>();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ProcessCpu();
         var clock = Stopwatch.StartNew();
         var initiator = new ReconcileInitiator(initiatorSet, options);
         var query = initiator.Initiate();
@@ -151,7 +157,7 @@ internal static partial class ReconcileBench
         }
 
         var time = clock.Elapsed;
-        return new Outcome(initiator.Rounds, initiator.BytesSent, initiator.BytesReceived, time, GC.GetAllocatedBytesForCurrentThread() - allocated,
+        return new Outcome(initiator.Rounds, initiator.BytesSent, initiator.BytesReceived, time, ProcessCpu() - cpu, GC.GetAllocatedBytesForCurrentThread() - allocated,
             initiator.UsedFullStrength, error) { Have = have, Need = need };
     }
 
@@ -159,6 +165,7 @@ internal static partial class ReconcileBench
     {
         List<byte[]> have = [], need = [];
         var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ProcessCpu();
         var clock = Stopwatch.StartNew();
         var client = new Negentropy(initiatorSet, frameLimit, isInitiator: true);
         var server = new Negentropy(responderSet, frameLimit, isInitiator: false);
@@ -180,11 +187,18 @@ internal static partial class ReconcileBench
         }
 
         var time = clock.Elapsed;
-        return new Outcome(rounds, sent, received, time, GC.GetAllocatedBytesForCurrentThread() - allocated, false, null)
+        return new Outcome(rounds, sent, received, time, ProcessCpu() - cpu, GC.GetAllocatedBytesForCurrentThread() - allocated, false, null)
         {
             HaveIds = [.. have.Select(Convert.ToHexString)],
             NeedIds = [.. need.Select(Convert.ToHexString)],
         };
+    }
+
+    // The process's CPU time (this thread, and the GC's): wall time on a shared machine waits for other processes too.
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     // Between cases: the previous case's sets and garbage go, so the peak working set reflects one case.
