@@ -80,6 +80,25 @@ public sealed class SyncKeySetTests
     }
 
     [Fact]
+    public void A_search_from_any_index_finds_what_a_scan_finds()
+    {
+        var random = new Random(17);
+        var set = SyncKeySet.Create(Keys.Sequence(random, 2_000, maxGap: 4));
+        for (var trial = 0; trial < 5_000; trial++)
+        {
+            var from = random.Next(set.Count + 1);
+            var key = random.Next(3) == 0 ? set[random.Next(set.Count)] : Keys.Random(random, set[random.Next(set.Count)].Hlc + (ulong)random.Next(-1, 2));
+            var expected = from;
+            while (expected < set.Count && set[expected] < key)
+            {
+                expected++;
+            }
+
+            Assert.Equal(expected, set.LowerBound(key, from));
+        }
+    }
+
+    [Fact]
     public void The_fingerprint_is_negentropy_v1s_sha256_of_the_little_endian_sum_and_the_varint_count()
     {
         var ids = Enumerable.Range(0, 200).Select(i => SHA256.HashData(BitConverter.GetBytes(i))).ToArray();
