@@ -68,8 +68,8 @@ public sealed partial class ReconcileInitiator
         }
 
         Debug.Assert(sent > 0, "every ask fits in an empty frame");
-        _asked = _pending.GetRange(0, sent);
-        _pending.RemoveRange(0, sent);
+        _asked = new List<Ask>(sent);
+        _pending.Take(sent, _asked);
         var query = writer.Finish();
         Rounds++;
         BytesSent += query.Length;

@@ -24,7 +24,7 @@ public sealed partial class ReconcileInitiator
     private readonly SyncFingerprint _own;
     private readonly HashSet<SyncKey> _reported = [];
     private readonly PrefixMatcher _matcher = new();
-    private List<Ask> _pending = [];
+    private readonly AskQueue _pending = new();
     private List<Ask> _asked = [];
     private IdSum _haveSum, _needSum;
     private int _haveCount, _needCount;
@@ -76,7 +76,7 @@ public sealed partial class ReconcileInitiator
             throw new InvalidOperationException("The reconciliation was already initiated.");
         }
 
-        _pending = InitialAsks();
+        _pending.PushFront(InitialAsks());
         _phase = Phase.Waiting;
         return Query();
     }
@@ -129,9 +129,10 @@ public sealed partial class ReconcileInitiator
     private ReconcileResult Next(Answer answer)
     {
         Pace(answer.Requeued.Count);
-        _pending.AddRange(answer.Fresh);
-        _pending.AddRange(answer.Requeued);
-        _pending.Sort(Ask.ByLower);
+        var opened = answer.Fresh;
+        opened.AddRange(answer.Requeued);
+        opened.Sort(Ask.ByLower);
+        _pending.PushFront(opened);
         if (_pending.Count == 0)
         {
             if (_width == SyncFingerprint.Length)
@@ -141,7 +142,7 @@ public sealed partial class ReconcileInitiator
             }
 
             _width = SyncFingerprint.Length; // the weak pass missed something: again at full strength
-            _pending = InitialAsks();
+            _pending.PushFront(InitialAsks());
         }
 
         if (Rounds >= _options.MaxRounds)
