@@ -106,7 +106,8 @@ public sealed class ResponderHostileTests
     [Fact]
     public void Refuses_bounds_that_do_not_increase_or_overflow()
     {
-        var same = Messages.Make(Other, (Messages.At(5), RangeMode.Skip, null), (Messages.At(5), RangeMode.Skip, null));
+        // A skip to timestamp 5 (mantissa 5, shift 0), then one rising by nothing: the same bound again.
+        byte[] same = [.. Messages.Header(), .. Varint(((5UL << (Wire.ShiftBits + 1)) + 1) << Wire.ModeBits), .. Varint(1UL << Wire.ModeBits), 0];
         Assert.Equal(ReconcileError.BoundsOutOfOrder, Refusal(same));
 
         // A bound at timestamp 0 with no id is the start of the key space: a first range cannot end there.
