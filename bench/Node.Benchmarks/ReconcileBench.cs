@@ -102,7 +102,7 @@ internal static partial class ReconcileBench
         var cpu = outcomes.Select(o => o.Cpu).Order().ElementAt(outcomes.Count / 2);
         var result = outcome.Error ?? (exact ? $"exact ({outcome.HaveCount:N0} have, {outcome.NeedCount:N0} need{(outcome.FullStrength ? ", full-strength pass" : "")})" : "WRONG");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {@case.Name} | {outcome.RoundTrips} | {Size(outcome.Sent)} | {Size(outcome.Received)} | **{Size(outcome.Total)}** | {median.TotalMilliseconds:F1} ms | {cpu.TotalMilliseconds:F0} ms | {Size(outcome.Allocated)} | {result} | {@case.Goal} | {(met ? "met" : "not met")} |");
+            $"| {@case.Name} | {outcome.RoundTrips} | {Size(outcome.Sent)} | {Size(outcome.Received)} | **{Size(outcome.Total)}** | {Milliseconds(median)} | {Milliseconds(cpu)} | {Size(outcome.Allocated)} | {result} | {@case.Goal} | {(met ? "met" : "not met")} |");
     }
 
     private sealed record Outcome(int RoundTrips, long Sent, long Received, TimeSpan Time, TimeSpan Cpu, long Allocated, bool FullStrength, string? Error)
@@ -226,6 +226,11 @@ internal static partial class ReconcileBench
         GC.KeepAlive(first);
         GC.KeepAlive(second);
     }
+
+    private static string Milliseconds(TimeSpan time) =>
+        time.TotalMilliseconds < 10
+            ? string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:F2} ms")
+            : string.Create(CultureInfo.InvariantCulture, $"{time.TotalMilliseconds:F0} ms");
 
     private static string Size(long bytes) => bytes switch
     {
