@@ -13,14 +13,17 @@ internal static class Keys
         return new SyncKey(hlc, id);
     }
 
-    /// <summary><paramref name="count"/> keys with increasing timestamps, a random gap of up to <paramref name="maxGap"/> (0: all the same).</summary>
+    /// <summary>
+    /// <paramref name="count"/> keys with timestamps rising by 0 to <paramref name="maxGap"/> at random: with a small
+    /// gap, runs of keys share a timestamp (0: all of them), told apart by their ids alone.
+    /// </summary>
     public static List<SyncKey> Sequence(Random random, int count, ulong maxGap = 1UL << 32, ulong start = 1UL << 40)
     {
         var keys = new List<SyncKey>(count);
         var hlc = start;
         for (var i = 0; i < count; i++)
         {
-            var step = maxGap == 0 ? 0 : (ulong)random.NextInt64((long)Math.Min(maxGap, long.MaxValue - 1)) + 1;
+            var step = (ulong)random.NextInt64((long)Math.Min(maxGap, long.MaxValue - 1) + 1);
             hlc = hlc > ulong.MaxValue - step ? hlc : hlc + step; // saturate: the last keys share the top timestamp
             keys.Add(Random(random, hlc));
         }
