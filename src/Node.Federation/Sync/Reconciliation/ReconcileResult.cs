@@ -2,8 +2,8 @@ namespace Node.Federation.Sync.Reconciliation;
 
 /// <summary>
 /// What a reconciliation step produced: a message to send, the end of the reconciliation (initiator only), or a
-/// refusal. A refusal's <see cref="Detail"/> names the problem and, for a limit, the limit; it may hold text derived
-/// from the peer's bytes but never the bytes themselves.
+/// refusal. A refusal's <see cref="Detail"/> names the problem, where in the message, and, for a limit, the limit;
+/// what it quotes of the peer's message (a bound, a fingerprint) is in hex, so it is safe to log.
 /// </summary>
 /// <param name="Error">Why it stopped; <see cref="ReconcileError.None"/> if it did not.</param>
 /// <param name="Message">The message to send next; null when complete or refused.</param>
