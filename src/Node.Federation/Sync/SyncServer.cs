@@ -95,9 +95,13 @@ public sealed class SyncServer(NodeStore store, AuthorKeys keys, ViewSets views)
             return reply;
         }
 
-        var set = views.Get(view);
+        var (set, snapshot) = request.Snapshot == 0 ? views.Get(view)
+            : (views.Pinned(view, request.Snapshot) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"snapshot: {request.Snapshot} is gone (sets are kept {ViewSets.PinnedFor.TotalMinutes:0} minutes after their last use); start the reconciliation again")),
+                request.Snapshot);
         reply.LastSeq = set.LastSeq;
-        var answer = set.Respond(request.Message.Span);
+        reply.Snapshot = snapshot;
+        var answer = set.Respond(request.Message.Memory);
         reply.Message = answer.Error is { } error ? throw Invalid($"message: {error}") : UnsafeByteOperations.UnsafeWrap(answer.Message);
         return reply;
     }

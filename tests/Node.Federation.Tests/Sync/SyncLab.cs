@@ -53,7 +53,7 @@ internal sealed class LabNode : IAsyncDisposable
         Store = NodeStore.Open(_dir, new StoreOptions(), time, NullLogger.Instance);
         Keys = new AuthorKeys(Store);
         Keys.AddOwnKeyAsync(identity).GetAwaiter().GetResult();
-        Server = new SyncServer(Store, Keys, new ViewSets(Store));
+        Server = new SyncServer(Store, Keys, new ViewSets(Store, time));
         Round = new SyncRound(Store, new PacketIntake(Store.Writer, Keys), Keys, time, NullLogger.Instance);
         var ownKeys = new KeyDirectory();
         ownKeys.Add(identity.PublicKey);

@@ -132,6 +132,29 @@ public sealed class SyncServerTests : IAsyncDisposable
         Assert.Equal(before, caller.StoredIds());
     }
 
+    [Fact]
+    public async Task A_reconciliation_is_answered_from_one_snapshot_while_packets_arrive_and_a_gone_snapshot_is_refused()
+    {
+        var server = _lab.Add(1);
+        var caller = _lab.Add(2);
+        server.Tiers[caller.Id] = TrustTier.Core;
+        caller.Tiers[server.Id] = TrustTier.Core;
+        for (var i = 0; i < 3000; i++)
+        {
+            await server.PutAsync($"k{i}", ShareScope.Core);
+        }
+
+        // After each reconciliation reply the server stores one more packet: its set changes under the reconciliation.
+        var busy = new BusyPeer(caller.Channel(server), () => server.PutAsync($"late{Guid.NewGuid()}", ShareScope.Core));
+        var result = await caller.Round.RunAsync(server.Id, TrustTier.Core, busy, caller.Book.Of(server.Id), audit: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal("reconciliation", result.Kind);
+        Assert.True(busy.Reconciles > 1, $"{busy.Reconciles} round trips");
+        Assert.Equal(server.View(PacketScope.Core), caller.View(PacketScope.Core));
+        var gone = Assert.Throws<RpcException>(() => server.Server.Reconcile(PacketScope.Core, new ReconcileRequest { ViewScope = 2, Snapshot = 999_999 }));
+        Assert.Equal(StatusCode.FailedPrecondition, gone.StatusCode);
+    }
+
     private static string Refused(Action call) => Assert.Throws<RpcException>(call) is { StatusCode: StatusCode.InvalidArgument } ex
         ? ex.Status.Detail : throw new InvalidOperationException("not INVALID_ARGUMENT");
 
@@ -139,6 +162,24 @@ public sealed class SyncServerTests : IAsyncDisposable
 
     private static string Id(ByteString envelope) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Envelope.Parser.ParseFrom(envelope).Payload.Span));
+
+    // The server's sync methods, with a packet stored on the server after every reconciliation reply.
+    private sealed class BusyPeer(ISyncPeer inner, Func<Task> meanwhile) : ISyncPeer
+    {
+        public int Reconciles { get; private set; }
+
+        public Task<CatchUpReply> CatchUpAsync(CatchUpRequest request, CancellationToken cancellationToken) => inner.CatchUpAsync(request, cancellationToken);
+
+        public async Task<ReconcileReply> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
+        {
+            var reply = await inner.ReconcileAsync(request, cancellationToken);
+            Reconciles++;
+            await meanwhile();
+            return reply;
+        }
+
+        public Task<FetchReply> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => inner.FetchAsync(request, cancellationToken);
+    }
 
     // Answers every catch-up with a page that is "not the last" and moves nothing: a round must not spin on it.
     private sealed class LyingPeer(byte[] epoch) : ISyncPeer
