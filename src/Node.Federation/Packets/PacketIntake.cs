@@ -102,14 +102,33 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(offered);
+        return await CommitAsync(Check(offered), fromPeer, destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="AcceptBatchAsync"/>: checks a batch, signatures verified in
+    /// parallel, without touching the store — so a caller can check the next batch while the writer
+    /// commits this one (<see cref="CommitAsync"/>).
+    /// </summary>
+    public CheckedBatch Check(IReadOnlyList<OfferedPacket> offered)
+    {
+        ArgumentNullException.ThrowIfNull(offered);
+        return new CheckedBatch(Verify(offered));
+    }
+
+    /// <summary>The second half of <see cref="AcceptBatchAsync"/>: stores, holds or quarantines a checked batch in one transaction.</summary>
+    public async Task<IReadOnlyList<IntakeResult>> CommitAsync(CheckedBatch batch, string? fromPeer, PacketDestination destination,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         if (destination == PacketDestination.Quarantine && string.IsNullOrEmpty(fromPeer))
         {
             throw new ArgumentException("Only a peer's packets go to quarantine.", nameof(fromPeer));
         }
 
-        var checks = Verify(offered);
-        var results = new IntakeResult?[offered.Count];
-        for (var i = 0; i < checks.Length; i++)
+        var checks = batch.Checks;
+        var results = new IntakeResult?[checks.Count];
+        for (var i = 0; i < checks.Count; i++)
         {
             if (checks[i].Packet is not { } packet)
             {
@@ -130,7 +149,7 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
         return await writer.WriteAsync(context =>
         {
             var store = new IntakeWrite(context, maxHeldPackets, maxHeldBytes);
-            for (var i = 0; i < checks.Length; i++)
+            for (var i = 0; i < checks.Count; i++)
             {
                 results[i] ??= store.Take(checks[i], fromPeer, destination);
             }
@@ -153,6 +172,10 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
         return checks;
     }
 }
+
+/// <summary>A batch checked by <see cref="PacketIntake.Check"/>, to commit with <see cref="PacketIntake.CommitAsync"/>.</summary>
+/// <param name="Checks">One check per offered packet, in order.</param>
+public sealed record CheckedBatch(IReadOnlyList<PacketCheck> Checks);
 
 /// <summary>An envelope offered to <see cref="PacketIntake"/>, with the id it was offered under when there was one.</summary>
 /// <param name="Envelope">The bytes as received.</param>

@@ -112,52 +112,75 @@ public sealed partial class SyncRound
         return need.Where(id => !reader.Sync.Knows(id, forKnowledgeBase)).ToList();
     }
 
-    // Fetches in batches, FetchWindow requests in flight: the next batch is asked for while this one is verified and committed.
+    // Fetches in batches, FetchWindow requests in flight, and checks one batch while the writer commits the one before:
+    // the network, the signature checks (on every core) and the store work side by side.
     private async Task FetchAsync(string peer, PacketScope view, List<byte[]> wanted, ISyncPeer channel, Tally tally, CancellationToken cancellationToken)
     {
         tally.Progress.Update(s => s with { Phase = SyncPhase.Fetching });
         var queue = new Queue<ByteString>(wanted.Select(ByteString.CopyFrom));
         var inFlight = new Queue<Task<FetchReply>>();
+        Task? committing = null;
         var asked = 0;
-        while (queue.Count > 0 || inFlight.Count > 0)
+        try
         {
-            while (queue.Count > 0 && inFlight.Count < FetchWindow)
+            await FetchLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (committing is not null)
             {
-                var request = new FetchRequest { ViewScope = (uint)view };
-                while (queue.Count > 0 && request.Ids.Count < SyncLimits.MaxFetchIds)
+                await committing.ConfigureAwait(false);
+            }
+        }
+
+        async Task FetchLoopAsync()
+        {
+            while (queue.Count > 0 || inFlight.Count > 0)
+            {
+                while (queue.Count > 0 && inFlight.Count < FetchWindow)
                 {
-                    request.Ids.Add(queue.Dequeue());
+                    var request = new FetchRequest { ViewScope = (uint)view };
+                    while (queue.Count > 0 && request.Ids.Count < SyncLimits.MaxFetchIds)
+                    {
+                        request.Ids.Add(queue.Dequeue());
+                    }
+
+                    asked += request.Ids.Count;
+                    inFlight.Enqueue(channel.FetchAsync(request, cancellationToken));
                 }
 
-                asked += request.Ids.Count;
-                inFlight.Enqueue(channel.FetchAsync(request, cancellationToken));
-            }
+                var reply = await inFlight.Dequeue().ConfigureAwait(false);
+                if (reply.Packets.Count + reply.Absent.Count + reply.Deferred.Count > SyncLimits.MaxFetchIds)
+                {
+                    throw new SyncProtocolException($"fetch from {peer}: more answers than ids asked");
+                }
 
-            var reply = await inFlight.Dequeue().ConfigureAwait(false);
-            if (reply.Packets.Count + reply.Absent.Count + reply.Deferred.Count > SyncLimits.MaxFetchIds)
-            {
-                throw new SyncProtocolException($"fetch from {peer}: more answers than ids asked");
-            }
+                if (reply.Packets.Count == 0 && reply.Deferred.Count > 0)
+                {
+                    throw new SyncProtocolException($"fetch from {peer}: nothing sent, everything deferred");
+                }
 
-            if (reply.Packets.Count == 0 && reply.Deferred.Count > 0)
-            {
-                throw new SyncProtocolException($"fetch from {peer}: nothing sent, everything deferred");
-            }
+                var page = await CheckAsync(reply.Packets, reply.AuthorKeys, cancellationToken).ConfigureAwait(false);
+                if (committing is not null)
+                {
+                    await committing.ConfigureAwait(false);
+                }
 
-            await TakeAsync(reply.Packets, reply.AuthorKeys, tally, cancellationToken).ConfigureAwait(false);
-            foreach (var deferred in reply.Deferred)
-            {
-                queue.Enqueue(deferred);
-            }
+                committing = CommitAsync(page, tally, cancellationToken);
+                foreach (var deferred in reply.Deferred)
+                {
+                    queue.Enqueue(deferred);
+                }
 
-            if (reply.Absent.Count > 0)
-            {
-                tally.Progress.Update(s => s with { ToReceive = s.ToReceive is { } n ? Math.Max(0, n - reply.Absent.Count) : null });
-            }
+                if (reply.Absent.Count > 0)
+                {
+                    tally.Progress.Update(s => s with { ToReceive = s.ToReceive is { } n ? Math.Max(0, n - reply.Absent.Count) : null });
+                }
 
-            if (asked > 4 * Math.Max(wanted.Count, SyncLimits.MaxFetchIds))
-            {
-                throw new SyncProtocolException($"fetch from {peer}: the peer keeps deferring what was asked");
+                if (asked > 4 * Math.Max(wanted.Count, SyncLimits.MaxFetchIds))
+                {
+                    throw new SyncProtocolException($"fetch from {peer}: the peer keeps deferring what was asked");
+                }
             }
         }
     }

@@ -124,11 +124,17 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
     }
 
     // Verifies and commits a page; returns the seq of the first packet that could not be taken now (the cursor stays before it).
-    private async Task<long?> TakeAsync(Google.Protobuf.Collections.RepeatedField<SyncPacket> packets, Google.Protobuf.Collections.RepeatedField<ByteString> authorKeys, Tally tally, CancellationToken cancellationToken)
+    private async Task<long?> TakeAsync(Google.Protobuf.Collections.RepeatedField<SyncPacket> packets, Google.Protobuf.Collections.RepeatedField<ByteString> authorKeys,
+        Tally tally, CancellationToken cancellationToken) =>
+        await CommitAsync(await CheckAsync(packets, authorKeys, cancellationToken).ConfigureAwait(false), tally, cancellationToken).ConfigureAwait(false);
+
+    // Learns the authors' keys offered with the packets, then checks them (signatures on every core); nothing is stored yet.
+    private async Task<CheckedPage> CheckAsync(Google.Protobuf.Collections.RepeatedField<SyncPacket> packets,
+        Google.Protobuf.Collections.RepeatedField<ByteString> authorKeys, CancellationToken cancellationToken)
     {
         if (packets.Count == 0)
         {
-            return null;
+            return new CheckedPage([], [], new CheckedBatch([]));
         }
 
         var authors = new HashSet<string>(StringComparer.Ordinal);
@@ -142,14 +148,25 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
 
         await keys.LearnAsync(authorKeys.Take(SyncLimits.MaxAuthorKeys).Select(k => k.Memory), authors, cancellationToken).ConfigureAwait(false);
         var offered = packets.Select(p => new OfferedPacket(p.Envelope.ToByteArray())).ToList();
-        var results = await intake.AcceptBatchAsync(offered, tally.Peer, tally.Destination, cancellationToken).ConfigureAwait(false);
+        return new CheckedPage([.. packets.Select(p => p.Seq)], offered, intake.Check(offered));
+    }
+
+    // Commits a checked page; returns the seq of the first packet that could not be taken now.
+    private async Task<long?> CommitAsync(CheckedPage page, Tally tally, CancellationToken cancellationToken)
+    {
+        if (page.Offered.Count == 0)
+        {
+            return null;
+        }
+
+        var results = await intake.CommitAsync(page.Batch, tally.Peer, tally.Destination, cancellationToken).ConfigureAwait(false);
         long? stoppedAt = null;
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
             if (result.Outcome is IntakeOutcome.HoldFull or IntakeOutcome.ClockAhead)
             {
-                stoppedAt ??= packets[i].Seq;
+                stoppedAt ??= page.Seqs[i];
                 LogNotTakenNow(logger, tally.Peer, result.Outcome);
             }
             else if (result.Outcome is IntakeOutcome.Refused or IntakeOutcome.Retracted or IntakeOutcome.Rejected)
@@ -162,12 +179,15 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
             }
             else
             {
-                tally.Receive(offered[i].Envelope.Length);
+                tally.Receive(page.Offered[i].Envelope.Length);
             }
         }
 
         return stoppedAt;
     }
+
+    // A page checked and not yet committed: each packet's sequence on the peer, the envelopes, the checks.
+    private sealed record CheckedPage(IReadOnlyList<long> Seqs, IReadOnlyList<OfferedPacket> Offered, CheckedBatch Batch);
 
     // Counts what the round took, into the peer's progress.
     private sealed class Tally(string peer, PacketDestination destination, SyncProgress progress)
