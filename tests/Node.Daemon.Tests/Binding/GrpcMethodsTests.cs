@@ -21,6 +21,10 @@ public sealed class GrpcMethodsTests
         { nameof(Knowledge.Get), (Knowledge s, GetKnowledgeRequest r, ServerCallContext c) => s.Get(r, c) },
         { nameof(Knowledge.List), (Knowledge s, ListKnowledgeRequest r, ServerCallContext c) => s.List(r, c) },
         { nameof(Knowledge.Watch), (Knowledge s, WatchKnowledgeRequest r, IServerStreamWriter<KnowledgePacket> w, ServerCallContext c) => s.Watch(r, w, c) },
+        { nameof(Knowledge.Retract), (Knowledge s, RetractRequest r, ServerCallContext c) => s.Retract(r, c) },
+        { nameof(Knowledge.ListQuarantine), (Knowledge s, ListQuarantineRequest r, ServerCallContext c) => s.ListQuarantine(r, c) },
+        { nameof(Knowledge.Promote), (Knowledge s, QuarantineVerdict r, ServerCallContext c) => s.Promote(r, c) },
+        { nameof(Knowledge.Reject), (Knowledge s, QuarantineVerdict r, ServerCallContext c) => s.Reject(r, c) },
     };
 
     private static IReadOnlyList<RouteEndpoint> Map(Action<IServiceCollection> register)
@@ -40,7 +44,7 @@ public sealed class GrpcMethodsTests
     {
         var endpoints = Map(services => services.AddGrpcMethods(FullTable()));
 
-        foreach (var method in new[] { "Put", "Get", "List", "Watch" })
+        foreach (var method in new[] { "Put", "Get", "List", "Watch", "Retract", "ListQuarantine", "Promote", "Reject" })
         {
             var endpoint = Assert.Single(endpoints, e => e.RoutePattern.RawText == $"/sovereign.api.v1.KnowledgeService/{method}");
             Assert.Equal(["POST"], endpoint.Metadata.GetRequiredMetadata<IHttpMethodMetadata>().HttpMethods);

@@ -17,13 +17,7 @@ public sealed class SyncCrashTests
     private const int Kills = 20;
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
-    private static readonly string[] Args =
-    [
-        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:05", "--set", "Federation:Link:BackoffMax=00:00:01",
-        "--set", "Federation:Link:RefusedRetry=00:00:01", "--set", "Federation:Sync:CatchUpInterval=00:00:01",
-        "--set", "Federation:Sync:RetryInterval=00:00:01",
-    ];
+    private static readonly string[] Args = [.. SyncProcessKit.FastSync, "--set", "Federation:Sync:CatchUpInterval=00:00:01"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -151,17 +145,5 @@ public sealed class SyncCrashTests
         Assert.True(missing.Count == 0, $"B's cursor into A is at {seq}, but {missing.Count} of A's packets up to it are not stored on B (first: seq {missing.FirstOrDefault().Key})");
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var since = TimeProvider.System.GetTimestamp();
-        while (!await condition())
-        {
-            if (TimeProvider.System.GetElapsedTime(since) > Within)
-            {
-                throw new TimeoutException($"Not within {Within}: {what}");
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition, string what) => SyncProcessKit.UntilAsync(condition, what, Within);
 }

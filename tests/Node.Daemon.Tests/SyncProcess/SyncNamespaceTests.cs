@@ -19,12 +19,7 @@ public sealed class SyncNamespaceTests
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
-    private static readonly string[] Args =
-    [
-        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:05", "--set", "Federation:Link:BackoffMax=00:00:01",
-        "--set", "Federation:Link:RefusedRetry=00:00:01", "--set", "Federation:Sync:RetryInterval=00:00:01",
-    ];
+    private static readonly string[] Args = SyncProcessKit.FastSync;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -126,17 +121,5 @@ public sealed class SyncNamespaceTests
         return same;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var since = TimeProvider.System.GetTimestamp();
-        while (!await condition())
-        {
-            if (TimeProvider.System.GetElapsedTime(since) > Within)
-            {
-                throw new TimeoutException($"Not within {Within}: {what}");
-            }
-
-            await Task.Delay(200, Ct);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition, string what) => SyncProcessKit.UntilAsync(condition, what, Within);
 }

@@ -15,12 +15,7 @@ public sealed class ThreeNodeSyncTests
     private const int SIGKILL = 9;
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(40);
 
-    private static readonly string[] Args =
-    [
-        "--set", "Federation:Link:HeartbeatInterval=00:00:01", "--set", "Federation:Link:SuspectAfter=00:00:02.500",
-        "--set", "Federation:Link:DownAfter=00:00:05", "--set", "Federation:Link:BackoffMax=00:00:01",
-        "--set", "Federation:Link:RefusedRetry=00:00:01", "--set", "Federation:Sync:RetryInterval=00:00:01",
-    ];
+    private static readonly string[] Args = SyncProcessKit.FastSync;
 
     public static TheoryData<string> Kinds => DaemonProcess.Kinds();
 
@@ -86,17 +81,5 @@ public sealed class ThreeNodeSyncTests
 
     private static string Str(JsonElement e, string name) => e.GetProperty(name).GetString() ?? "";
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var since = TimeProvider.System.GetTimestamp();
-        while (!await condition())
-        {
-            if (TimeProvider.System.GetElapsedTime(since) > Within)
-            {
-                throw new TimeoutException($"Not within {Within}: {what}");
-            }
-
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, string what) => SyncProcessKit.UntilAsync(condition, what, Within);
 }
