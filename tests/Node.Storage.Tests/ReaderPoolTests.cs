@@ -2,7 +2,12 @@ using Node.Storage.Tests.Support;
 
 namespace Node.Storage.Tests;
 
-/// <summary>The store's pooled read connections: kept after a busy moment, closed when released.</summary>
+/// <summary>
+/// The store's pooled read connections: kept after a busy moment, closed when released. Alone: other
+/// tests' backups and restores clear every pool of the process (SqliteConnection.ClearAllPools), which
+/// would close these pooled readers between the test's steps.
+/// </summary>
+[Collection(nameof(ReaderPoolTests))]
 public sealed class ReaderPoolTests : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sovereign-readers-test-").FullName;
@@ -56,3 +61,7 @@ public sealed class ReaderPoolTests : IAsyncDisposable
     private int OpenConnections() =>
         Directory.GetFiles("/proc/self/fd").Count(fd => new FileInfo(fd).LinkTarget == _store.Path + "-wal");
 }
+
+/// <summary>Runs <see cref="ReaderPoolTests"/> with no other test class beside it.</summary>
+[CollectionDefinition(nameof(ReaderPoolTests), DisableParallelization = true)]
+public sealed class ReaderPoolTestsAlone;
