@@ -121,16 +121,8 @@ internal sealed partial class KnowledgeApi
     // The packet as it would read once stored (seq 0). Its bytes were verified on arrival; should they no longer parse, the id and envelope still show.
     private static Protocol.Api.QuarantinedPacket ToApi(Held held)
     {
-        KnowledgePacket packet;
-        try
-        {
-            var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(held.Envelope).Payload);
-            packet = ToApi(held.Id, 0, held.ReceivedAt, held.Envelope, body);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            packet = new KnowledgePacket { Id = Convert.ToHexStringLower(held.Id), ReceivedAt = held.ReceivedAt, Envelope = ByteString.CopyFrom(held.Envelope) };
-        }
+        var packet = PacketBodies.TryRead(held.Envelope) is { } body ? ToApi(held.Id, 0, held.ReceivedAt, held.Envelope, body)
+            : new KnowledgePacket { Id = Convert.ToHexStringLower(held.Id), ReceivedAt = held.ReceivedAt, Envelope = ByteString.CopyFrom(held.Envelope) };
 
         return new Protocol.Api.QuarantinedPacket { Packet = packet, FromPeer = held.FromPeer, ReceivedAt = held.ReceivedAt, Reason = held.Reason ?? "" };
     }

@@ -1,3 +1,4 @@
+using Node.Federation.Packets;
 using Node.Protocol.Packets;
 using Node.Reasoning;
 using Node.Reasoning.Memory;
@@ -53,17 +54,11 @@ internal static class ReasoningState
                 continue; // not worth decoding
             }
 
-            try
+            // Stored packets were verified on intake; one that no longer decodes is skipped here.
+            if (PacketBodies.TryRead(packet.Envelope) is { } body &&
+                PacketLean.TryRead(packet.Kind, packet.Author, isSelf, body.Content.Span, out var subject, out var direction))
             {
-                var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(packet.Envelope).Payload);
-                if (PacketLean.TryRead(packet.Kind, packet.Author, isSelf, body.Content.Span, out var subject, out var direction))
-                {
-                    memory.AddPacket(subject, direction);
-                }
-            }
-            catch (Google.Protobuf.InvalidProtocolBufferException)
-            {
-                // Stored packets were verified on intake; one that no longer decodes is skipped here.
+                memory.AddPacket(subject, direction);
             }
         }
 

@@ -57,7 +57,7 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
             foreach (var (heldId, heldEnvelope) in context.ReleaseWaitingFor(id))
             {
                 // Checked when it was held; its body is decoded again only to index it.
-                var body = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(heldEnvelope).Payload);
+                var body = PacketBodies.Read(heldEnvelope);
                 Store(heldId, heldEnvelope, body);
                 released.Add(heldId);
                 foreach (var next in Arrivals(heldId, body))
@@ -112,7 +112,7 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
         }
 
         var envelope = context.Sync.HeldEnvelope(target) ?? context.Sync.QuarantinedById(target)?.Envelope;
-        return envelope is null ? null : PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(envelope).Payload).Author;
+        return envelope is null ? null : PacketBodies.Read(envelope).Author;
     }
 
     private static IntakeResult Result(IntakeOutcome outcome, PacketCheck check, long? seq = null) => new(outcome, check, seq, [], []);

@@ -52,7 +52,7 @@ public sealed class LocalPackets
             return (null, $"it was authored by {target.Packet.Author}: only its author may retract it");
         }
 
-        var scope = PacketBody.Parser.ParseFrom(Envelope.Parser.ParseFrom(target.Packet.Envelope).Payload).Scope;
+        var scope = PacketBodies.Read(target.Packet.Envelope).Scope;
         var body = new PacketBody
         {
             Author = _identity.Identity.Id.ToString(),

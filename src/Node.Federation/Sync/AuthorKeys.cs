@@ -43,29 +43,25 @@ public sealed class AuthorKeys(NodeStore store) : IKeyDirectory
         NodeId.TryParse(author, out var id, out _) && TryGetPublicKey(id, out var key) ? key.ToArray() : null;
 
     /// <summary>
-    /// Learns those of <paramref name="offered"/> that are well-formed keys of <paramref name="authors"/>
-    /// (others are ignored: a peer cannot fill the table with keys nobody signed with), and stores the new ones.
+    /// Learns those of <paramref name="offered"/> that are new, well-formed keys of the packets'
+    /// authors (others are ignored: a peer cannot fill the table with keys nobody signed with), and
+    /// stores them. <paramref name="authors"/> is asked only when some offered key is new: on the
+    /// common path, every key known already, no packet is decoded for it.
     /// </summary>
     /// <returns>How many were new.</returns>
-    public async Task<int> LearnAsync(IEnumerable<ReadOnlyMemory<byte>> offered, IReadOnlySet<string> authors, CancellationToken cancellationToken)
+    public async Task<int> LearnAsync(IEnumerable<ReadOnlyMemory<byte>> offered, Func<IReadOnlySet<string>> authors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(offered);
         ArgumentNullException.ThrowIfNull(authors);
-        var learnt = new List<(string Id, byte[] Key)>();
-        foreach (var key in offered)
+        var unknown = offered.Where(k => k.Length == KeyLength).Select(k => (Id: NodeId.FromPublicKey(k.Span), Key: k))
+            .Where(k => !TryGetPublicKey(k.Id, out _)).ToList();
+        if (unknown.Count == 0)
         {
-            if (key.Length != KeyLength)
-            {
-                continue;
-            }
-
-            var id = NodeId.FromPublicKey(key.Span);
-            if (authors.Contains(id.ToString()) && !_cache.ContainsKey(id) && !TryGetPublicKey(id, out _))
-            {
-                learnt.Add((id.ToString(), key.ToArray()));
-            }
+            return 0;
         }
 
+        var signers = authors();
+        var learnt = unknown.Where(k => signers.Contains(k.Id.ToString())).Select(k => (Id: k.Id.ToString(), Key: k.Key.ToArray())).ToList();
         if (learnt.Count > 0)
         {
             await store.Writer.WriteAsync(c => learnt.ForEach(k => c.Sync.AddAuthorKey(k.Id, k.Key)), cancellationToken).ConfigureAwait(false);

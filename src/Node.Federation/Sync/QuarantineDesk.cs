@@ -86,14 +86,8 @@ public sealed class QuarantineDesk(NodeStore store, AuthorKeys keys)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        QuarantinedPacket? packet;
-        using (var reader = store.OpenReader())
-        {
-            packet = reader.Sync.QuarantinedById(id);
-        }
-
-        var rejected = packet is not null && await store.Writer.WriteAsync(c => c.Sync.Reject(id, by, reason), cancellationToken).ConfigureAwait(false);
-        return rejected ? new QuarantineVerdict(VerdictOutcome.Done, packet, null, null)
+        var rejected = await store.Writer.WriteAsync(c => c.Sync.Reject(id, by, reason), cancellationToken).ConfigureAwait(false);
+        return rejected is not null ? new QuarantineVerdict(VerdictOutcome.Done, rejected, null, null)
             : new QuarantineVerdict(VerdictOutcome.NotInQuarantine, null, null, "not in quarantine");
     }
 }

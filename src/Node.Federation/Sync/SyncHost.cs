@@ -104,18 +104,7 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
     }
 
     // A stored envelope that no longer parses is LOCAL: in no view (a scrub marks it).
-    private static PacketScope ScopeOf(byte[] envelope)
-    {
-        try
-        {
-            var body = Node.Protocol.Packets.PacketBody.Parser.ParseFrom(Node.Protocol.Packets.Envelope.Parser.ParseFrom(envelope).Payload);
-            return PacketScopes.Of(body.Scope);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            return PacketScope.Local;
-        }
-    }
+    private static PacketScope ScopeOf(byte[] envelope) => PacketBodies.TryRead(envelope) is { } body ? PacketScopes.Of(body.Scope) : PacketScope.Local;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed the share scope of {Count} packets stored before sync (schema 7).")]
     private static partial void LogIndexed(ILogger logger, int count);

@@ -137,16 +137,9 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
             return new CheckedPage([], [], new CheckedBatch([]));
         }
 
-        var authors = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var packet in packets)
-        {
-            if (PacketAuthor.TryRead(packet.Envelope.Span) is { } author)
-            {
-                authors.Add(author);
-            }
-        }
-
-        await keys.LearnAsync(authorKeys.Take(SyncLimits.MaxAuthorKeys).Select(k => k.Memory), authors, cancellationToken).ConfigureAwait(false);
+        await keys.LearnAsync(authorKeys.Take(SyncLimits.MaxAuthorKeys).Select(k => k.Memory),
+            () => packets.Select(p => PacketBodies.TryRead(p.Envelope.Span)?.Author).OfType<string>().ToHashSet(StringComparer.Ordinal), cancellationToken)
+            .ConfigureAwait(false);
         var offered = packets.Select(p => new OfferedPacket(p.Envelope.ToByteArray())).ToList();
         return new CheckedPage([.. packets.Select(p => p.Seq)], offered, intake.Check(offered));
     }

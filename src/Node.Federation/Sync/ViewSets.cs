@@ -26,12 +26,8 @@ public sealed class ViewSets(NodeStore store, TimeProvider time)
     /// <summary>The set of the view <paramref name="view"/> as the store holds it now, and its snapshot number.</summary>
     public (ViewSet Set, long Snapshot) Get(PacketScope view)
     {
-        StoreStamp stamp;
-        using (var reader = store.OpenReader())
-        {
-            stamp = new StoreStamp(reader.Packets.LastSeq(), reader.Packets.CorruptCount(), reader.Sync.RetractionCount());
-        }
-
+        using var reader = store.OpenReader();
+        var stamp = new StoreStamp(reader.Packets.LastSeq(), reader.Packets.CorruptCount(), reader.Sync.RetractionCount());
         lock (_gate)
         {
             if (Of(view) is [.., var newest] && newest.Stamp == stamp)
@@ -41,11 +37,7 @@ public sealed class ViewSets(NodeStore store, TimeProvider time)
             }
         }
 
-        ViewSet set;
-        using (var reader = store.OpenReader())
-        {
-            set = ViewSet.Build(reader.Sync.Keys(view), stamp.LastSeq);
-        }
+        var set = ViewSet.Build(reader.Sync.Keys(view), stamp.LastSeq);
 
         lock (_gate)
         {

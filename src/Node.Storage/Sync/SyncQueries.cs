@@ -190,6 +190,6 @@ public class SyncQueries
     /// <summary>Whether automatic sync is switched on; null when never set (the configured default applies).</summary>
     public bool? AutoSync() => StoreInfo.Read(Commands.Connection, StoreInfo.AutoSync) is [var flag] ? flag != 0 : null;
 
-    private static QuarantinedPacket ReadQuarantined(SqliteDataReader row) =>
+    private protected static QuarantinedPacket ReadQuarantined(SqliteDataReader row) =>
         new((byte[])row[0], (byte[])row[1], row.GetString(2), row.GetInt64(3), row.TextOrNull(4));
 }

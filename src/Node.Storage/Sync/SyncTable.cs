@@ -82,28 +82,27 @@ public sealed class SyncTable : SyncQueries
     /// <summary>Takes <paramref name="id"/> out of quarantine (to be stored by the caller in the same write); null when it is not there.</summary>
     public QuarantinedPacket? TakeFromQuarantine(byte[] id)
     {
-        var found = QuarantinedById(id);
-        if (found is not null)
-        {
-            Commands.Get("DELETE FROM quarantine WHERE id = $id").With("$id", id).ExecuteNonQuery();
-        }
-
-        return found;
+        ArgumentNullException.ThrowIfNull(id);
+        using var rows = Commands.Get("DELETE FROM quarantine WHERE id = $id RETURNING id, envelope, from_peer, received_at, reason").With("$id", id).ExecuteReader();
+        return rows.Read() ? ReadQuarantined(rows) : null;
     }
 
-    /// <summary>Rejects the quarantined packet <paramref name="id"/>: dropped, remembered so no peer brings it again, and <c>packet.rejected</c> appended. False when it is not in quarantine.</summary>
-    public bool Reject(byte[] id, string by, string? reason)
+    /// <summary>
+    /// Rejects the quarantined packet <paramref name="id"/>: dropped, remembered so no peer brings it
+    /// again, and <c>packet.rejected</c> appended. Returns what was dropped; null when it is not in quarantine.
+    /// </summary>
+    public QuarantinedPacket? Reject(byte[] id, string by, string? reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(by);
         if (TakeFromQuarantine(id) is not { } packet)
         {
-            return false;
+            return null;
         }
 
         Commands.Get("INSERT OR IGNORE INTO rejected_packets (id, from_peer, rejected_at, rejected_by) VALUES ($id, $from, $at, $by)")
             .With("$id", id).With("$from", packet.FromPeer).With("$at", _context.Now).With("$by", by).ExecuteNonQuery();
         _context.AppendEvent(new PacketRejectedEvent(Convert.ToHexStringLower(id), packet.FromPeer, by, reason));
-        return true;
+        return packet;
     }
 
     /// <summary>Appends <c>packet.promoted</c>: <paramref name="id"/> left quarantine for the knowledge base.</summary>

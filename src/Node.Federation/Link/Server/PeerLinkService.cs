@@ -315,12 +315,7 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
     public override Task<CatchUpReply> CatchUp(CatchUpRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Task.FromResult(Serve(context, (view, caller) =>
-        {
-            var reply = sync.CatchUp(view, request);
-            book.Served(caller, reply.Packets.Count, reply.Packets.Sum(p => (long)p.Envelope.Length));
-            return reply;
-        }));
+        return Task.FromResult(Serve(context, (view, caller) => Served(caller, sync.CatchUp(view, request), r => r.Packets)));
     }
 
     /// <inheritdoc />
@@ -334,12 +329,15 @@ public sealed partial class PeerLinkService(LocalManifest local, ManifestBook ma
     public override Task<FetchReply> Fetch(FetchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Task.FromResult(Serve(context, (view, caller) =>
-        {
-            var reply = sync.Fetch(view, request);
-            book.Served(caller, reply.Packets.Count, reply.Packets.Sum(p => (long)p.Envelope.Length));
-            return reply;
-        }));
+        return Task.FromResult(Serve(context, (view, caller) => Served(caller, sync.Fetch(view, request), r => r.Packets)));
+    }
+
+    // Counts the packets a reply serves the caller, for its sync status.
+    private T Served<T>(string caller, T reply, Func<T, IReadOnlyCollection<SyncPacket>> packets)
+    {
+        var sent = packets(reply);
+        book.Served(caller, sent.Count, sent.Sum(p => (long)p.Envelope.Length));
+        return reply;
     }
 
     // A sync call serves the view of the tier the call was admitted with; a change of view revokes the call (PeerCalls).
