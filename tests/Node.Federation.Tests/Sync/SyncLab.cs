@@ -86,6 +86,13 @@ internal sealed class LabNode : IAsyncDisposable
 
     public TrustTier TierOf(LabNode peer) => Tiers.GetValueOrDefault(peer.Id, TrustTier.Unknown);
 
+    /// <summary>This node and <paramref name="peer"/> hold each other at <paramref name="tier"/>.</summary>
+    public void TrustBothWays(LabNode peer, TrustTier tier)
+    {
+        Tiers[peer.Id] = tier;
+        peer.Tiers[Id] = tier;
+    }
+
     /// <summary>Signs and stores a packet authored here.</summary>
     public async Task<byte[]> PutAsync(string key, ShareScope scope, string content = "v", PacketKind kind = PacketKind.Note, params byte[][] supersedes)
     {

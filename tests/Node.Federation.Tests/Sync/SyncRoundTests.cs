@@ -15,8 +15,7 @@ public sealed class SyncRoundTests : IAsyncDisposable
     {
         var a = _lab.Add(1);
         var b = _lab.Add(2);
-        a.Tiers[b.Id] = TrustTier.Core;
-        b.Tiers[a.Id] = TrustTier.Core;
+        a.TrustBothWays(b, TrustTier.Core);
         return (a, b);
     }
 
@@ -62,8 +61,7 @@ public sealed class SyncRoundTests : IAsyncDisposable
     {
         var (a, b) = CorePair();
         var c = _lab.Add(3);
-        b.Tiers[c.Id] = TrustTier.Core;
-        c.Tiers[b.Id] = TrustTier.Core;
+        b.TrustBothWays(c, TrustTier.Core);
         var packet = await a.PutAsync("relayed", ShareScope.Core);
 
         await b.PullAsync(a);
@@ -83,8 +81,7 @@ public sealed class SyncRoundTests : IAsyncDisposable
     {
         var a = _lab.Add(1);
         var s = _lab.Add(4);
-        a.Tiers[s.Id] = TrustTier.Sandbox;
-        s.Tiers[a.Id] = TrustTier.Sandbox;
+        a.TrustBothWays(s, TrustTier.Sandbox);
         var core = await a.PutAsync("core", ShareScope.Core);
         var shared = await a.PutAsync("shared", ShareScope.Shareable);
         var fromSandbox = await s.PutAsync("claim", ShareScope.Shareable);
@@ -100,8 +97,7 @@ public sealed class SyncRoundTests : IAsyncDisposable
         Assert.Contains(Convert.ToHexStringLower(fromSandbox), a.QuarantinedIds());
         // Quarantined packets are in no view: a third node syncing with A never sees it.
         var c = _lab.Add(5);
-        a.Tiers[c.Id] = TrustTier.Core;
-        c.Tiers[a.Id] = TrustTier.Core;
+        a.TrustBothWays(c, TrustTier.Core);
         await c.PullAsync(a);
         Assert.False(c.Has(fromSandbox));
         Assert.True(c.Has(core));
@@ -112,10 +108,8 @@ public sealed class SyncRoundTests : IAsyncDisposable
     {
         var (a, b) = CorePair();
         var c = _lab.Add(3);
-        b.Tiers[c.Id] = TrustTier.Core;
-        c.Tiers[b.Id] = TrustTier.Core;
-        a.Tiers[c.Id] = TrustTier.Core;
-        c.Tiers[a.Id] = TrustTier.Core;
+        b.TrustBothWays(c, TrustTier.Core);
+        a.TrustBothWays(c, TrustTier.Core);
         var value = await a.PutAsync("k", ShareScope.Core);
         await b.PullAsync(a);
         await c.PullAsync(a);
@@ -155,10 +149,8 @@ public sealed class SyncRoundTests : IAsyncDisposable
     {
         var (a, b) = CorePair();
         var s = _lab.Add(4);
-        s.Tiers[a.Id] = TrustTier.Core;
-        a.Tiers[s.Id] = TrustTier.Core;
-        s.Tiers[b.Id] = TrustTier.Sandbox;
-        b.Tiers[s.Id] = TrustTier.Sandbox;
+        s.TrustBothWays(a, TrustTier.Core);
+        s.TrustBothWays(b, TrustTier.Sandbox);
         var value = await a.PutAsync("k", ShareScope.Shareable);
         await b.PullAsync(a);
         await s.PullAsync(a);

@@ -23,8 +23,7 @@ public sealed class SyncSchedulerTests : IAsyncDisposable
         var others = Enumerable.Range(0, peers).Select(i => _lab.Add((byte)(i + 2), _time)).ToList();
         foreach (var peer in others)
         {
-            receiver.Tiers[peer.Id] = TrustTier.Core;
-            peer.Tiers[receiver.Id] = TrustTier.Core;
+            receiver.TrustBothWays(peer, TrustTier.Core);
         }
 
         var scheduler = new SyncScheduler(receiver.Round, receiver.Book, new Channels(receiver, others),

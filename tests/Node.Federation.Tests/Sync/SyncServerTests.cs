@@ -120,8 +120,7 @@ public sealed class SyncServerTests : IAsyncDisposable
     {
         var (node, _, _, _) = await NodeWithScopesAsync();
         var caller = _lab.Add(2);
-        caller.Tiers[node.Id] = TrustTier.Core;
-        node.Tiers[caller.Id] = TrustTier.Core;
+        caller.TrustBothWays(node, TrustTier.Core);
         await caller.PullAsync(node);
         var before = caller.StoredIds();
 
@@ -137,8 +136,7 @@ public sealed class SyncServerTests : IAsyncDisposable
     {
         var server = _lab.Add(1);
         var caller = _lab.Add(2);
-        server.Tiers[caller.Id] = TrustTier.Core;
-        caller.Tiers[server.Id] = TrustTier.Core;
+        server.TrustBothWays(caller, TrustTier.Core);
         for (var i = 0; i < 3000; i++)
         {
             await server.PutAsync($"k{i}", ShareScope.Core);
