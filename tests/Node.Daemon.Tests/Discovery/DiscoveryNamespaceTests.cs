@@ -109,8 +109,11 @@ public sealed class DiscoveryNamespaceTests
         // avahi-publish -s … _sovereign._tcp
         var peerId = Node.Federation.Identity.NodeId.FromPublicKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).ToString();
         await using var published = await avahi.PublishAsync("avahi peer", 9000, [$"id={peerId}", "proto=1"]);
-        var found = await node.LineAsync($"Peer {peerId} found by mDNS");
-        Assert.Contains($"{linkB.IPv4}:9000", found, StringComparison.Ordinal);
+        await node.LineAsync($"Peer {peerId} found by mDNS");
+        // Avahi answers over IPv4 and IPv6: the first line may name only the IPv6 address, the IPv4 one
+        // following as a change.
+        await node.Process.WaitForLineAsync(l => l.Contains($"Peer {peerId} ", StringComparison.Ordinal)
+            && l.Contains($"{linkB.IPv4}:9000", StringComparison.Ordinal));
         var peers = (await node.NodeCtlJsonAsync("peers", "list")).GetProperty("peers").EnumerateArray();
         Assert.Contains(peers, p => p.GetProperty("nodeId").GetString() == peerId && p.GetProperty("source").GetString() == "mdns");
 
