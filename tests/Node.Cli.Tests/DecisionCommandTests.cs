@@ -17,10 +17,10 @@ public sealed class DecisionCommandTests
         Assert.All(node.Decisions.Lists.All, r => Assert.Equal((DecisionStatus.Unspecified, false), (r.Status, r.All)));
         Assert.Equal(
             """
-            ID   TYPE        STATUS   CONFIDENCE  CREATED               DECIDED BY  REASON
-            d-4  scaling     pending  0.62        2026-11-24 13:21:40Z  -
-            d-2  deployment  pending  0.50        2026-11-24 13:21:38Z  -
-            d-0  scaling     pending  0.70        2026-11-24 13:21:36Z  -
+            ID   TYPE        SUBJECT            STATUS   CONFIDENCE  CREATED               DECIDED BY  REASON
+            d-4  scaling     node               pending  0.62        2026-11-24 13:21:40Z  -
+            d-2  deployment  -                  pending  0.50        2026-11-24 13:21:38Z  -
+            d-0  promotion   5e1f0c2a9b7d4e3f…  pending  0.50        2026-11-24 13:21:36Z  -
 
             """, run.Output);
     }
@@ -58,6 +58,8 @@ public sealed class DecisionCommandTests
         Assert.Equal("ada", rejected.GetProperty("decidedBy").GetString());
         Assert.Equal("not tonight", rejected.GetProperty("reason").GetString());
         Assert.Equal("""{"threshold":0.85}""", decisions[0].GetProperty("explanation").GetString());
+        Assert.Equal(FakeDecisionService.PromotedPacket, decisions[4].GetProperty("subject").GetString());
+        Assert.Equal("", rejected.GetProperty("subject").GetString());
     }
 
     [Fact]

@@ -60,10 +60,12 @@ internal static class DecisionCommands
                 return NodeCtl.Ok;
             }
 
-            var table = new TextTable("ID", "TYPE", "STATUS", "CONFIDENCE", "CREATED", "DECIDED BY", "REASON");
+            var table = new TextTable("ID", "TYPE", "SUBJECT", "STATUS", "CONFIDENCE", "CREATED", "DECIDED BY", "REASON");
             foreach (var decision in decisions)
             {
-                table.Add(decision.Id, decision.Type, CliNames.DecisionStatuses.NameOf(decision.Status),
+                // A promotion's subject is a packet id: its first 16 hex digits tell it apart (the whole id is in --json).
+                var subject = decision.Subject.Length == 0 ? "-" : decision.Subject.Length > 20 ? decision.Subject[..16] + "…" : decision.Subject;
+                table.Add(decision.Id, decision.Type, subject, CliNames.DecisionStatuses.NameOf(decision.Status),
                     decision.Confidence.ToString("0.00", CultureInfo.InvariantCulture), Display.Time(decision.CreatedAt),
                     decision.DecidedBy.Length > 0 ? decision.DecidedBy : "-", decision.Reason);
             }

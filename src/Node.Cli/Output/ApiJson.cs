@@ -299,6 +299,7 @@ internal static partial class ApiJson
         writer.WriteString("decidedBy", decision.DecidedBy);
         writer.WriteString("reason", decision.Reason);
         writer.WriteString("explanation", decision.Explanation);
+        writer.WriteString("subject", decision.Subject);
         writer.WriteEndObject();
     }
 

@@ -9,7 +9,8 @@ using Node.Storage.Decisions;
 namespace Node.Daemon.Api;
 
 /// <summary><c>sovereign.api.v1.DecisionService</c>: decisions waiting for a guardian, the guardian's verdicts, and the guardian stop.</summary>
-internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProvider time) : DecisionService.DecisionServiceBase
+internal sealed class DecisionApi(NodeStore store, GuardianStops stops, PromotionGovernor governance, TimeProvider time)
+    : DecisionService.DecisionServiceBase
 {
     public override Task<ListDecisionsReply> List(ListDecisionsRequest request, ServerCallContext context)
     {
@@ -53,7 +54,16 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
         var id = ApiArguments.Text("id", request.Id, 128);
         var reason = ApiArguments.Text("reason", request.Reason, 1024);
         var guardian = request.Guardian.Length == 0 ? CallerName.Describe(context) : ApiArguments.Text("guardian", request.Guardian, 64);
-        var outcome = await store.Writer.WriteAsync(c => c.Decisions.Decide(id, approve, guardian, reason), context.CancellationToken).ConfigureAwait(false);
+        DecisionRecord? pending;
+        using (var before = store.OpenReader())
+        {
+            pending = before.Decisions.Find(id);
+        }
+
+        // A promotion is carried out with its verdict, in one write (the packet promoted or dropped); any other is recorded.
+        var outcome = pending is not null && await governance.DecideAsync(pending, approve, guardian, reason, context.CancellationToken).ConfigureAwait(false) is not null
+            ? VerdictOutcome.Decided
+            : await store.Writer.WriteAsync(c => c.Decisions.Decide(id, approve, guardian, reason), context.CancellationToken).ConfigureAwait(false);
         using var reader = store.OpenReader();
         var decision = reader.Decisions.Find(id);
         return outcome switch
@@ -117,5 +127,6 @@ internal sealed class DecisionApi(NodeStore store, GuardianStops stops, TimeProv
         DecidedBy = decision.DecidedBy ?? "",
         Reason = decision.Reason ?? "",
         Explanation = decision.Explanation,
+        Subject = decision.Subject ?? "",
     };
 }

@@ -55,6 +55,10 @@ internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets pac
                 {
                     LogRecordFailed(logger, decision.Id, decision.Type, e);
                 }
+                finally
+                {
+                    decision.Recorded?.TrySetResult();
+                }
 
                 Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
@@ -72,7 +76,7 @@ internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets pac
             var created = decision.CreatedAt.ToUnixTimeMilliseconds();
             context.Decisions.Insert(new DecisionRecord(decision.Id, decision.Type, status, decision.Confidence, created,
                 decision.AutoApproved ? created : null, decision.AutoApproved ? "auto" : null, decision.Reason,
-                System.Text.Encoding.UTF8.GetString(decision.Explanation)));
+                System.Text.Encoding.UTF8.GetString(decision.Explanation), decision.Subject));
             context.AppendEvent(new DecisionMadeEvent(decision.Id, decision.Type, status, decision.Confidence, decision.Subject));
         }, cancellationToken).ConfigureAwait(false);
 
@@ -100,5 +104,14 @@ internal sealed partial class DecisionRecorder(NodeStore store, LocalPackets pac
 }
 
 /// <summary>A decision the matrix made, waiting to be recorded.</summary>
+/// <param name="Id">Its id (time-ordered).</param>
+/// <param name="Type">Its decision type.</param>
+/// <param name="AutoApproved">Whether the matrix approved it.</param>
+/// <param name="Confidence">The confidence it was judged at.</param>
+/// <param name="CreatedAt">When it was made.</param>
+/// <param name="Reason">The matrix's reason, as a guardian reads it.</param>
+/// <param name="Subject">What it is about: a market subject, or for a promotion the packet id in hex.</param>
+/// <param name="Explanation">The explanation chain, JSON.</param>
+/// <param name="Recorded">Completed once the recorder is done with it (recorded, or the failure logged); optional.</param>
 internal sealed record PendingDecision(string Id, string Type, bool AutoApproved, double Confidence, DateTimeOffset CreatedAt,
-    string Reason, string Subject, byte[] Explanation);
+    string Reason, string Subject, byte[] Explanation, TaskCompletionSource? Recorded = null);

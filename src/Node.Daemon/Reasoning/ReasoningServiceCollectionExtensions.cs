@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Node.Daemon.Reasoning;
 
-/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, the durable guardian stop, conclusion memory and its compaction, and the self-audit.</summary>
+/// <summary>Registers the reasoning pipeline's host, its decision recorder, health sampler, the durable guardian stop, conclusion memory and its compaction, the self-audit, and governance of the quarantine.</summary>
 internal static class ReasoningServiceCollectionExtensions
 {
     public static IServiceCollection AddReasoning(this IServiceCollection services)
@@ -19,6 +19,8 @@ internal static class ReasoningServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConclusionLog>());
         services.AddHostedService<MemoryCompactionWorker>();
         services.AddSingleton<SelfAuditRunner>();
+        services.AddSingleton<PromotionGovernor>();
+        services.AddHostedService(sp => sp.GetRequiredService<PromotionGovernor>());
         return services;
     }
 }

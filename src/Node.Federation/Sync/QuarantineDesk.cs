@@ -35,7 +35,20 @@ public sealed record QuarantineVerdict(VerdictOutcome Outcome, QuarantinedPacket
 /// </summary>
 public sealed class QuarantineDesk(NodeStore store, AuthorKeys keys)
 {
-    /// <summary>Promotes <paramref name="id"/> on <paramref name="by"/>'s word.</summary>
+    /// <summary>The decision type whose approval promotes a packet and whose rejection drops it (the decision matrix's <c>promotion</c>).</summary>
+    public const string DecisionType = "promotion";
+
+    /// <summary>Who promotes on an automatically approved decision, in events and the promoted packets' record.</summary>
+    public const string Governance = "governance";
+
+    /// <summary>The subject of the promotion decision about <paramref name="id"/>: the id in lower-case hex.</summary>
+    public static string SubjectOf(byte[] id) => Convert.ToHexStringLower(id);
+
+    /// <summary>
+    /// Promotes <paramref name="id"/> on <paramref name="by"/>'s word. A promotion decision still pending about it is
+    /// decided in the same write: approved when the packet reached the knowledge base, rejected when its author had
+    /// retracted it. A packet whose dependencies are missing while the hold is full stays in quarantine.
+    /// </summary>
     public async Task<QuarantineVerdict> PromoteAsync(byte[] id, string by, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -59,17 +72,27 @@ public sealed class QuarantineDesk(NodeStore store, AuthorKeys keys)
 
         var results = await store.Writer.WriteAsync(context =>
         {
-            if (context.Sync.TakeFromQuarantine(id) is null)
+            if (context.Sync.QuarantinedById(id) is null)
             {
                 return null;
             }
 
             var result = new IntakeWrite(context, PacketIntake.MaxHeldPackets, PacketIntake.MaxHeldBytes).Take(check, packet.FromPeer, PacketDestination.KnowledgeBase);
-            if (result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Held or IntakeOutcome.Duplicate or IntakeOutcome.Repaired)
+            if (result.Outcome == IntakeOutcome.HoldFull)
+            {
+                return result; // nothing written: it waits in quarantine for room in the hold
+            }
+
+            // Stored takes it out of quarantine itself; a duplicate, a held or a retracted packet leaves it here.
+            context.Sync.TakeFromQuarantine(id);
+            var promoted = result.Outcome is IntakeOutcome.Stored or IntakeOutcome.Held or IntakeOutcome.Duplicate or IntakeOutcome.Repaired;
+            if (promoted)
             {
                 context.Sync.RecordPromotion(id, packet.FromPeer, by, reason);
             }
 
+            context.Decisions.DecidePendingAbout(DecisionType, SubjectOf(id), promoted, by,
+                promoted ? reason ?? "promoted out of quarantine" : "its author retracted it");
             return result;
         }, cancellationToken).ConfigureAwait(false);
         return results switch
@@ -81,12 +104,24 @@ public sealed class QuarantineDesk(NodeStore store, AuthorKeys keys)
         };
     }
 
-    /// <summary>Rejects <paramref name="id"/> on <paramref name="by"/>'s word: dropped, and not taken again.</summary>
+    /// <summary>
+    /// Rejects <paramref name="id"/> on <paramref name="by"/>'s word: dropped, and not taken again. A promotion decision
+    /// still pending about it is rejected in the same write.
+    /// </summary>
     public async Task<QuarantineVerdict> RejectAsync(byte[] id, string by, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        var rejected = await store.Writer.WriteAsync(c => c.Sync.Reject(id, by, reason), cancellationToken).ConfigureAwait(false);
+        var rejected = await store.Writer.WriteAsync(context =>
+        {
+            var packet = context.Sync.Reject(id, by, reason);
+            if (packet is not null)
+            {
+                context.Decisions.DecidePendingAbout(DecisionType, SubjectOf(id), approve: false, by, reason ?? "rejected out of quarantine");
+            }
+
+            return packet;
+        }, cancellationToken).ConfigureAwait(false);
         return rejected is not null ? new QuarantineVerdict(VerdictOutcome.Done, rejected, null, null)
             : new QuarantineVerdict(VerdictOutcome.NotInQuarantine, null, null, "not in quarantine");
     }

@@ -7,7 +7,7 @@ namespace Node.Storage.Decisions;
 /// <summary>Reads the decision matrix's decisions (table <c>decisions</c>).</summary>
 public class DecisionQueries
 {
-    private const string Columns = "id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation";
+    private const string Columns = "id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation, subject";
 
     internal DecisionQueries(CommandCache commands) => Commands = commands;
 
@@ -49,6 +49,11 @@ public class DecisionQueries
     public DecisionRecord? Find(string id) =>
         ReadAll(Commands.Get($"SELECT {Columns} FROM decisions WHERE id = $id").With("$id", id), _ => true) is [var found] ? found.Decision : null;
 
+    /// <summary>The newest decision of <paramref name="type"/> about <paramref name="subject"/>, or null.</summary>
+    public DecisionRecord? About(string type, string subject) =>
+        ReadAll(Commands.Get($"SELECT {Columns} FROM decisions WHERE type = $type AND subject = $subject ORDER BY created_at DESC, id DESC LIMIT 1")
+            .With("$type", type).With("$subject", subject), _ => true) is [var found] ? found.Decision : null;
+
     /// <summary>The type and creation time (Unix ms) of every decision with <paramref name="status"/> created at or after <paramref name="since"/>.</summary>
     public IReadOnlyList<(string Type, long CreatedAt)> CreatedSince(string status, long since)
     {
@@ -74,7 +79,7 @@ public class DecisionQueries
             FROM decisions
             WHERE status = $pending OR created_at >= $since OR decided_at >= $since
             ORDER BY created_at, id
-            """).With("$pending", DecisionStatuses.Pending).With("$since", since), row => row.GetInt64(9) != 0);
+            """).With("$pending", DecisionStatuses.Pending).With("$since", since), row => row.GetInt64(10) != 0);
 
     private static List<(DecisionRecord Decision, bool HasPacket)> ReadAll(SqliteCommand command, Func<SqliteDataReader, bool> hasPacket)
     {
@@ -84,7 +89,7 @@ public class DecisionQueries
         {
             decisions.Add((new DecisionRecord(rows.GetString(0), rows.GetString(1), rows.GetString(2), rows.IsDBNull(3) ? double.NaN : rows.GetDouble(3),
                 rows.GetInt64(4), rows.Int64OrNull(5), rows.TextOrNull(6), rows.TextOrNull(7),
-                rows[8] is byte[] explanation ? Encoding.UTF8.GetString(explanation) : rows.GetString(8)), hasPacket(rows)));
+                rows[8] is byte[] explanation ? Encoding.UTF8.GetString(explanation) : rows.GetString(8), rows.TextOrNull(9)), hasPacket(rows)));
         }
 
         return decisions;

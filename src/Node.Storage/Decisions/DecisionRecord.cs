@@ -10,8 +10,9 @@ namespace Node.Storage.Decisions;
 /// <param name="DecidedBy"><c>auto</c> or the guardian.</param>
 /// <param name="Reason">The guardian's (or the matrix's) reason.</param>
 /// <param name="Explanation">The explanation chain, JSON.</param>
+/// <param name="Subject">What it is about: a market subject, or for a promotion the packet id in hex; null for decisions made before schema 8.</param>
 public sealed record DecisionRecord(string Id, string Type, string Status, double Confidence, long CreatedAt, long? DecidedAt,
-    string? DecidedBy, string? Reason, string Explanation);
+    string? DecidedBy, string? Reason, string Explanation, string? Subject = null);
 
 /// <summary>The statuses a decision may have, as stored.</summary>
 public static class DecisionStatuses

@@ -17,13 +17,13 @@ public sealed class DecisionTable : DecisionQueries
     {
         ArgumentNullException.ThrowIfNull(decision);
         Commands.Get("""
-            INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation)
-            VALUES ($id, $type, $status, $confidence, $created, $decided, $by, $reason, $explanation)
+            INSERT INTO decisions (id, type, status, confidence, created_at, decided_at, decided_by, reason, explanation, subject)
+            VALUES ($id, $type, $status, $confidence, $created, $decided, $by, $reason, $explanation, $subject)
             """)
             .With("$id", decision.Id).With("$type", decision.Type).With("$status", decision.Status).With("$confidence", decision.Confidence)
             .With("$created", decision.CreatedAt).With("$decided", decision.DecidedAt).With("$by", decision.DecidedBy)
             .With("$reason", decision.Reason).With("$explanation", System.Text.Encoding.UTF8.GetBytes(decision.Explanation))
-            .ExecuteNonQuery();
+            .With("$subject", decision.Subject).ExecuteNonQuery();
     }
 
     /// <summary>
@@ -32,6 +32,7 @@ public sealed class DecisionTable : DecisionQueries
     /// </summary>
     public VerdictOutcome Decide(string id, bool approve, string guardian, string reason)
     {
+        ArgumentNullException.ThrowIfNull(id);
         switch (Commands.Get("SELECT status FROM decisions WHERE id = $id").With("$id", id).ExecuteScalar() as string)
         {
             case null:
@@ -46,5 +47,17 @@ public sealed class DecisionTable : DecisionQueries
             .ExecuteNonQuery();
         _context.AppendEvent(new DecisionDecidedEvent(id, verdict, guardian, reason));
         return VerdictOutcome.Decided;
+    }
+
+    /// <summary>
+    /// Decides the pending decision of <paramref name="type"/> about <paramref name="subject"/>, if there is one, as
+    /// <see cref="Decide"/> does: a guardian who acts on the subject directly (promotes a packet) answers the question too.
+    /// </summary>
+    /// <returns>The id of the decision decided; null when none was pending.</returns>
+    public string? DecidePendingAbout(string type, string subject, bool approve, string guardian, string reason)
+    {
+        var pending = Commands.Get("SELECT id FROM decisions WHERE type = $type AND subject = $subject AND status = $pending LIMIT 1")
+            .With("$type", type).With("$subject", subject).With("$pending", DecisionStatuses.Pending).ExecuteScalar() as string;
+        return pending is not null && Decide(pending, approve, guardian, reason) == VerdictOutcome.Decided ? pending : null;
     }
 }

@@ -224,6 +224,23 @@ public static class Migrations
                 updated_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(8, "governance: decision subjects, promoted packets", """
+            -- What a decision is about (a market subject, or for a promotion the packet id in hex), so a
+            -- guardian's verdict on it can be carried out. Decisions made before schema 8 have none.
+            ALTER TABLE decisions ADD COLUMN subject TEXT;
+            CREATE INDEX decisions_subject ON decisions (type, subject) WHERE subject IS NOT NULL;
+
+            -- Packets promoted out of quarantine, and by whom: with rejected_packets, a sandbox peer's record
+            -- with guardians, which governance weighs. Promotions before schema 8 are only in the event log.
+            CREATE TABLE promoted_packets (
+                id          BLOB    PRIMARY KEY CHECK (length(id) = 32),
+                from_peer   TEXT    NOT NULL,
+                promoted_at INTEGER NOT NULL,
+                promoted_by TEXT    NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX promoted_packets_peer ON promoted_packets (from_peer);
+            CREATE INDEX rejected_packets_peer ON rejected_packets (from_peer);
+            """),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>

@@ -167,6 +167,87 @@ public class SyncQueries
         return Commands.Get("SELECT 1 FROM rejected_packets WHERE id = $id").With("$id", id).ExecuteScalar() is not null;
     }
 
+    /// <summary>
+    /// How guardians judged <paramref name="peer"/>'s quarantined packets: promotions and rejections, leaving out those
+    /// made by <paramref name="notBy"/> (governance's own, which are not a guardian's word).
+    /// </summary>
+    public (long Promoted, long Rejected) VerdictsOn(string peer, string notBy)
+    {
+        using var rows = Commands.Get("""
+            SELECT (SELECT count(*) FROM promoted_packets WHERE from_peer = $peer AND promoted_by <> $not),
+                   (SELECT count(*) FROM rejected_packets WHERE from_peer = $peer AND rejected_by <> $not)
+            """).With("$peer", peer).With("$not", notBy).ExecuteReader();
+        rows.Read();
+        return (rows.GetInt64(0), rows.GetInt64(1));
+    }
+
+    /// <summary>
+    /// Quarantined packets no decision of <paramref name="decisionType"/> is about yet (subject: the id in lower-case hex),
+    /// oldest first, at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<QuarantinedPacket> QuarantinedUndecided(string decisionType, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var found = new List<QuarantinedPacket>();
+        using var rows = Commands.Get("""
+            SELECT q.id, q.envelope, q.from_peer, q.received_at, q.reason FROM quarantine q
+            WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.type = $type AND d.subject = lower(hex(q.id)))
+            ORDER BY q.received_at, q.id LIMIT $limit
+            """).With("$type", decisionType).With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add(ReadQuarantined(rows));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Quarantined packets whose decision of <paramref name="decisionType"/> is no longer pending (approved, automatically
+    /// or by a guardian, or rejected) and not yet carried out, oldest decision first, at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<(QuarantinedPacket Packet, string Decision, string Status, string DecidedBy)> QuarantinedDecided(string decisionType, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var found = new List<(QuarantinedPacket, string, string, string)>();
+        using var rows = Commands.Get("""
+            SELECT q.id, q.envelope, q.from_peer, q.received_at, q.reason, d.id, d.status, coalesce(d.decided_by, '')
+            FROM quarantine q JOIN decisions d ON d.type = $type AND d.subject = lower(hex(q.id))
+            WHERE d.status <> $pending
+            ORDER BY d.decided_at, d.id LIMIT $limit
+            """).With("$type", decisionType).With("$pending", Decisions.DecisionStatuses.Pending).With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add((ReadQuarantined(rows), rows.GetString(5), rows.GetString(6), rows.GetString(7)));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Pending decisions of <paramref name="decisionType"/> about a packet (subject: its id in hex) that is no longer in
+    /// quarantine — it left another way: stored from a core peer, or retracted by its author — oldest first, at most
+    /// <paramref name="limit"/>; each with whether the packet is stored.
+    /// </summary>
+    public IReadOnlyList<(string Decision, byte[] Packet, bool Stored)> PendingAboutLeftQuarantine(string decisionType, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var found = new List<(string, byte[], bool)>();
+        using var rows = Commands.Get("""
+            SELECT d.id, unhex(d.subject), EXISTS (SELECT 1 FROM packets p WHERE p.id = unhex(d.subject))
+            FROM decisions d
+            WHERE d.type = $type AND d.subject IS NOT NULL AND d.status = $pending AND length(d.subject) = 64 AND unhex(d.subject) IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.id = unhex(d.subject))
+            ORDER BY d.created_at, d.id LIMIT $limit
+            """).With("$type", decisionType).With("$pending", Decisions.DecisionStatuses.Pending).With("$limit", limit).ExecuteReader();
+        while (rows.Read())
+        {
+            found.Add((rows.GetString(0), (byte[])rows[1], rows.GetInt64(2) != 0));
+        }
+
+        return found;
+    }
+
     /// <summary>The public key recorded for <paramref name="nodeId"/>, or null.</summary>
     public byte[]? AuthorKey(string nodeId)
     {

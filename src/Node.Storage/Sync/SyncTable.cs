@@ -105,9 +105,14 @@ public sealed class SyncTable : SyncQueries
         return packet;
     }
 
-    /// <summary>Appends <c>packet.promoted</c>: <paramref name="id"/> left quarantine for the knowledge base.</summary>
-    public void RecordPromotion(byte[] id, string fromPeer, string by, string? reason) =>
+    /// <summary>Records that <paramref name="id"/> left quarantine for the knowledge base on <paramref name="by"/>'s word, and appends <c>packet.promoted</c>.</summary>
+    public void RecordPromotion(byte[] id, string fromPeer, string by, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        Commands.Get("INSERT OR IGNORE INTO promoted_packets (id, from_peer, promoted_at, promoted_by) VALUES ($id, $from, $at, $by)")
+            .With("$id", id).With("$from", fromPeer).With("$at", _context.Now).With("$by", by).ExecuteNonQuery();
         _context.AppendEvent(new PacketPromotedEvent(Convert.ToHexStringLower(id), fromPeer, by, reason));
+    }
 
     /// <summary>Records <paramref name="nodeId"/>'s public key (the caller checked that the id derives from it). False when known already.</summary>
     public bool AddAuthorKey(string nodeId, byte[] publicKey)

@@ -10,12 +10,15 @@ public sealed class FakeDecisionService : DecisionService.DecisionServiceBase
 
     public List<Decision> Decisions { get; } =
     [
-        new Decision { Id = "d-4", Type = "scaling", Status = DecisionStatus.Pending, Confidence = 0.62, CreatedAt = FakeKnowledgeService.Epoch + 4000, Explanation = """{"threshold":0.85}""" },
+        new Decision { Id = "d-4", Type = "scaling", Status = DecisionStatus.Pending, Confidence = 0.62, CreatedAt = FakeKnowledgeService.Epoch + 4000, Explanation = """{"threshold":0.85}""", Subject = "node" },
         new Decision { Id = "d-3", Type = "rollback", Status = DecisionStatus.AutoApproved, Confidence = 0.91, CreatedAt = FakeKnowledgeService.Epoch + 3000, DecidedAt = FakeKnowledgeService.Epoch + 3001, DecidedBy = "auto" },
         new Decision { Id = "d-2", Type = "deployment", Status = DecisionStatus.Pending, Confidence = 0.5, CreatedAt = FakeKnowledgeService.Epoch + 2000 },
         new Decision { Id = "d-1", Type = "deployment", Status = DecisionStatus.Rejected, Confidence = 0.4, CreatedAt = FakeKnowledgeService.Epoch + 1000, DecidedAt = FakeKnowledgeService.Epoch + 1500, DecidedBy = "ada", Reason = "not tonight" },
-        new Decision { Id = "d-0", Type = "scaling", Status = DecisionStatus.Pending, Confidence = 0.7, CreatedAt = FakeKnowledgeService.Epoch },
+        new Decision { Id = "d-0", Type = "promotion", Status = DecisionStatus.Pending, Confidence = 0.5, CreatedAt = FakeKnowledgeService.Epoch, Subject = PromotedPacket },
     ];
+
+    /// <summary>The packet the pending promotion decision d-0 is about.</summary>
+    public const string PromotedPacket = "5e1f0c2a9b7d4e3f8a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f";
 
     public Recorder<ListDecisionsRequest> Lists { get; } = new();
     public Recorder<GuardianVerdict> Approvals { get; } = new();

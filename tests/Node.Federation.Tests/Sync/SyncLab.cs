@@ -94,7 +94,14 @@ internal sealed class LabNode : IAsyncDisposable
     }
 
     /// <summary>Signs and stores a packet authored here.</summary>
-    public async Task<byte[]> PutAsync(string key, ShareScope scope, string content = "v", PacketKind kind = PacketKind.Note, params byte[][] supersedes)
+    public Task<byte[]> PutAsync(string key, ShareScope scope, string content = "v", PacketKind kind = PacketKind.Note, params byte[][] supersedes) =>
+        PutAsync(key, scope, content, kind, supersedes, dependencies: []);
+
+    /// <summary>Signs and stores a note authored here that depends on <paramref name="dependency"/>.</summary>
+    public Task<byte[]> PutDependingAsync(string key, ShareScope scope, byte[] dependency) =>
+        PutAsync(key, scope, "v", PacketKind.Note, [], [dependency]);
+
+    private async Task<byte[]> PutAsync(string key, ShareScope scope, string content, PacketKind kind, byte[][] supersedes, byte[][] dependencies)
     {
         var body = new PacketBody
         {
@@ -108,6 +115,7 @@ internal sealed class LabNode : IAsyncDisposable
             Scope = scope,
         };
         body.Supersedes.AddRange(supersedes.Select(ByteString.CopyFrom));
+        body.Dependencies.AddRange(dependencies.Select(ByteString.CopyFrom));
         var (id, envelope) = PacketSigner.Sign(body, Identity);
         var result = await _intake.AcceptAsync(envelope, expectedId: id, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(IntakeOutcome.Stored, result.Outcome);
