@@ -255,6 +255,15 @@ public static class DaemonProgram
                 await output.WriteLineAsync($"The database it replaced is kept as {result.ReplacedFile}.").ConfigureAwait(false);
             }
 
+            if (result.CarriedRetractions > 0)
+            {
+                await output.WriteLineAsync($"{result.CarriedRetractions} retraction(s) the replaced database held and the backup lacks are applied at the next start: retracted packets do not come back.").ConfigureAwait(false);
+            }
+            else if (result.CarryProblem is not null)
+            {
+                await output.WriteLineAsync($"Note: {result.CarryProblem}.").ConfigureAwait(false);
+            }
+
             await output.WriteAsync(DescribeVerification(result.Packets, keyProblem)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }

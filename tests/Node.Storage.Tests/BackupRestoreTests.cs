@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using CsCheck;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Node.Storage.Backup;
@@ -115,7 +116,7 @@ public sealed class BackupRestoreTests : IDisposable
         var (kept, lost, oldEpoch) = await CreateStoreWithBackupAsync();
         var oldDatabase = FileSnapshot.Sha256(DatabasePath);
 
-        var (restored, replaced, _) = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll);
+        var (restored, replaced, _, _, _) = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll);
 
         Assert.Equal(DatabasePath + ".replaced-20310506T070809Z", replaced);
         Assert.Equal(oldDatabase, FileSnapshot.Sha256(replaced!));
@@ -214,8 +215,8 @@ public sealed class BackupRestoreTests : IDisposable
         await CreateStoreWithBackupAsync();
         var time = new FakeTimeProvider(RestoreTime);
 
-        var (_, first, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
-        var (_, second, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
+        var (_, first, _, _, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
+        var (_, second, _, _, _) = StoreBackup.Restore(BackupPath, StoreDirectory, time, TestPackets.VerifyAll);
 
         Assert.NotEqual(first, second);
         Assert.True(File.Exists(first));
@@ -310,6 +311,61 @@ public sealed class BackupRestoreTests : IDisposable
     }
 
     // A closed store whose backup holds the first ten packets and not the ten written after it.
+    [Fact]
+    public async Task The_replaced_stores_retractions_the_backup_lacks_are_carried_with_their_authors_keys()
+    {
+        var (kept, _, _) = await CreateStoreWithBackupAsync();
+        var before = kept[0] with { Kind = "retraction", Author = "author-before" }; // in the backup too: not carried
+        var after = TestPackets.Create(_random) with { Kind = "retraction", Author = "author-after" };
+        await using (var store = TestStore.Open(StoreDirectory))
+        {
+            await TestPackets.InsertAsync(store, after);
+            await store.Writer.WriteAsync(c => c.Sync.AddAuthorKey("author-after", Enumerable.Repeat((byte)7, 32).ToArray()), TestContext.Current.CancellationToken);
+            await store.Writer.WriteAsync(c => c.Sync.AddAuthorKey("someone-else", Enumerable.Repeat((byte)8, 32).ToArray()), TestContext.Current.CancellationToken);
+        }
+
+        var result = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll);
+
+        Assert.Equal((1, (string?)null), (result.CarriedRetractions, result.CarryProblem));
+        Assert.NotEqual(before.Id, after.Id);
+        await using var restored = TestStore.Open(StoreDirectory);
+        using var reader = restored.OpenReader();
+        var (envelopes, keys) = reader.Sync.CarriedRetractions();
+        Assert.Equal(after.Envelope, Assert.Single(envelopes));
+        Assert.Equal(Enumerable.Repeat((byte)7, 32), Assert.Single(keys));
+    }
+
+    [Fact]
+    public async Task A_replaced_database_that_cannot_be_read_does_not_stop_the_restore_and_says_its_retractions_were_not_carried()
+    {
+        await CreateStoreWithBackupAsync();
+        File.Delete(DatabasePath + "-wal");
+        File.WriteAllBytes(DatabasePath, Enumerable.Repeat((byte)0x5A, 8192).ToArray());
+
+        var result = StoreBackup.Restore(BackupPath, StoreDirectory, new FakeTimeProvider(RestoreTime), TestPackets.VerifyAll);
+
+        Assert.Equal(0, result.CarriedRetractions);
+        Assert.StartsWith("the retractions of the replaced database could not be read", result.CarryProblem, StringComparison.Ordinal);
+        Assert.NotNull(result.ReplacedFile);
+    }
+
+    [Fact]
+    public void Carried_records_round_trip_and_garbage_never_throws()
+    {
+        Gen.Byte.Array[0, 40].Array[0, 8].Sample(records =>
+            CarriedRetractions.Decode(CarriedRetractions.Encode(records)).SequenceEqual(records, ByteArrayEquality.Instance));
+        Gen.Byte.Array[0, 64].Sample(bytes => CarriedRetractions.Decode(bytes).Count <= bytes.Length / 4);
+    }
+
+    private sealed class ByteArrayEquality : IEqualityComparer<byte[]>
+    {
+        public static readonly ByteArrayEquality Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length;
+    }
+
     private async Task<(List<PacketRecord> Kept, List<PacketRecord> Lost, byte[] Epoch)> CreateStoreWithBackupAsync()
     {
         var kept = Enumerable.Range(0, 10).Select(_ => TestPackets.Create(_random)).ToList();

@@ -99,7 +99,7 @@ public sealed class FileModeTests : IDisposable
         File.SetUnixFileMode(backup, OpenToOthers);
         File.SetUnixFileMode(Path.Combine(state, NodeStore.FileName), OpenToOthers);
 
-        var (_, replaced, _) = StoreBackup.Restore(backup, state, new FakeTimeProvider(new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero)), TestPackets.VerifyAll);
+        var (_, replaced, _, _, _) = StoreBackup.Restore(backup, state, new FakeTimeProvider(new DateTimeOffset(2031, 1, 2, 3, 4, 5, TimeSpan.Zero)), TestPackets.VerifyAll);
 
         Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(state, NodeStore.FileName)));
         Assert.Equal(Private, File.GetUnixFileMode(replaced!));

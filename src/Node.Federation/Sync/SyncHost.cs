@@ -12,8 +12,8 @@ using Node.Storage.Packets;
 namespace Node.Federation.Sync;
 
 /// <summary>
-/// Knowledge sync in the daemon: at start, indexes packets stored before scopes were recorded and
-/// records the node's own keys; then, every second, hands the linked peers and their tiers to the
+/// Knowledge sync in the daemon: at start, records the node's own keys, applies the retractions a
+/// restore carried from the store it replaced, and indexes packets stored before scopes were recorded; then, every second, hands the linked peers and their tiers to the
 /// <see cref="SyncScheduler"/>, which runs the rounds due over the peer link.
 /// </summary>
 public sealed partial class SyncHost(NodeStore store, IdentityHost identity, AuthorKeys keys, PeerRegistry peers, PeerLinks links, SyncScheduler scheduler,
@@ -38,6 +38,7 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
         }
 
         await keys.AddOwnAsync(identity, stoppingToken).ConfigureAwait(false);
+        await ApplyCarriedRetractionsAsync(stoppingToken).ConfigureAwait(false);
         await IndexScopesAsync(stoppingToken).ConfigureAwait(false);
 
         var running = new List<Task>();
@@ -75,6 +76,43 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
+    // After a restore: the retractions the replaced store held, through the intake as any arrival (verified; the
+    // target removed), so a backup from before a retraction does not bring the retracted value back.
+    private async Task ApplyCarriedRetractionsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<byte[]> envelopes;
+        IReadOnlyList<byte[]> authorKeys;
+        using (var reader = store.OpenReader())
+        {
+            (envelopes, authorKeys) = reader.Sync.CarriedRetractions();
+        }
+
+        if (envelopes.Count == 0)
+        {
+            return;
+        }
+
+        await keys.LearnAsync(authorKeys.Select(k => (ReadOnlyMemory<byte>)k),
+            () => envelopes.Select(e => PacketBodies.TryRead(e)?.Author).OfType<string>().ToHashSet(StringComparer.Ordinal),
+            cancellationToken).ConfigureAwait(false);
+        var intake = new PacketIntake(store.Writer, keys);
+        var outcomes = new Dictionary<IntakeOutcome, int>();
+        foreach (var batch in envelopes.Chunk(IndexBatch))
+        {
+            var results = await intake.AcceptBatchAsync([.. batch.Select(e => new OfferedPacket(e))], fromPeer: null, PacketDestination.KnowledgeBase,
+                cancellationToken).ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                outcomes[result.Outcome] = outcomes.GetValueOrDefault(result.Outcome) + 1;
+            }
+        }
+
+        await store.Writer.WriteAsync(c => c.Sync.ClearCarriedRetractions(), cancellationToken).ConfigureAwait(false);
+        var applied = outcomes.GetValueOrDefault(IntakeOutcome.Stored) + outcomes.GetValueOrDefault(IntakeOutcome.Held);
+        var refused = envelopes.Count - applied - outcomes.GetValueOrDefault(IntakeOutcome.Duplicate);
+        LogCarried(logger, applied, envelopes.Count, refused);
+    }
+
     // Packets stored before schema 7 have no scope yet (in no view until indexed): read it from each envelope.
     private async Task IndexScopesAsync(CancellationToken cancellationToken)
     {
@@ -105,6 +143,9 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
 
     // A stored envelope that no longer parses is LOCAL: in no view (a scrub marks it).
     private static PacketScope ScopeOf(byte[] envelope) => PacketBodies.TryRead(envelope) is { } body ? PacketScopes.Of(body.Scope) : PacketScope.Local;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Applied} of the {Carried} retractions the store replaced by a restore held ({Refused} refused).")]
+    private static partial void LogCarried(ILogger logger, int applied, int carried, int refused);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed the share scope of {Count} packets stored before sync (schema 7).")]
     private static partial void LogIndexed(ILogger logger, int count);

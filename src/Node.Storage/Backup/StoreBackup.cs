@@ -226,9 +226,11 @@ public static class StoreBackup
         using var held = NodeStore.AcquireLock(directory);
         StoreRestoreRecovery.Complete(directory);
 
-        // 1. A staging copy, prepared, then checked itself (what will become node.db) and fsynced.
+        // 1. A staging copy, prepared (a new epoch; the replaced store's retractions carried), then checked itself
+        // (what will become node.db) and fsynced.
         var target = Path.Combine(directory, NodeStore.FileName);
         var staging = StoreRestoreRecovery.Staging(directory);
+        var (carried, carryProblem) = (0, (string?)null);
         File.Copy(info.Path, staging, overwrite: true);
         File.SetUnixFileMode(staging, NodeStore.PrivateFileMode); // File.Copy took the backup's mode
         using (var connection = Sql.Open(staging, SqliteOpenMode.ReadWrite))
@@ -242,6 +244,11 @@ public static class StoreBackup
             {
                 // Made at the next open, after any migration, with their events, before anything can serve them.
                 StoreInfo.Write(connection, StoreInfo.RestoredCorrupt, CorruptMarks.Encode(packets.Corrupt));
+            }
+
+            if (File.Exists(target))
+            {
+                (carried, carryProblem) = CarriedRetractions.Carry(target, connection);
             }
 
             Sql.Execute(connection, "DROP TABLE backup_info");
@@ -275,7 +282,7 @@ public static class StoreBackup
         // 3. Marked ready, then swapped in; an interruption from here on is finished by the next open.
         StoreRestoreRecovery.MarkReady(directory);
         StoreRestoreRecovery.Complete(directory);
-        return new RestoreResult(info, replaced, packets);
+        return new RestoreResult(info, replaced, packets, carried, carryProblem);
     }
 
     // Every packet of the backup, through the caller's check, on a read-only connection to the file.

@@ -268,6 +268,19 @@ public class SyncQueries
         return found;
     }
 
+    /// <summary>
+    /// The retraction packets a restore carried from the store it replaced, and their authors' public keys: to be put
+    /// through the intake at start, then cleared (<see cref="SyncTable.ClearCarriedRetractions"/>). Empty when none.
+    /// </summary>
+    public (IReadOnlyList<byte[]> Envelopes, IReadOnlyList<byte[]> Keys) CarriedRetractions()
+    {
+        var envelopes = StoreInfo.Read(Commands.Connection, Backup.CarriedRetractions.EnvelopesKey) is { } bytes
+            ? Backup.CarriedRetractions.Decode(bytes) : [];
+        var keys = StoreInfo.Read(Commands.Connection, Backup.CarriedRetractions.KeysKey) is { } raw
+            ? raw.Chunk(32).Where(k => k.Length == 32).ToList() : [];
+        return (envelopes, keys);
+    }
+
     /// <summary>Whether automatic sync is switched on; null when never set (the configured default applies).</summary>
     public bool? AutoSync() => StoreInfo.Read(Commands.Connection, StoreInfo.AutoSync) is [var flag] ? flag != 0 : null;
 

@@ -127,6 +127,13 @@ public sealed class SyncTable : SyncQueries
     public void SetScope(long seq, PacketScope scope) =>
         Commands.Get("UPDATE packets SET scope = $scope WHERE seq = $seq AND scope IS NULL").With("$scope", (int)scope).With("$seq", seq).ExecuteNonQuery();
 
+    /// <summary>Forgets the retractions a restore carried, once they went through the intake.</summary>
+    public void ClearCarriedRetractions()
+    {
+        StoreInfo.Delete(Commands, Backup.CarriedRetractions.EnvelopesKey);
+        StoreInfo.Delete(Commands, Backup.CarriedRetractions.KeysKey);
+    }
+
     /// <summary>Switches automatic sync on or off (kept across restarts).</summary>
     public void SetAutoSync(bool on) => StoreInfo.WriteFlag(Commands, StoreInfo.AutoSync, on);
 }

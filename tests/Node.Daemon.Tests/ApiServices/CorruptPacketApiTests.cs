@@ -136,3 +136,48 @@ public sealed class RestoreVerificationTests
         Assert.Equal(StatusCode.DataLoss, refused.StatusCode);
     }
 }
+
+/// <summary>Retractions never come back: restoring a backup taken before a retraction does not bring the retracted packet back.</summary>
+public sealed class RestoreRetractionTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static Func<Node.Daemon.CommandLine.DaemonCommandLine, DaemonLaunch> Launch(string directory) =>
+        commandLine => new DaemonLaunch(commandLine, DaemonProcess.Quiet.ToDictionary(p => p.Key, p => (string?)p.Value), directory, Environment.ProcessId);
+
+    [Fact]
+    public async Task A_packet_retracted_after_the_backup_stays_retracted_once_the_backup_is_restored()
+    {
+        using var backups = new TempDirectory();
+        var backup = backups.Combine("node.backup");
+        var node = await ApiNode.StartAsync();
+        var client = new KnowledgeService.KnowledgeServiceClient(node.Channel);
+        var value = await client.PutAsync(new PutKnowledgeRequest { Topic = "t", Key = "k", Content = ByteString.CopyFromUtf8("wrong"), Scope = Node.Protocol.Packets.ShareScope.Core },
+            cancellationToken: Token);
+        var kept = await client.PutAsync(new PutKnowledgeRequest { Topic = "t", Key = "other", Content = ByteString.CopyFromUtf8("fine") }, cancellationToken: Token);
+        using (var create = new BackupService.BackupServiceClient(node.Channel).Create(new CreateBackupRequest { Path = backup }, cancellationToken: Token))
+        {
+            await create.ResponseStream.ReadAllAsync(Token).ToListAsync(Token);
+        }
+
+        var retraction = await client.RetractAsync(new RetractRequest { Id = value.Id }, cancellationToken: Token);
+
+        var restoredOut = "";
+        var restoredCode = -1;
+        await using var restarted = await node.RestartAsync(async directory =>
+        {
+            var output = new StringWriter();
+            restoredCode = await DaemonProgram.RunAsync(["restore", "--from", backup, "--data-dir", Path.Combine(directory, ".node")], Launch(directory),
+                output, TextWriter.Null, stoppingToken: Token);
+            restoredOut = output.ToString();
+        });
+
+        Assert.Equal(0, restoredCode);
+        Assert.Contains("1 retraction(s) the replaced database held and the backup lacks are applied at the next start", restoredOut, StringComparison.Ordinal);
+        var after = new KnowledgeService.KnowledgeServiceClient(restarted.Channel);
+        var gone = await Assert.ThrowsAsync<RpcException>(() => after.GetAsync(new GetKnowledgeRequest { Id = value.Id }, cancellationToken: Token).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(retraction.Id, (await after.GetAsync(new GetKnowledgeRequest { Id = retraction.Id }, cancellationToken: Token)).Id);
+        Assert.Equal(kept.Id, (await after.GetAsync(new GetKnowledgeRequest { Id = kept.Id }, cancellationToken: Token)).Id);
+    }
+}
