@@ -43,6 +43,7 @@ public sealed class EventPayloadTests
         Check(new AutomaticApprovalStoppedEvent("alice", "audit failing", 1_700_000_000_000), """{"guardian":"alice","reason":"audit failing","at":1700000000000}""");
         Check(new AutomaticApprovalResumedEvent("alice", null), """{"guardian":"alice"}""");
         Check(new AutomaticApprovalResumedEvent("alice", "fixed"), """{"guardian":"alice","reason":"fixed"}""");
+        Check(new SyncAutoChangedEvent(false, "alice"), """{"on":false,"by":"alice"}""");
     }
 
     [Fact]

@@ -59,7 +59,8 @@ internal sealed partial class FederationApi
     public override async Task<SyncStatus> SetAutoSync(SetAutoSyncRequest request, ServerCallContext context)
     {
         // Stored first: the sync host reads it at start, so a restart keeps what was set.
-        await store.Writer.WriteAsync(c => c.Sync.SetAutoSync(request.On), context.CancellationToken).ConfigureAwait(false);
+        var by = CallerName.Describe(context);
+        await store.Writer.WriteAsync(c => c.Sync.SetAutoSync(request.On, by), context.CancellationToken).ConfigureAwait(false);
         scheduler.AutoSync = request.On;
         return StatusNow();
     }

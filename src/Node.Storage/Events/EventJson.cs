@@ -45,5 +45,6 @@ namespace Node.Storage.Events;
 [JsonSerializable(typeof(PacketRetractedEvent))]
 [JsonSerializable(typeof(PacketQuarantinedEvent))]
 [JsonSerializable(typeof(PacketPromotedEvent))]
+[JsonSerializable(typeof(SyncAutoChangedEvent))]
 [JsonSerializable(typeof(PacketRejectedEvent))]
 public sealed partial class EventJson : JsonSerializerContext;

@@ -40,6 +40,9 @@ public static class EventKinds
     /// <summary>A quarantined packet was rejected: dropped, and not taken again (payload: id, from peer, by whom, reason).</summary>
     public const string PacketRejected = "packet.rejected";
 
+    /// <summary>Automatic sync was switched on or off (payload: on, by whom); it stays so across restarts.</summary>
+    public const string SyncAutoChanged = "sync.auto_changed";
+
     /// <summary>A scrub verified every stored packet (payload: counts checked, unverified, marked, corrupt; who ran it).</summary>
     public const string StoreScrubbed = "store.scrubbed";
 

@@ -134,6 +134,16 @@ public sealed class SyncTable : SyncQueries
         StoreInfo.Delete(Commands, Backup.CarriedRetractions.KeysKey);
     }
 
-    /// <summary>Switches automatic sync on or off (kept across restarts).</summary>
-    public void SetAutoSync(bool on) => StoreInfo.WriteFlag(Commands, StoreInfo.AutoSync, on);
+    /// <summary>Switches automatic sync on or off for good (read at start) and appends <c>sync.auto_changed</c> when it changed.</summary>
+    public void SetAutoSync(bool on, string by)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(by);
+        if (AutoSync() == on)
+        {
+            return;
+        }
+
+        StoreInfo.WriteFlag(Commands, StoreInfo.AutoSync, on);
+        _context.AppendEvent(new SyncAutoChangedEvent(on, by));
+    }
 }

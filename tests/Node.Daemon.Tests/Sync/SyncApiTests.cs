@@ -170,6 +170,15 @@ public sealed class SyncApiTests
             var off = await FederationOf(node).SetAutoSyncAsync(new SetAutoSyncRequest { On = false }, cancellationToken: Ct);
             Assert.False(off.AutoSync);
             Assert.False((await StatusAsync(node)).AutoSync);
+            await FederationOf(node).SetAutoSyncAsync(new SetAutoSyncRequest { On = false }, cancellationToken: Ct);
+            // One event for the change; switching it to what it is already records nothing.
+            using (var tail = new LogService.LogServiceClient(node.Channel).Tail(new TailLogRequest { Last = 1000 }, cancellationToken: Ct))
+            {
+                var changes = await tail.ResponseStream.ReadAllAsync(Ct).Where(e => e.Kind == "sync.auto_changed").ToListAsync(Ct);
+                using var payload = System.Text.Json.JsonDocument.Parse(Assert.Single(changes).Payload);
+                Assert.False(payload.RootElement.GetProperty("on").GetBoolean());
+                Assert.Equal(Environment.UserName, payload.RootElement.GetProperty("by").GetString()); // the Unix user on the socket
+            }
 
             node = await node.RestartAsync();
 
