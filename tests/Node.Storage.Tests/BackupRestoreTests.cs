@@ -288,7 +288,7 @@ public sealed class BackupRestoreTests : IDisposable
         {
             // As a schema 3 build wrote it: no corrupt column yet, nor schema 5's peer manifests and rotations, nor schema 6's own
             // rotations, nor schema 7's scopes and sync tables, nor schema 8's decision subjects and promoted packets.
-            TestStore.Execute(backup, "DROP INDEX decisions_subject; ALTER TABLE decisions DROP COLUMN subject; DROP TABLE promoted_packets; DROP INDEX rejected_packets_peer");
+            TestStore.Execute(backup, "DROP INDEX decisions_subject; ALTER TABLE decisions DROP COLUMN subject; DROP TABLE promoted_packets; DROP INDEX rejected_packets_peer; DROP INDEX quarantine_peer");
             TestStore.Execute(backup, "DROP TABLE retractions; DROP TABLE author_keys; DROP TABLE rejected_packets; DROP TABLE sync_cursors");
             TestStore.Execute(backup, "DROP INDEX packets_order; ALTER TABLE packets DROP COLUMN scope");
             TestStore.Execute(backup, "DROP TABLE peer_manifests; DROP TABLE peer_rotations; DROP TABLE peer_rotation_conflicts; DROP TABLE own_rotations");

@@ -13,6 +13,9 @@ namespace Node.Federation.Packets;
 /// </summary>
 internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long maxHeldBytes)
 {
+    // One write takes one peer's page: the peer's quarantine usage, once read.
+    private (long Count, long Bytes)? _quarantined;
+
     public IntakeResult Take(PacketCheck check, string? fromPeer, PacketDestination destination)
     {
         var packet = check.Packet!;
@@ -31,9 +34,25 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
         // sandbox peer passing on an author's retraction does not leave the retracted value standing here.
         if (destination == PacketDestination.Quarantine && packet.Body.Kind != PacketKind.Retraction)
         {
-            return context.Sync.IsRejected(packet.Id) ? Result(IntakeOutcome.Rejected, check)
-                : context.Sync.Quarantine(packet.Id, packet.Envelope, fromPeer!, "from a sandbox peer") ? Result(IntakeOutcome.Quarantined, check)
-                : Result(IntakeOutcome.Duplicate, check);
+            if (context.Sync.IsRejected(packet.Id))
+            {
+                return Result(IntakeOutcome.Rejected, check);
+            }
+
+            // The peer's share, read once per write and counted on from there.
+            var (count, bytes) = _quarantined ??= context.Sync.QuarantineUsage(fromPeer!);
+            if (count >= PacketIntake.MaxQuarantinedPerPeer || bytes + packet.Envelope.Length > PacketIntake.MaxQuarantinedBytesPerPeer)
+            {
+                return Result(IntakeOutcome.QuarantineFull, check);
+            }
+
+            if (!context.Sync.Quarantine(packet.Id, packet.Envelope, fromPeer!, "from a sandbox peer"))
+            {
+                return Result(IntakeOutcome.Duplicate, check);
+            }
+
+            _quarantined = (count + 1, bytes + packet.Envelope.Length);
+            return Result(IntakeOutcome.Quarantined, check);
         }
 
         var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d) && !context.Sync.IsRetracted(d)).ToList();

@@ -37,6 +37,12 @@ public enum IntakeOutcome
 
     /// <summary>Rejected out of quarantine before: not taken again.</summary>
     Rejected,
+
+    /// <summary>
+    /// From a sandbox peer whose share of quarantine is full (<see cref="PacketIntake.MaxQuarantinedPerPeer"/>,
+    /// <see cref="PacketIntake.MaxQuarantinedBytesPerPeer"/>): refused, to be offered again once promotions or rejections made room.
+    /// </summary>
+    QuarantineFull,
 }
 
 /// <summary>Where a verified packet goes: a core peer's (and our own) to the knowledge base, a sandbox peer's to quarantine.</summary>
@@ -58,7 +64,7 @@ public enum PacketDestination
 public sealed record IntakeResult(IntakeOutcome Outcome, PacketCheck Check, long? Seq, IReadOnlyList<byte[]> Released, IReadOnlyList<byte[]> Missing)
 {
     /// <summary>Whether the packet is now in the store in some form (stored, held, in quarantine) or known to be kept out for good.</summary>
-    public bool IsSettled => Outcome is not (IntakeOutcome.HoldFull or IntakeOutcome.ClockAhead or IntakeOutcome.Refused);
+    public bool IsSettled => Outcome is not (IntakeOutcome.HoldFull or IntakeOutcome.QuarantineFull or IntakeOutcome.ClockAhead or IntakeOutcome.Refused);
 }
 
 /// <summary>
@@ -75,6 +81,12 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
 
     /// <summary>Most envelope bytes held at once: 64 MiB.</summary>
     public const long MaxHeldBytes = 64L * 1024 * 1024;
+
+    /// <summary>Most packets one sandbox peer may have waiting in quarantine: it cannot fill the disk while nobody promotes them.</summary>
+    public const int MaxQuarantinedPerPeer = 10_000;
+
+    /// <summary>Most envelope bytes one sandbox peer may have waiting in quarantine: 64 MiB.</summary>
+    public const long MaxQuarantinedBytesPerPeer = 64L * 1024 * 1024;
 
     /// <summary>Checks and stores (or holds) one envelope.</summary>
     /// <param name="envelope">The envelope bytes as received.</param>

@@ -157,7 +157,7 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
-            if (result.Outcome is IntakeOutcome.HoldFull or IntakeOutcome.ClockAhead)
+            if (result.Outcome is IntakeOutcome.HoldFull or IntakeOutcome.QuarantineFull or IntakeOutcome.ClockAhead)
             {
                 stoppedAt ??= page.Seqs[i];
                 LogNotTakenNow(logger, tally.Peer, result.Outcome);

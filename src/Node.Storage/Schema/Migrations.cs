@@ -240,6 +240,7 @@ public static class Migrations
             ) WITHOUT ROWID;
             CREATE INDEX promoted_packets_peer ON promoted_packets (from_peer);
             CREATE INDEX rejected_packets_peer ON rejected_packets (from_peer);
+            CREATE INDEX quarantine_peer ON quarantine (from_peer);
             """),
     ];
 

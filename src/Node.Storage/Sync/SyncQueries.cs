@@ -160,6 +160,15 @@ public class SyncQueries
         return rows.Read() ? ReadQuarantined(rows) : null;
     }
 
+    /// <summary>How many packets, and envelope bytes, <paramref name="peer"/> has waiting in quarantine.</summary>
+    public (long Count, long Bytes) QuarantineUsage(string peer)
+    {
+        using var rows = Commands.Get("SELECT count(*), coalesce(sum(length(envelope)), 0) FROM quarantine WHERE from_peer = $peer")
+            .With("$peer", peer).ExecuteReader();
+        rows.Read();
+        return (rows.GetInt64(0), rows.GetInt64(1));
+    }
+
     /// <summary>Whether <paramref name="id"/> was rejected out of quarantine (and is not taken again).</summary>
     public bool IsRejected(byte[] id)
     {

@@ -172,4 +172,35 @@ public sealed class QuarantineDeskTests : IAsyncDisposable
         var left = Assert.Single(reader.Sync.PendingAboutLeftQuarantine(QuarantineDesk.DecisionType, 10));
         Assert.Equal(("d1", true), (left.Decision, left.Stored));
     }
+
+    [Fact]
+    public async Task A_sandbox_peer_whose_quarantine_share_is_full_waits_until_room_is_made_and_nothing_is_lost()
+    {
+        var (a, b, desk) = SandboxPair();
+        var first = await a.PutAsync("first", ShareScope.Shareable);
+        await b.PullAsync(a);
+        Assert.Contains(QuarantineDesk.SubjectOf(first), b.QuarantinedIds());
+        // Fill A's share to the brim with packets A never sent (any bytes: quarantine keeps what a check passed).
+        await b.Store.Writer.WriteAsync(c =>
+        {
+            for (var i = 1; i < PacketIntake.MaxQuarantinedPerPeer; i++)
+            {
+                var id = new byte[32];
+                BitConverter.TryWriteBytes(id, i);
+                c.Sync.Quarantine(id, [1], a.Id, "filler");
+            }
+
+            return 0;
+        }, Ct);
+
+        var second = await a.PutAsync("second", ShareScope.Shareable);
+        var full = await b.PullAsync(a);
+
+        Assert.Equal(0, full.Received);
+        Assert.DoesNotContain(QuarantineDesk.SubjectOf(second), b.QuarantinedIds());
+        Assert.Equal(VerdictOutcome.Done, (await desk.RejectAsync(first, "bob", "making room", Ct)).Outcome);
+        var after = await b.PullAsync(a);
+        Assert.Equal(1, after.Received);
+        Assert.Contains(QuarantineDesk.SubjectOf(second), b.QuarantinedIds());
+    }
 }
