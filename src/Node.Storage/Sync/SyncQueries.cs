@@ -89,6 +89,32 @@ public class SyncQueries
             """).With("$id", id).With("$kb", forKnowledgeBase).ExecuteScalar() is 1L;
     }
 
+    /// <summary>
+    /// For each packet offered, whether it is stored here with exactly these envelope bytes and not
+    /// marked corrupt: bytes this node verified and still holds intact. One statement for the lot.
+    /// </summary>
+    /// <param name="offered">Each packet's id (32 bytes) and envelope, as offered.</param>
+    /// <returns>One flag per packet, in order.</returns>
+    public bool[] StoredAsIs(IReadOnlyList<(byte[] Id, byte[] Envelope)> offered)
+    {
+        ArgumentNullException.ThrowIfNull(offered);
+        var found = new bool[offered.Count];
+        if (offered.Count == 0)
+        {
+            return found;
+        }
+
+        using var rows = Commands.Get($"WITH RECURSIVE {IdList.Cte} SELECT ids.n, packets.envelope FROM ids JOIN packets ON packets.id = ids.id WHERE packets.corrupt IS NULL")
+            .With("$ids", IdList.Join([.. offered.Select(p => p.Id)])).ExecuteReader();
+        while (rows.Read())
+        {
+            var n = rows.GetInt32(0);
+            found[n] = ((byte[])rows[1]).AsSpan().SequenceEqual(offered[n].Envelope);
+        }
+
+        return found;
+    }
+
     /// <summary>The author of the stored packet <paramref name="id"/> (marked corrupt or not), or null when it is not stored.</summary>
     public string? StoredAuthor(byte[] id)
     {

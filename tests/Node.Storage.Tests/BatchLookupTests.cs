@@ -1,0 +1,48 @@
+using Node.Storage.Packets;
+using Node.Storage.Tests.Support;
+
+namespace Node.Storage.Tests;
+
+/// <summary>Lookups of a whole sync batch in one statement: each answer is the one a lookup of that packet alone would give.</summary>
+public sealed class BatchLookupTests : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly Random _random = new(45);
+    private readonly NodeStore _store;
+
+    public BatchLookupTests() => _store = TestStore.Open(_directory.Path);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Stored_as_is_holds_only_for_a_stored_intact_packet_offered_with_the_same_bytes()
+    {
+        var packets = Enumerable.Range(0, 4).Select(_ => TestPackets.Create(_random)).ToList();
+        foreach (var packet in packets.Take(3))
+        {
+            await TestPackets.InsertAsync(_store, packet);
+        }
+
+        await _store.Writer.WriteAsync(c => c.MarkCorrupt(packets[1].Id, "bad bytes", "scrub"), Token);
+        var changed = packets[2].Envelope.ToArray();
+        changed[^1] ^= 1;
+
+        using var reader = _store.OpenReader();
+        var found = reader.Sync.StoredAsIs([
+            (packets[0].Id, packets[0].Envelope), // stored, intact, same bytes
+            (packets[1].Id, packets[1].Envelope), // marked corrupt
+            (packets[2].Id, changed),             // other bytes under a stored id
+            (packets[3].Id, packets[3].Envelope), // not stored
+            (packets[0].Id, packets[0].Envelope), // the same packet twice
+        ]);
+
+        Assert.Equal([true, false, false, false, true], found);
+        Assert.Empty(reader.Sync.StoredAsIs([]));
+    }
+}
