@@ -1,4 +1,5 @@
 using Node.Storage.Packets;
+using Node.Storage.Sync;
 using Node.Storage.Tests.Support;
 
 namespace Node.Storage.Tests;
@@ -44,5 +45,29 @@ public sealed class BatchLookupTests : IAsyncDisposable
 
         Assert.Equal([true, false, false, false, true], found);
         Assert.Empty(reader.Sync.StoredAsIs([]));
+    }
+
+    [Fact]
+    public async Task Presence_names_every_place_an_id_is_found()
+    {
+        var stored = TestPackets.Create(_random);
+        var (quarantined, held, rejected, awaited, nowhere) =
+            (TestPackets.Create(_random), TestPackets.Create(_random), TestPackets.Create(_random), TestPackets.Create(_random).Id, TestPackets.Create(_random).Id);
+        await TestPackets.InsertAsync(_store, stored);
+        await _store.Writer.WriteAsync(c =>
+        {
+            c.Sync.RecordRetraction(stored.Id, "author", nowhere);
+            c.Sync.Quarantine(quarantined.Id, quarantined.Envelope, "peer", "test");
+            c.Sync.Quarantine(rejected.Id, rejected.Envelope, "peer", "test");
+            c.Sync.Reject(rejected.Id, "guardian", null);
+            c.HoldPacket(held.Id, held.Envelope, "peer", [awaited]);
+        }, Token);
+
+        using var reader = _store.OpenReader();
+        var found = reader.Sync.Presence([stored.Id, quarantined.Id, rejected.Id, awaited, held.Id, nowhere]);
+
+        Assert.Equal([PacketPresence.Stored | PacketPresence.Retracted, PacketPresence.Quarantined, PacketPresence.Rejected, PacketPresence.AwaitedByHeld,
+            PacketPresence.None, PacketPresence.None], found);
+        Assert.Empty(reader.Sync.Presence([]));
     }
 }
