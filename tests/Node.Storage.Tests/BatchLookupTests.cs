@@ -48,6 +48,30 @@ public sealed class BatchLookupTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task In_view_answers_each_id_as_alone_and_stops_after_the_packet_that_fills_the_reply()
+    {
+        var shareable = Enumerable.Range(0, 4).Select(_ => TestPackets.Create(_random)).ToList();
+        var local = TestPackets.Create(_random) with { Scope = PacketScope.Local };
+        var absent = TestPackets.Create(_random).Id;
+        foreach (var packet in shareable.Append(local))
+        {
+            await TestPackets.InsertAsync(_store, packet);
+        }
+
+        await _store.Writer.WriteAsync(c => c.MarkCorrupt(shareable[1].Id, "bad bytes", "scrub"), Token);
+        byte[][] ids = [shareable[0].Id, shareable[1].Id, local.Id, absent, shareable[2].Id, shareable[3].Id];
+
+        using var reader = _store.OpenReader();
+        var all = reader.Sync.InView(ids, PacketScope.Shareable, long.MaxValue);
+        // Two envelopes reach the cap at the second found: the ids after it are not looked at.
+        var capped = reader.Sync.InView(ids, PacketScope.Shareable, 2 * TestPackets.EnvelopeBytes);
+
+        Assert.Equal(ids.Select(id => reader.Sync.InView(id, PacketScope.Shareable)?.Seq), all.Select(p => p?.Seq));
+        Assert.Equal([shareable[0].Envelope, null, null, null, shareable[2].Envelope], capped.Select(p => p?.Envelope));
+        Assert.Empty(reader.Sync.InView([], PacketScope.Shareable, 1));
+    }
+
+    [Fact]
     public async Task Presence_names_every_place_an_id_is_found()
     {
         var stored = TestPackets.Create(_random);

@@ -77,6 +77,59 @@ public class SyncQueries
     }
 
     /// <summary>
+    /// The packets <paramref name="ids"/> that are in the view <paramref name="lowest"/> and wider, taken
+    /// in order until the one whose envelope reaches <paramref name="maxBytes"/> (in all): one answer per
+    /// id up to there, null where <see cref="InView(byte[], PacketScope)"/> would say null. Two statements
+    /// for the lot (the sizes, then the envelopes that fit); each answer held when it was read, as one
+    /// lookup per id would (a packet removed between the two is absent).
+    /// </summary>
+    /// <returns>The answers, one per id looked at; the ids after them were not looked at (the reply is full).</returns>
+    public IReadOnlyList<ViewPacket?> InView(IReadOnlyList<byte[]> ids, PacketScope lowest, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var sizes = new long?[ids.Count];
+        using (var rows = Commands.Get($"""
+            WITH RECURSIVE {IdList.Cte}
+            SELECT ids.n, length(packets.envelope) FROM ids JOIN packets ON packets.id = ids.id WHERE packets.scope >= $lowest AND packets.corrupt IS NULL
+            """).With("$ids", IdList.Join(ids)).With("$lowest", (int)lowest).ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                sizes[rows.GetInt32(0)] = rows.GetInt64(1);
+            }
+        }
+
+        var looked = 0;
+        long bytes = 0;
+        while (looked < ids.Count && bytes < maxBytes)
+        {
+            bytes += sizes[looked++] ?? 0;
+        }
+
+        var wanted = Enumerable.Range(0, looked).Where(i => sizes[i] is not null).ToList();
+        var found = new ViewPacket?[looked];
+        using (var rows = Commands.Get($"""
+            WITH RECURSIVE {IdList.Cte}
+            SELECT ids.n, packets.seq, packets.id, packets.envelope, packets.author FROM ids JOIN packets ON packets.id = ids.id
+            WHERE packets.scope >= $lowest AND packets.corrupt IS NULL
+            """).With("$ids", IdList.Join([.. wanted.Select(i => ids[i])])).With("$lowest", (int)lowest).ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                found[wanted[rows.GetInt32(0)]] = new ViewPacket(rows.GetInt64(1), (byte[])rows[2], (byte[])rows[3], rows.GetString(4));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Whether the packet <paramref name="id"/> is here already, or kept out: stored, held or rejected —
     /// and, unless <paramref name="forKnowledgeBase"/> (a core peer offers it), waiting in quarantine.
     /// </summary>
