@@ -9,6 +9,7 @@ using Node.Benchmarks;
 // dotnet run -c Release --project bench/Node.Benchmarks -- --idle-memory [--starts N] [--settle S] [--baseline BIN] [--watch-burst N] [--puts P] [--after S]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --peer-link [--part all|setup|idle] [--dials N] [--warmup N] [--cpu-dials N] [--peers 10,50] [--minutes M] [--interval S] [--settle S]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --sync-throughput [--packets N]
+// dotnet run -c Release --project bench/Node.Benchmarks -- --intake-profile [--packets N] [--batch B]
 // dotnet run -c Release --project bench/Node.Benchmarks -- --reconcile [--items N] [--runs R] [--warmup W] [--case TEXT] [--extras] [--no-reference] [--buckets B] [--id-list N] [--dense N] [--fingerprint B] [--frame B] [--max-ids N]
 // sudo dotnet run -c Release --project bench/Node.Benchmarks -- --discovery [--trials N] [--steady-minutes M] [--warmup-minutes W] [--ipv4-only]
 switch (args)
@@ -27,6 +28,8 @@ switch (args)
         return await PeerLinkBench.RunAsync(args);
     case ["--sync-throughput", ..]:
         return await SyncThroughputBench.RunAsync(args);
+    case ["--intake-profile", ..]:
+        return await IntakeProfile.RunAsync(args);
     case ["--reconcile", ..]:
         return ReconcileBench.Run(args);
     case ["--discovery", ..]:

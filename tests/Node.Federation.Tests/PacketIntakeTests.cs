@@ -96,9 +96,51 @@ public sealed class PacketIntakeTests() : IntakeStore(7)
 
         Assert.Equal(PacketOutcome.BadHash, result.Check.Outcome);
     }
+
+    // The batch is looked up once ahead; what the batch itself changes must still be seen by the packets after it.
+    [Fact]
+    public async Task In_one_batch_packets_waiting_for_a_later_one_are_held_then_released_by_it()
+    {
+        var a = Packet("a");
+        var b = Packet("b", a.Id);
+        var c = Packet("c", b.Id);
+
+        var results = await Intake.AcceptBatchAsync([new(c.Envelope), new(b.Envelope), new(a.Envelope), new(b.Envelope)], "peer", PacketDestination.KnowledgeBase,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal([IntakeOutcome.Held, IntakeOutcome.Held, IntakeOutcome.Stored, IntakeOutcome.Duplicate], results.Select(r => r.Outcome));
+        Assert.Equal([Convert.ToHexString(b.Id), Convert.ToHexString(c.Id)], results[2].Released.Select(Convert.ToHexString));
+        Assert.Equal(3, StoredCount());
+        using var reader = Store.OpenReader();
+        Assert.Equal(0L, reader.Packets.HeldCount() + reader.Packets.HeldDependencyCount());
+        Assert.True(Store.VerifyEventLog().IsIntact);
+    }
+
+    [Fact]
+    public async Task In_one_batch_a_retraction_removes_a_packet_stored_before_it_and_refuses_a_copy_after_it()
+    {
+        var value = Packet("k");
+        var retraction = PacketSigner.Sign(new PacketBody
+        {
+            Author = Author.Id.ToString(),
+            Topic = "notes",
+            Key = "k",
+            Kind = PacketKind.Retraction,
+            MediaType = "text/plain; charset=utf-8",
+            Hlc = (1UL << 16) + 1,
+            Supersedes = { ByteString.CopyFrom(value.Id) },
+        }, Author);
+
+        var results = await Intake.AcceptBatchAsync([new(value.Envelope), new(retraction.Envelope), new(value.Envelope)], "peer", PacketDestination.KnowledgeBase,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal([IntakeOutcome.Stored, IntakeOutcome.Stored, IntakeOutcome.Retracted], results.Select(r => r.Outcome));
+        Assert.Equal(1, StoredCount());
+        using var reader = Store.OpenReader();
+        Assert.Null(reader.Packets.ById(value.Id));
+    }
 }
 
-/// <summary>What a relay cannot do to a packet, and how far a peer can fill the hold.</summary>
 public sealed class PacketIntakeLimitTests() : IntakeStore(8)
 {
 

@@ -1,5 +1,6 @@
 using Node.Protocol.Packets;
 using Node.Storage.Packets;
+using Node.Storage.Sync;
 using Node.Storage.Writing;
 
 namespace Node.Federation.Packets;
@@ -11,21 +12,32 @@ namespace Node.Federation.Packets;
 /// targets for ever and removes those its author may retract; and every held packet an arrival
 /// completes is stored the same way.
 /// </summary>
-internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long maxHeldBytes)
+/// <remarks>
+/// The batch's ids and their dependencies, when it is given, are looked up once, when the write starts
+/// (<see cref="SyncQueries.Presence"/>): a question whose answer there was "nowhere" is not asked
+/// again packet by packet, unless this write has since changed a row under that id (it stored,
+/// held, quarantined, retracted or released it, or held a packet waiting for it) — then the
+/// store is asked, as for any id the lookup found. So every rule reads what the store holds at
+/// that moment, as it did with one statement per question.
+/// </remarks>
+internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long maxHeldBytes, IReadOnlyCollection<VerifiedPacket>? batch = null)
 {
+    private readonly Dictionary<byte[], PacketPresence> _presence = Lookup(context, batch);
+    private readonly HashSet<byte[]> _touched = new(IdComparer.Instance);
+
     // One write takes one peer's page: the peer's quarantine usage, once read.
     private (long Count, long Bytes)? _quarantined;
 
     public IntakeResult Take(PacketCheck check, string? fromPeer, PacketDestination destination)
     {
         var packet = check.Packet!;
-        if (context.FindPacket(packet.Id) is { } existing)
+        if (May(packet.Id, PacketPresence.Stored) && context.FindPacket(packet.Id) is { } existing)
         {
             return Result(context.RepairPacket(Record(packet.Id, packet.Envelope, packet.Body)) ? IntakeOutcome.Repaired : IntakeOutcome.Duplicate,
                 check, existing);
         }
 
-        if (IsRetracted(packet.Id, packet.Body.Author))
+        if (May(packet.Id, PacketPresence.Retracted) && IsRetracted(packet.Id, packet.Body.Author))
         {
             return Result(IntakeOutcome.Retracted, check);
         }
@@ -34,7 +46,7 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
         // sandbox peer passing on an author's retraction does not leave the retracted value standing here.
         if (destination == PacketDestination.Quarantine && packet.Body.Kind != PacketKind.Retraction)
         {
-            if (context.Sync.IsRejected(packet.Id))
+            if (May(packet.Id, PacketPresence.Rejected) && context.Sync.IsRejected(packet.Id))
             {
                 return Result(IntakeOutcome.Rejected, check);
             }
@@ -46,6 +58,7 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
                 return Result(IntakeOutcome.QuarantineFull, check);
             }
 
+            _touched.Add(packet.Id);
             if (!context.Sync.Quarantine(packet.Id, packet.Envelope, fromPeer!, "from a sandbox peer"))
             {
                 return Result(IntakeOutcome.Duplicate, check);
@@ -55,7 +68,8 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
             return Result(IntakeOutcome.Quarantined, check);
         }
 
-        var missing = packet.Body.Dependencies.Select(d => d.ToByteArray()).Where(d => !context.HasPacket(d) && !context.Sync.IsRetracted(d)).ToList();
+        var missing = packet.Body.Dependencies.Select(d => d.ToByteArray())
+            .Where(d => !(May(d, PacketPresence.Stored) && context.HasPacket(d)) && !(May(d, PacketPresence.Retracted) && context.Sync.IsRetracted(d))).ToList();
         if (missing.Count > 0)
         {
             var held = context.HeldUsage();
@@ -64,6 +78,8 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
                 return new IntakeResult(IntakeOutcome.HoldFull, check, null, [], missing);
             }
 
+            _touched.Add(packet.Id);
+            _touched.UnionWith(missing);
             context.HoldPacket(packet.Id, packet.Envelope, fromPeer, missing);
             return new IntakeResult(IntakeOutcome.Held, check, null, [], missing);
         }
@@ -73,6 +89,11 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
         var arrived = new Queue<byte[]>(Arrivals(packet.Id, packet.Body));
         while (arrived.TryDequeue(out var id))
         {
+            if (!May(id, PacketPresence.AwaitedByHeld))
+            {
+                continue;
+            }
+
             foreach (var (heldId, heldEnvelope) in context.ReleaseWaitingFor(id))
             {
                 // Checked when it was held; its body is decoded again only to index it.
@@ -95,9 +116,15 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
 
     private long Store(byte[] id, byte[] envelope, PacketBody body)
     {
+        var quarantined = May(id, PacketPresence.Quarantined);
+        _touched.Add(id);
         var seq = context.InsertPacket(Record(id, envelope, body)).Seq;
         // Taken from a core peer (or promoted) while a sandbox peer's copy waited: one copy, in the knowledge base.
-        context.Sync.TakeFromQuarantine(id);
+        if (quarantined)
+        {
+            context.Sync.TakeFromQuarantine(id);
+        }
+
         if (body.Kind == PacketKind.Retraction)
         {
             foreach (var target in body.Supersedes.Select(s => s.ToByteArray()))
@@ -115,6 +142,7 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
 
     private void Retract(byte[] target, byte[] retraction, string retractor)
     {
+        _touched.Add(target);
         context.Sync.RecordRetraction(target, retractor, retraction);
         if (AuthorOf(target) is { } author && AuthorChain.MayRetract(context.Read, retractor, author))
         {
@@ -132,6 +160,24 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
 
         var envelope = context.Sync.HeldEnvelope(target) ?? context.Sync.QuarantinedById(target)?.Envelope;
         return envelope is null ? null : PacketBodies.Read(envelope).Author;
+    }
+
+    // Whether the store may hold <what> for <id>: the batch's lookup found it, the id was not in the lookup, or this write changed a row under it since.
+    private bool May(byte[] id, PacketPresence what) =>
+        _touched.Contains(id) || !_presence.TryGetValue(id, out var found) || (found & what) != 0;
+
+    // The batch's ids and their dependencies, and where the store holds each: one statement. Without a batch, nothing is looked up ahead.
+    private static Dictionary<byte[], PacketPresence> Lookup(WriteContext context, IReadOnlyCollection<VerifiedPacket>? batch)
+    {
+        var ids = (batch ?? []).SelectMany(p => p.Body.Dependencies.Select(d => d.ToByteArray()).Prepend(p.Id)).Distinct(IdComparer.Instance).ToList();
+        var presence = context.Sync.Presence(ids);
+        var found = new Dictionary<byte[], PacketPresence>(ids.Count, IdComparer.Instance);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            found[ids[i]] = presence[i];
+        }
+
+        return found;
     }
 
     private static IntakeResult Result(IntakeOutcome outcome, PacketCheck check, long? seq = null) => new(outcome, check, seq, [], []);

@@ -160,7 +160,7 @@ public sealed class PacketIntake(StoreWriter writer, IKeyDirectory keys, int max
 
         return await writer.WriteAsync(context =>
         {
-            var store = new IntakeWrite(context, maxHeldPackets, maxHeldBytes);
+            var store = new IntakeWrite(context, maxHeldPackets, maxHeldBytes, [.. checks.Where((_, i) => results[i] is null).Select(c => c.Packet!)]);
             for (var i = 0; i < checks.Count; i++)
             {
                 results[i] ??= store.Take(checks[i], fromPeer, destination);

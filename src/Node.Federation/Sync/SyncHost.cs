@@ -29,6 +29,18 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
     public SyncScheduler Scheduler => scheduler;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Before the node reports ready (hosted services start one after another, then the host is started): its own keys
+    /// recorded, and the retractions a restore carried applied, so nothing they retract is ever served.
+    /// </remarks>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await keys.AddOwnAsync(identity, cancellationToken).ConfigureAwait(false);
+        await ApplyCarriedRetractionsAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Read before the first await, so before the node reports ready: a SetAutoSync right after start is not undone.
@@ -37,8 +49,6 @@ public sealed partial class SyncHost(NodeStore store, IdentityHost identity, Aut
             scheduler.AutoSync = reader.Sync.AutoSync() ?? scheduler.AutoSync;
         }
 
-        await keys.AddOwnAsync(identity, stoppingToken).ConfigureAwait(false);
-        await ApplyCarriedRetractionsAsync(stoppingToken).ConfigureAwait(false);
         await IndexScopesAsync(stoppingToken).ConfigureAwait(false);
 
         var running = new List<Task>();

@@ -129,24 +129,68 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
         await CommitAsync(await CheckAsync(packets, authorKeys, cancellationToken).ConfigureAwait(false), tally, cancellationToken).ConfigureAwait(false);
 
     // Learns the authors' keys offered with the packets, then checks them (signatures on every core); nothing is stored yet.
+    // What is stored here already with the same bytes is not checked again: a core peer catching up from us hands back
+    // what it just took from us, and verifying it would cost as much as verifying it the first time, for a duplicate.
     private async Task<CheckedPage> CheckAsync(Google.Protobuf.Collections.RepeatedField<SyncPacket> packets,
         Google.Protobuf.Collections.RepeatedField<ByteString> authorKeys, CancellationToken cancellationToken)
     {
         if (packets.Count == 0)
         {
-            return new CheckedPage([], [], new CheckedBatch([]));
+            return new CheckedPage([], [], new CheckedBatch([]), 0, 0);
         }
 
-        await keys.LearnAsync(authorKeys.Take(SyncLimits.MaxAuthorKeys).Select(k => k.Memory),
-            () => packets.Select(p => PacketBodies.TryRead(p.Envelope.Span)?.Author).OfType<string>().ToHashSet(StringComparer.Ordinal), cancellationToken)
-            .ConfigureAwait(false);
-        var offered = packets.Select(p => new OfferedPacket(p.Envelope.ToByteArray())).ToList();
-        return new CheckedPage([.. packets.Select(p => p.Seq)], offered, intake.Check(offered));
+        var envelopes = packets.Select(p => p.Envelope.ToByteArray()).ToArray();
+        var known = StoredAsIs(envelopes);
+        var seqs = new List<long>(packets.Count);
+        var offered = new List<OfferedPacket>(packets.Count);
+        long knownBytes = 0;
+        for (var i = 0; i < packets.Count; i++)
+        {
+            if (known[i])
+            {
+                knownBytes += envelopes[i].Length;
+                continue;
+            }
+
+            seqs.Add(packets[i].Seq);
+            offered.Add(new OfferedPacket(envelopes[i]));
+        }
+
+        if (offered.Count > 0)
+        {
+            await keys.LearnAsync(authorKeys.Take(SyncLimits.MaxAuthorKeys).Select(k => k.Memory),
+                () => offered.Select(p => PacketBodies.TryRead(p.Envelope)?.Author).OfType<string>().ToHashSet(StringComparer.Ordinal), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return new CheckedPage(seqs, offered, intake.Check(offered), packets.Count - offered.Count, knownBytes);
+    }
+
+    // Which envelopes are stored here with these very bytes (one read for the page); one that does not decode has no id to look up.
+    private bool[] StoredAsIs(byte[][] envelopes)
+    {
+        var ids = envelopes.Select(e => PacketBodies.TryReadId(e)).ToArray();
+        var decoded = Enumerable.Range(0, envelopes.Length).Where(i => ids[i] is not null).ToArray();
+        bool[] found;
+        using (var reader = store.OpenReader())
+        {
+            found = reader.Sync.StoredAsIs([.. decoded.Select(i => (ids[i]!, envelopes[i]))]);
+        }
+
+        var known = new bool[envelopes.Length];
+        for (var j = 0; j < decoded.Length; j++)
+        {
+            known[decoded[j]] = found[j];
+        }
+
+        return known;
     }
 
     // Commits a checked page; returns the seq of the first packet that could not be taken now.
     private async Task<long?> CommitAsync(CheckedPage page, Tally tally, CancellationToken cancellationToken)
     {
+        // Stored here already: taken, as the intake's duplicates are.
+        tally.Receive(page.Known, page.KnownBytes);
         if (page.Offered.Count == 0)
         {
             return null;
@@ -179,8 +223,9 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
         return stoppedAt;
     }
 
-    // A page checked and not yet committed: each packet's sequence on the peer, the envelopes, the checks.
-    private sealed record CheckedPage(IReadOnlyList<long> Seqs, IReadOnlyList<OfferedPacket> Offered, CheckedBatch Batch);
+    // A page checked and not yet committed: each packet's sequence on the peer, the envelopes, the checks; and how many
+    // packets (and bytes) of the page were stored here already, so neither checked nor offered to the intake.
+    private sealed record CheckedPage(IReadOnlyList<long> Seqs, IReadOnlyList<OfferedPacket> Offered, CheckedBatch Batch, int Known, long KnownBytes);
 
     // Counts what the round took, into the peer's progress.
     private sealed class Tally(string peer, PacketDestination destination, SyncProgress progress)
@@ -195,14 +240,21 @@ public sealed partial class SyncRound(NodeStore store, PacketIntake intake, Auth
 
         public long Refused { get; private set; }
 
-        public void Receive(long bytes)
+        public void Receive(long bytes) => Receive(1, bytes);
+
+        public void Receive(int packets, long bytes)
         {
-            Received++;
+            if (packets == 0)
+            {
+                return;
+            }
+
+            Received += packets;
             progress.Update(s => s with
             {
-                PacketsReceived = s.PacketsReceived + 1,
+                PacketsReceived = s.PacketsReceived + packets,
                 BytesReceived = s.BytesReceived + bytes,
-                ToReceive = s.ToReceive is > 0 ? s.ToReceive - 1 : s.ToReceive,
+                ToReceive = s.ToReceive is { } n ? Math.Max(0, n - packets) : null,
             });
         }
 

@@ -57,26 +57,16 @@ public sealed class SyncServer(NodeStore store, AuthorKeys keys, ViewSets views)
         Require(request.Ids.Count <= SyncLimits.MaxFetchIds, $"ids: at most {SyncLimits.MaxFetchIds}");
         Require(request.Ids.All(i => i.Length == 32), "ids: each is 32 bytes");
         var reply = new FetchReply();
-        var found = new List<ViewPacket>();
-        long bytes = 0;
-        using var reader = store.OpenReader();
-        foreach (var id in request.Ids)
+        IReadOnlyList<ViewPacket?> looked;
+        using (var reader = store.OpenReader())
         {
-            if (bytes >= SyncLimits.MaxReplyBytes)
-            {
-                reply.Deferred.Add(id);
-            }
-            else if (reader.Sync.InView(id.ToByteArray(), view) is { } packet)
-            {
-                found.Add(packet);
-                bytes += packet.Envelope.Length;
-            }
-            else
-            {
-                reply.Absent.Add(id);
-            }
+            looked = reader.Sync.InView([.. request.Ids.Select(i => i.ToByteArray())], view, SyncLimits.MaxReplyBytes);
         }
 
+        // Past the packet that filled the reply, ids are deferred, not looked at: the caller asks again.
+        reply.Absent.Add(request.Ids.Take(looked.Count).Where((_, i) => looked[i] is null));
+        reply.Deferred.Add(request.Ids.Skip(looked.Count));
+        var found = looked.OfType<ViewPacket>().ToList();
         Add(reply.Packets, reply.AuthorKeys, found);
         return reply;
     }

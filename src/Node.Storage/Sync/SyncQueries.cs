@@ -77,6 +77,59 @@ public class SyncQueries
     }
 
     /// <summary>
+    /// The packets <paramref name="ids"/> that are in the view <paramref name="lowest"/> and wider, taken
+    /// in order until the one whose envelope reaches <paramref name="maxBytes"/> (in all): one answer per
+    /// id up to there, null where <see cref="InView(byte[], PacketScope)"/> would say null. Two statements
+    /// for the lot (the sizes, then the envelopes that fit); each answer held when it was read, as one
+    /// lookup per id would (a packet removed between the two is absent).
+    /// </summary>
+    /// <returns>The answers, one per id looked at; the ids after them were not looked at (the reply is full).</returns>
+    public IReadOnlyList<ViewPacket?> InView(IReadOnlyList<byte[]> ids, PacketScope lowest, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var sizes = new long?[ids.Count];
+        using (var rows = Commands.Get($"""
+            WITH RECURSIVE {IdList.Cte}
+            SELECT ids.n, length(packets.envelope) FROM ids JOIN packets ON packets.id = ids.id WHERE packets.scope >= $lowest AND packets.corrupt IS NULL
+            """).With("$ids", IdList.Join(ids)).With("$lowest", (int)lowest).ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                sizes[rows.GetInt32(0)] = rows.GetInt64(1);
+            }
+        }
+
+        var looked = 0;
+        long bytes = 0;
+        while (looked < ids.Count && bytes < maxBytes)
+        {
+            bytes += sizes[looked++] ?? 0;
+        }
+
+        var wanted = Enumerable.Range(0, looked).Where(i => sizes[i] is not null).ToList();
+        var found = new ViewPacket?[looked];
+        using (var rows = Commands.Get($"""
+            WITH RECURSIVE {IdList.Cte}
+            SELECT ids.n, packets.seq, packets.id, packets.envelope, packets.author FROM ids JOIN packets ON packets.id = ids.id
+            WHERE packets.scope >= $lowest AND packets.corrupt IS NULL
+            """).With("$ids", IdList.Join([.. wanted.Select(i => ids[i])])).With("$lowest", (int)lowest).ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                found[wanted[rows.GetInt32(0)]] = new ViewPacket(rows.GetInt64(1), (byte[])rows[2], (byte[])rows[3], rows.GetString(4));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Whether the packet <paramref name="id"/> is here already, or kept out: stored, held or rejected —
     /// and, unless <paramref name="forKnowledgeBase"/> (a core peer offers it), waiting in quarantine.
     /// </summary>
@@ -87,6 +140,63 @@ public class SyncQueries
             SELECT EXISTS (SELECT 1 FROM packets WHERE id = $id) OR EXISTS (SELECT 1 FROM held_packets WHERE id = $id)
                 OR (NOT $kb AND EXISTS (SELECT 1 FROM quarantine WHERE id = $id)) OR EXISTS (SELECT 1 FROM rejected_packets WHERE id = $id)
             """).With("$id", id).With("$kb", forKnowledgeBase).ExecuteScalar() is 1L;
+    }
+
+    /// <summary>
+    /// For each packet offered, whether it is stored here with exactly these envelope bytes and not
+    /// marked corrupt: bytes this node verified and still holds intact. One statement for the lot.
+    /// </summary>
+    /// <param name="offered">Each packet's id (32 bytes) and envelope, as offered.</param>
+    /// <returns>One flag per packet, in order.</returns>
+    public bool[] StoredAsIs(IReadOnlyList<(byte[] Id, byte[] Envelope)> offered)
+    {
+        ArgumentNullException.ThrowIfNull(offered);
+        var found = new bool[offered.Count];
+        if (offered.Count == 0)
+        {
+            return found;
+        }
+
+        using var rows = Commands.Get($"WITH RECURSIVE {IdList.Cte} SELECT ids.n, packets.envelope FROM ids JOIN packets ON packets.id = ids.id WHERE packets.corrupt IS NULL")
+            .With("$ids", IdList.Join([.. offered.Select(p => p.Id)])).ExecuteReader();
+        while (rows.Read())
+        {
+            var n = rows.GetInt32(0);
+            found[n] = ((byte[])rows[1]).AsSpan().SequenceEqual(offered[n].Envelope);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Where each of <paramref name="ids"/> is found — stored, retracted, in quarantine, awaited by a
+    /// held packet, rejected — in one statement for the lot: what the intake would otherwise ask
+    /// packet by packet.
+    /// </summary>
+    /// <param name="ids">Packet ids, 32 bytes each.</param>
+    /// <returns>One answer per id, in order.</returns>
+    public PacketPresence[] Presence(IReadOnlyList<byte[]> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new PacketPresence[ids.Count];
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        using var rows = Commands.Get($"""
+            WITH RECURSIVE {IdList.Cte}
+            SELECT n, EXISTS (SELECT 1 FROM packets WHERE id = ids.id) + 2 * EXISTS (SELECT 1 FROM retractions WHERE target = ids.id)
+                + 4 * EXISTS (SELECT 1 FROM quarantine WHERE id = ids.id) + 8 * EXISTS (SELECT 1 FROM held_missing WHERE missing = ids.id)
+                + 16 * EXISTS (SELECT 1 FROM rejected_packets WHERE id = ids.id)
+            FROM ids
+            """).With("$ids", IdList.Join(ids)).ExecuteReader();
+        while (rows.Read())
+        {
+            found[rows.GetInt32(0)] = (PacketPresence)rows.GetInt32(1);
+        }
+
+        return found;
     }
 
     /// <summary>The author of the stored packet <paramref name="id"/> (marked corrupt or not), or null when it is not stored.</summary>

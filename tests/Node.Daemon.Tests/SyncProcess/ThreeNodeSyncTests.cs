@@ -6,7 +6,8 @@ namespace Node.Daemon.Tests.SyncProcess;
 /// <summary>
 /// Three real daemons on loopback, driven with nodectl only: A and B core, B and C core, A and C
 /// never introduced. A packet put on A reaches C through B (B serves what it stores: trust is not
-/// transitive, data is); a LOCAL packet never leaves A; a sandbox peer's packets wait in quarantine;
+/// transitive, data is); a LOCAL packet never leaves A; a sandbox peer's packets wait in quarantine, as a
+/// promotion decision a guardian approves with nodectl;
 /// a retraction on A removes the value everywhere, and C, stopped before the retraction and started
 /// after it, does not bring the value back.
 /// </summary>
@@ -46,6 +47,16 @@ public sealed class ThreeNodeSyncTests
             .Any(p => Str(p.GetProperty("packet"), "id") == claim), "S's packet waits in B's quarantine");
         Assert.False(await HasAsync(b, claim));
         Assert.False(await HasAsync(c, claim));
+        // Governance made it a promotion decision a guardian must take (S is new: even odds, under the 0.9 threshold);
+        // approved, the packet joins B's knowledge base, and B serves it to its core peer C.
+        JsonElement? promotion = null;
+        await UntilAsync(async () => (promotion = (await b.JsonAsync("decisions", "list", "--json")).GetProperty("decisions").EnumerateArray()
+            .Cast<JsonElement?>().FirstOrDefault(d => Str(d!.Value, "subject") == claim)) is not null, "a promotion decision about S's packet on B");
+        Assert.Equal(("promotion", "pending"), (Str(promotion!.Value, "type"), Str(promotion.Value, "status")));
+        var approved = await b.JsonAsync("decisions", "approve", Str(promotion.Value, "id"), "--reason", "read it", "--guardian", "alice");
+        Assert.Equal("approved", Str(approved, "status"));
+        Assert.True(await HasAsync(b, claim));
+        await UntilAsync(() => HasAsync(c, claim), "the promoted packet reaches C through B");
         // A and C never met: C knows no A, yet verified A's packet with the key B relayed.
         Assert.DoesNotContain(idA, (await c.JsonAsync("peers", "list")).GetRawText(), StringComparison.Ordinal);
 

@@ -57,6 +57,23 @@ public sealed class SyncRoundTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task What_a_peer_hands_back_unchanged_is_taken_as_held_without_checking_or_writing_it_again()
+    {
+        var (a, b) = CorePair();
+        await a.PullAsync(b);
+        var ids = new[] { await a.PutAsync("one", ShareScope.Core), await a.PutAsync("two", ShareScope.Core) };
+        await b.PullAsync(a);
+
+        // A catches up from B, whose newest packets are A's own: the same bytes A stored.
+        var writesBefore = a.Store.Writer.CommittedBatches;
+        var back = await a.PullAsync(b);
+
+        Assert.Equal(("catch-up", 2, 0), (back.Kind, back.Received, back.Refused));
+        Assert.Equal(writesBefore + 1, a.Store.Writer.CommittedBatches); // the cursor only
+        Assert.All(ids, id => Assert.True(a.Has(id)));
+    }
+
+    [Fact]
     public async Task Data_is_relayed_by_a_core_peer_but_trust_is_not_A_to_B_to_C()
     {
         var (a, b) = CorePair();
