@@ -8,8 +8,8 @@ namespace Node.Daemon.Dashboard;
 
 /// <summary>
 /// What every request to the dashboard listener passes first, before anything of it is read: the
-/// <c>Host</c> it names (on loopback, only the listener's own: a DNS-rebinding page cannot reach
-/// it), the rate limit of its address (429), its method, its body's size (413), and for
+/// rate limit of its address (429), the <c>Host</c> it names (on loopback, only the listener's
+/// own, 421: a DNS-rebinding page cannot reach it), its method, its body's size (413), and for
 /// <c>/metrics</c> the bearer token (401). Refusals are logged once a kind a minute (<see cref="RefusalLog"/>).
 /// </summary>
 internal sealed partial class DashboardGate(DashboardAccess access, DashboardRateLimiter rate, RefusalLog refusals, ILogger logger,
@@ -26,19 +26,19 @@ internal sealed partial class DashboardGate(DashboardAccess access, DashboardRat
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         DashboardHtml.SecureHeaders(context.Response);
 
-        if (allowedHosts() is { } hosts && !hosts.Contains(request.Host.Value ?? ""))
-        {
-            Refused("a Host that is not the dashboard's", address);
-            return DashboardHtml.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, "Wrong address",
-                "This is the node's dashboard; address it as 127.0.0.1 or localhost.");
-        }
-
         if (!rate.TryAcquire(address))
         {
             Refused("over the rate limit", address);
             context.Response.Headers.RetryAfter = "1";
             return DashboardHtml.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
                 "Too many requests from this address; wait a moment and try again.");
+        }
+
+        if (allowedHosts() is { } hosts && !hosts.Contains(request.Host.Value ?? ""))
+        {
+            Refused("a Host that is not the dashboard's", address);
+            return DashboardHtml.WriteAsync(context, StatusCodes.Status421MisdirectedRequest, "Wrong address",
+                "This is the node's dashboard; address it as 127.0.0.1 or localhost.");
         }
 
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsPost(request.Method))

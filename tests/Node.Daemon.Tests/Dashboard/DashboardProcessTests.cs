@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Node.Daemon.Dashboard;
+using Node.Federation.Identity;
 
 namespace Node.Daemon.Tests.Dashboard;
 
@@ -194,6 +197,12 @@ public sealed class DashboardProcessTests(DashboardNodes nodes) : IClassFixture<
         var client = node.Client();
         var token = await node.MetricsTokenAsync();
         var (cookie, _) = await node.LogInAsync();
+        var peer = NodeId.FromPublicKey(RandomNumberGenerator.GetBytes(32)).ToString();
+        foreach (var args in new[] { ["peers", "add", "127.0.0.7:9", "--id", peer], new[] { "knowledge", "put", "--topic", "t", "--key", "k", "--content", "c" } })
+        {
+            var run = await NodeCtlProcess.RunAsync(kind, [.. args, "--socket", node.Daemon.Socket]);
+            Assert.True(run.Code == 0, $"nodectl {args[0]} {args[1]}: exit {run.Code}: {run.Error}");
+        }
 
         using var none = await DashboardNode.GetAsync(client, "/metrics");
         using var wrong = await DashboardNode.GetAsync(client, "/metrics", null, ("Authorization", "Bearer " + new string('D', 43)));
@@ -218,10 +227,31 @@ public sealed class DashboardProcessTests(DashboardNodes nodes) : IClassFixture<
         }
 
         Assert.Contains("direction=\"received\"", text, StringComparison.Ordinal);
+        Assert.Matches(@"\nsovereign_peers\{(?=[^}]*tier=""unknown"")(?=[^}]*link_state=""never"")[^}]*\} 1\n", text);
+        Assert.Matches(@"\nsovereign_store_packets\{[^}]*\} [1-9]\d*\n", text);
+        Assert.Matches(@"\nsovereign_event_log_head\{[^}]*\} [1-9]\d*\n", text);
         Assert.Contains("service_name=\"sovereign-node\"", text, StringComparison.Ordinal);
         var (code, output) = await PromtoolAsync(text);
         Assert.True(code == 0, $"promtool check metrics failed (exit {code}):\n{output}");
         node.AssertNoSecretInLogs();
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_dashboard_port_already_in_use_stops_the_node_at_start_naming_the_settings(string kind)
+    {
+        Assert.SkipWhen(kind == "aot" && DaemonProcess.AotBinary() is null,
+            "No native-AOT binary published: scripts/test.sh publishes one and sets SOVEREIGN_NODE_AOT_DIR.");
+        using var dir = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, _, _) = await DaemonProcess.RunToEndAsync(kind, dir.Path, "--set", "Dashboard:Enabled=true", "--set", $"Dashboard:Port={port}");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        var errors = LogFiles.Read(dir.Combine(".node", "logs"), "errors-*.log");
+        Assert.Contains($"The dashboard cannot listen on 127.0.0.1 port {port} (Dashboard:Address, Dashboard:Port)", errors, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output)> PromtoolAsync(string metrics)
