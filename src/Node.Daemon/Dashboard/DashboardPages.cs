@@ -34,7 +34,8 @@ internal sealed class DashboardPages(DashboardAccess access, DashboardGate gate,
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (request.Path.Equals(LoginPath, StringComparison.Ordinal) && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+        // GET only: a HEAD (a link preview, a checker) must not spend the link.
+        if (request.Path.Equals(LoginPath, StringComparison.Ordinal) && HttpMethods.IsGet(request.Method))
         {
             return LoginAsync(context, address);
         }
