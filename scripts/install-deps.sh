@@ -3,12 +3,14 @@
 # Native AOT links with clang and zlib; the API tests call the node from Debian's python3-grpcio
 # (a client nobody here wrote); the multicast tests run Avahi (avahi-daemon, avahi-utils, dbus) in
 # network namespaces made with iproute2, and python3-zeroconf is the second mDNS implementation they
-# interoperate with. Later suites add their packages to the list below.
+# interoperate with; prometheus provides promtool, which checks the dashboard's /metrics text (the
+# package also installs a Prometheus server unit, which the tests never start). Later suites add
+# their packages to the list below.
 #
 #   scripts/install-deps.sh [PACKAGE...]    # the given packages instead of the list below
 set -euo pipefail
 
-packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus python3-zeroconf nftables)
+packages=(clang zlib1g-dev python3-grpcio avahi-daemon avahi-utils iproute2 dbus python3-zeroconf nftables prometheus)
 if (($#)); then
   packages=("$@")
 fi

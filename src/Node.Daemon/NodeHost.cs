@@ -16,6 +16,7 @@ using Node.Daemon.Api.Access;
 using Node.Daemon.Binding;
 using Node.Daemon.CommandLine;
 using Node.Daemon.Configuration;
+using Node.Daemon.Dashboard;
 using Node.Daemon.Health;
 using Node.Daemon.Lifecycle;
 using Node.Daemon.Memory;
@@ -150,6 +151,7 @@ public static class NodeHost
         services.AddHostedService(sp => new ApiSocketLifecycle(apiSocket, sp.GetRequiredService<HealthServiceImpl>(),
             sp.GetRequiredService<IHostApplicationLifetime>()));
         services.AddApiAccess();
+        services.AddDashboard();
 
         customize?.Invoke(builder);
         var app = builder.Build();
@@ -167,6 +169,7 @@ public static class NodeHost
         app.MapGrpcMethods<HealthServiceImpl>();
         app.MapGrpcMethods<Grpc.Reflection.ReflectionServiceImpl>();
         app.MapApiAccess();
+        app.MapGrpcMethods<DashboardApi>();
         return app;
     }
 }

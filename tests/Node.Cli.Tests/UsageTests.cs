@@ -23,7 +23,7 @@ public sealed class UsageTests
         var run = await CliRunner.Run(args);
 
         Assert.Equal(0, run.Code);
-        foreach (var command in (string[])["status", "knowledge", "peers", "decisions", "log", "backup", "apikey", "completion"])
+        foreach (var command in (string[])["status", "knowledge", "peers", "decisions", "log", "backup", "apikey", "dashboard", "completion"])
         {
             Assert.Contains($"\n  {command} ", run.Output, StringComparison.Ordinal);
         }

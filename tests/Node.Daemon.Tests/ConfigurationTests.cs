@@ -127,6 +127,19 @@ public sealed class ConfigurationTests
         Assert.False(off.Enabled);
     }
 
+    [Fact]
+    public void The_dashboard_is_off_by_default_on_127_0_0_1_port_8101_with_two_minute_login_links()
+    {
+        using var dir = new TempDirectory();
+        var launch = Launch(dir, []);
+        Assert.True(NodeConfiguration.TryBuild(launch, out var configuration, out var error), error);
+        using var services = new ServiceCollection().AddNodeOptions(configuration, launch).BuildServiceProvider();
+
+        var dashboard = services.GetRequiredService<IOptions<Node.Daemon.Dashboard.DashboardOptions>>().Value;
+
+        Assert.Equal((false, "127.0.0.1", 8101, TimeSpan.FromMinutes(2)), (dashboard.Enabled, dashboard.Address, dashboard.Port, dashboard.LoginLinkLifetime));
+    }
+
     public static TheoryData<string[], string, string> InvalidOptions => new()
     {
         { ["--peer-port", "70000"], "", "Federation:PeerPort must be a port from 0 to 65535 (0 picks a free port); was 70000." },
@@ -158,6 +171,14 @@ public sealed class ConfigurationTests
         { ["--set", "Federation:Discovery:Interfaces:0="], "", "Federation:Discovery:Interfaces:0 (from command line) is empty; give it a value or remove it." },
         { [], """{ "Federation": { "Discovery": { "Interfaces": [ "eth0", "eth 1" ] } } }""", "Federation:Discovery:Interfaces:1 must be an interface name such as eth0" },
         { [], """{ "Federation": { "Discovery": { "IPv7": false } } }""", "Federation:Discovery:IPv7 (from file" },
+        { ["--set", "Dashboard:Port=65536"], "", "Dashboard:Port must be a port from 0 to 65535 (0 picks a free port); was 65536." },
+        { ["--set", "Dashboard:Address=localhost"], "", "Dashboard:Address must be an IP address such as 127.0.0.1 (a host name is not allowed); was 'localhost'." },
+        { ["--set", "Dashboard:LoginLinkLifetime=00:00:00"], "", "Dashboard:LoginLinkLifetime must be more than 00:00:00 and at most 01:00:00; was 00:00:00." },
+        { ["--set", "Dashboard:LoginLinkLifetime=02:00:00"], "", "Dashboard:LoginLinkLifetime must be more than 00:00:00 and at most 01:00:00; was 02:00:00." },
+        { ["--set", "Dashboard:RequestsPerSecond=0"], "", "Dashboard:RequestsPerSecond must be from 1 to 10000; was 0." },
+        { ["--set", "Dashboard:Burst=100001"], "", "Dashboard:Burst must be from 1 to 100000; was 100001." },
+        { ["--set", "Dashboard:Enabled=yes"], "", "Dashboard:Enabled must be true or false; was 'yes'." },
+        { ["--set", "Dashboard:Prot=8101"], "", "Dashboard:Prot (from command line) is not a known setting. Did you mean Dashboard:Port?" },
     };
 
     [Theory]

@@ -46,6 +46,7 @@ internal static class CommandTree
         root.Subcommands.Add(BackupCommands.Create(globals, console));
         root.Subcommands.Add(StoreCommands.Create(globals, console));
         root.Subcommands.Add(ApiKeyCommands.Create(globals, console));
+        root.Subcommands.Add(DashboardCommand.Create(globals, console));
         root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }

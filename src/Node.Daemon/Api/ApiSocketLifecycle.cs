@@ -28,6 +28,7 @@ internal sealed class ApiSocketLifecycle(string socket, HealthServiceImpl health
         "sovereign.api.v1.BackupService",
         "sovereign.api.v1.StoreService",
         "sovereign.api.v1.ApiKeyService",
+        "sovereign.api.v1.DashboardService",
         "sovereign.api.v1.ReasoningService",
     ];
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Node.Daemon.Api;
 using Node.Daemon.Api.Access;
+using Node.Daemon.Dashboard;
 using Node.Daemon.Reasoning;
 using Node.Federation;
 using Node.Federation.Discovery;
@@ -55,6 +56,11 @@ public static class NodeOptionsRegistration
                 : FullPath(o.Socket, launch.WorkingDirectory));
         services.AddApiAccessOptions(configuration);
 
+        services.AddOptions<DashboardOptions>()
+            .Bind(configuration.GetSection(DashboardOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+
         services.AddOptions<StoreOptions>()
             .Bind(configuration.GetSection(StoreOptions.SectionName))
             .ValidateOnStart();
@@ -89,6 +95,7 @@ public static class NodeOptionsRegistration
             .Add<ApiOptions>(ApiOptions.SectionName)
             .Add<ApiTcpOptions>(ApiTcpOptions.SectionName)
             .Add<ApiRateLimitOptions>(ApiRateLimitOptions.SectionName)
+            .Add<DashboardOptions>(DashboardOptions.SectionName)
             .Add<StoreOptions>(StoreOptions.SectionName)
             .Add<FederationOptions>(FederationOptions.SectionName)
             .Add<DiscoveryOptions>(DiscoveryOptions.SectionName)

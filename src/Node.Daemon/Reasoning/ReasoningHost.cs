@@ -79,6 +79,18 @@ internal sealed partial class ReasoningHost : BackgroundService
     /// <summary>The decision matrix (thread-safe): thresholds, hourly caps, the guardian stop.</summary>
     public DecisionMatrix Matrix { get; }
 
+    // Read off the loop, for metrics: a 64-bit read is never torn on the platforms the node runs on
+    // (x64, arm64); the figures may lag the item under way.
+
+    /// <summary>Observations the pipeline has run since start (the engine's cycles).</summary>
+    public long Cycles => Volatile.Read(ref _engine).Cycles;
+
+    /// <summary>Conclusions with a claim since start.</summary>
+    public long Conclusions => Interlocked.Read(ref _conclusions);
+
+    /// <summary>Decisions recorded since start (automatically approved or waiting for a guardian).</summary>
+    public long Decisions => Interlocked.Read(ref _decisions);
+
     /// <summary>Reasons over one bar of <paramref name="subject"/>; completes when the pipeline has concluded.</summary>
     public async ValueTask<BarResult> ObserveBarAsync(string subject, Bar bar, CancellationToken cancellationToken)
     {

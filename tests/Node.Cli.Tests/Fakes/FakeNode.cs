@@ -42,6 +42,7 @@ public sealed class FakeNode : IAsyncDisposable
         builder.Services.AddSingleton(Store);
         builder.Services.AddSingleton(ApiKeys);
         builder.Services.AddSingleton(Reasoning);
+        builder.Services.AddSingleton(Dashboard);
         _app = builder.Build();
         _app.MapGrpcService<FakeNodeService>();
         _app.MapGrpcService<FakeKnowledgeService>();
@@ -53,6 +54,7 @@ public sealed class FakeNode : IAsyncDisposable
         _app.MapGrpcService<FakeStoreService>();
         _app.MapGrpcService<FakeApiKeyService>();
         _app.MapGrpcService<FakeReasoningService>();
+        _app.MapGrpcService<FakeDashboardService>();
     }
 
     public string Socket { get; }
@@ -67,6 +69,7 @@ public sealed class FakeNode : IAsyncDisposable
     public FakeStoreService Store { get; } = new();
     public FakeApiKeyService ApiKeys { get; } = new();
     public FakeReasoningService Reasoning { get; } = new();
+    public FakeDashboardService Dashboard { get; } = new();
 
     /// <summary>When set, every call is refused with this status (a node that says no).</summary>
     public Status? Refusal

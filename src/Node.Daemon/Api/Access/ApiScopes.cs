@@ -60,6 +60,9 @@ internal static class ApiScopes
         [Api + "ApiKeyService/List"] = ApiScope.Admin,
         [Api + "ApiKeyService/Revoke"] = ApiScope.Admin,
 
+        [Api + "DashboardService/CreateLogin"] = ApiScope.Admin,
+        [Api + "DashboardService/GetMetricsToken"] = ApiScope.Admin,
+
         [Api + "ReasoningService/Observe"] = ApiScope.Write,
         [Api + "ReasoningService/GetStatus"] = ApiScope.Read,
         [Api + "ReasoningService/Audit"] = ApiScope.Read,
