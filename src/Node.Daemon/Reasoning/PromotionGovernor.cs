@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -192,12 +191,12 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
         }
 
         var now = time.GetUtcNow();
-        var id = NewDecisionId(now);
+        var id = DecisionIds.New(now);
         var subject = QuarantineDesk.SubjectOf(packet.Id);
         var reason = DecisionReasons.Describe(verdict);
         LogReviewed(logger, subject, packet.FromPeer, assessment.Confidence, verdict.IsAutoApproved ? "auto-approved" : "escalated", id);
         return new PendingDecision(id, DecisionTypes.Promotion, verdict.IsAutoApproved, assessment.Confidence, now, reason, subject,
-            Explain(packet, body, assessment, verdict, reason), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            Explain(packet, body, assessment, verdict), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
     private PromotionEvidence Evidence(QuarantinedPacket packet, PacketBody body)
@@ -215,7 +214,7 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
     }
 
     // The explanation chain a guardian reads: the packet, each piece of evidence with its log-odds, and the verdict.
-    private static byte[] Explain(QuarantinedPacket packet, PacketBody body, PromotionAssessment assessment, DecisionVerdict verdict, string reason)
+    private static byte[] Explain(QuarantinedPacket packet, PacketBody body, PromotionAssessment assessment, DecisionVerdict verdict)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
@@ -245,25 +244,11 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
             }
 
             json.WriteEndArray();
-            json.WriteStartObject("verdict");
-            json.WriteString("outcome", verdict.IsAutoApproved ? "auto_approved" : "escalated");
-            json.WriteString("reason", reason);
-            json.WriteNumber("threshold", verdict.Threshold);
-            json.WriteNumber("max_auto_per_hour", verdict.MaxAutoPerHour);
-            json.WriteNumber("approvals_in_last_hour", verdict.ApprovalsInLastHour);
-            json.WriteEndObject();
+            DecisionIds.WriteVerdict(json, verdict);
             json.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    // As the reasoning host's: time-ordered and unique, Unix ms (12 hex digits) and 8 random hex digits.
-    private static string NewDecisionId(DateTimeOffset now)
-    {
-        Span<byte> random = stackalloc byte[4];
-        RandomNumberGenerator.Fill(random);
-        return $"{now.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(random)}";
     }
 
     public override void Dispose()

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Node.Daemon.Replay;
 using Node.Reasoning;
@@ -32,7 +31,7 @@ internal sealed partial class ReasoningHost
         }
 
         var now = _time.GetUtcNow();
-        var id = NewDecisionId(now);
+        var id = DecisionIds.New(now);
         var explanation = Explain(subject, conclusion, findings, verdict);
         _decisions++;
         await _recorder.EnqueueAsync(new PendingDecision(id, type, verdict.IsAutoApproved, conclusion.Confidence, now,
@@ -68,24 +67,10 @@ internal sealed partial class ReasoningHost
             ReasoningJson.Number(json, "bias", pool.Bias);
             json.WriteString("calibration", ReasoningNames.Of(_engine.Aletheia.Calibrator.Method));
             ReasoningJson.WriteFindings(json, findings);
-            json.WriteStartObject("verdict");
-            json.WriteString("outcome", verdict.IsAutoApproved ? "auto_approved" : "escalated");
-            json.WriteString("reason", DecisionReasons.Describe(verdict));
-            json.WriteNumber("threshold", verdict.Threshold);
-            json.WriteNumber("max_auto_per_hour", verdict.MaxAutoPerHour);
-            json.WriteNumber("approvals_in_last_hour", verdict.ApprovalsInLastHour);
-            json.WriteEndObject();
+            DecisionIds.WriteVerdict(json, verdict);
             json.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    // Time-ordered and unique: Unix ms (12 hex digits) and 8 random hex digits.
-    private static string NewDecisionId(DateTimeOffset now)
-    {
-        Span<byte> random = stackalloc byte[4];
-        RandomNumberGenerator.Fill(random);
-        return $"{now.ToUnixTimeMilliseconds():x12}{Convert.ToHexStringLower(random)}";
     }
 }
