@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Node.Daemon.Dashboard;
 
 /// <summary>
-/// Who may see the dashboard (docs/operator-manual.md, "Dashboard"), in memory only, so a restart
-/// ends every session and link: one-time login links that <c>nodectl dashboard</c> asks for,
-/// the sessions they start, and the bearer token of <c>/metrics</c>. Every secret is 256 random
+/// Who may see the dashboard (docs/operator-manual.md, "Dashboard"): one-time login links that
+/// <c>nodectl dashboard</c> asks for and the sessions they start, in memory only, so a restart ends
+/// every session and link; and the bearer token of <c>/metrics</c>, which a restart keeps. Every secret is 256 random
 /// bits, kept as its SHA-256, looked up by it and compared in constant time. Thread-safe.
 /// </summary>
 internal sealed class DashboardAccess
@@ -30,20 +30,29 @@ internal sealed class DashboardAccess
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Link> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DashboardSession> _sessions = new(StringComparer.Ordinal);
-    private readonly byte[] _metricsHash;
+    private readonly Lazy<(string Token, byte[] Hash)> _metrics;
 
-    public DashboardAccess(IOptions<DashboardOptions> options, TimeProvider time)
+    /// <param name="options">The dashboard's settings.</param>
+    /// <param name="time">The clock links and sessions expire by.</param>
+    /// <param name="metricsToken">
+    /// Where the metrics token comes from, asked once, when first needed (the daemon's: <see cref="MetricsTokenFile"/>);
+    /// null for a new one held in memory only.
+    /// </param>
+    public DashboardAccess(IOptions<DashboardOptions> options, TimeProvider time, Func<string>? metricsToken = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
         _linkLifetime = options.Value.LoginLinkLifetime;
-        MetricsToken = DashboardSecrets.New();
-        _metricsHash = DashboardSecrets.Hash(MetricsToken);
+        _metrics = new(() =>
+        {
+            var token = (metricsToken ?? DashboardSecrets.New)();
+            return (token, DashboardSecrets.Hash(token));
+        });
     }
 
-    /// <summary>The bearer token of <c>/metrics</c>: made at start, the same until the node stops.</summary>
-    public string MetricsToken { get; }
+    /// <summary>The bearer token of <c>/metrics</c>: kept across restarts by the daemon (<see cref="MetricsTokenFile"/>).</summary>
+    public string MetricsToken => _metrics.Value.Token;
 
     /// <summary>How long a login link works if unused.</summary>
     public TimeSpan LinkLifetime => _linkLifetime;
@@ -165,7 +174,7 @@ internal sealed class DashboardAccess
     }
 
     /// <summary>Whether <paramref name="token"/> is the metrics token (a session cookie or a login link is not).</summary>
-    public bool IsMetricsToken(string? token) => DashboardSecrets.Matches(token, _metricsHash);
+    public bool IsMetricsToken(string? token) => DashboardSecrets.Matches(token, _metrics.Value.Hash);
 
     private static bool IsOver(DashboardSession session, DateTimeOffset now) =>
         now - session.LastUsedAt >= SessionIdleTimeout || now - session.StartedAt >= SessionLifetime;

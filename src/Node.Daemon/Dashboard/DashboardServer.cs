@@ -60,6 +60,7 @@ internal sealed partial class DashboardServer(IOptions<DashboardOptions> options
             return;
         }
 
+        _ = access.MetricsToken; // read (or made) now: a token file that cannot be used stops the start, naming it
         var address = IPAddress.Parse(options.Value.Address);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "sovereign-node-dashboard" });
         builder.Services.Replace(ServiceDescriptor.Singleton(loggers));

@@ -1,7 +1,10 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Node.Daemon.Binding;
 using Node.Daemon.Metrics;
+using Node.Federation.Identity;
 using Node.Protocol.Api;
 
 namespace Node.Daemon.Dashboard;
@@ -18,7 +21,16 @@ internal static class DashboardServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton<NodeMetrics>();
-        services.AddSingleton<DashboardAccess>();
+        services.AddSingleton(sp => new DashboardAccess(sp.GetRequiredService<IOptions<DashboardOptions>>(), sp.GetRequiredService<TimeProvider>(), () =>
+        {
+            var (token, renewed) = MetricsTokenFile.LoadOrCreate(sp.GetRequiredService<IdentityHost>().Directory);
+            if (renewed is not null)
+            {
+                DashboardLog.MetricsTokenRenewed(sp.GetRequiredService<ILogger<DashboardAccess>>(), renewed);
+            }
+
+            return token;
+        }));
         services.AddSingleton<DashboardRateLimiter>();
         services.AddSingleton<DashboardServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DashboardServer>());
