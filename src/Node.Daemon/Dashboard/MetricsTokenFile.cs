@@ -46,18 +46,7 @@ internal static class MetricsTokenFile
         }
 
         var token = DashboardSecrets.New();
-        var written = path + ".new";
-        File.Delete(written);
-        using (var file = new FileStream(written, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly,
-        }))
-        {
-            file.Write(Encoding.UTF8.GetBytes(token + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(written, path, overwrite: true);
+        Node.Storage.Durable.WriteFile(path, Encoding.UTF8.GetBytes(token + "\n"), OwnerOnly);
         return (token, renewed);
     }
 }

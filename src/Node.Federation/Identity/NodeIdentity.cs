@@ -79,32 +79,16 @@ public sealed class NodeIdentity : IDisposable
             var pem = _key.Export(KeyBlobFormat.PkixPrivateKeyText);
             try
             {
-                using var file = new FileStream(temporary, new FileStreamOptions
-                {
-                    Mode = FileMode.Create,
-                    Access = FileAccess.Write,
-                    Share = FileShare.None,
-                    UnixCreateMode = OwnerOnly,
-                });
-                file.Write(pem);
-                file.Flush(flushToDisk: true);
+                Node.Storage.Durable.WriteFile(path, pem, OwnerOnly, temporary);
             }
             finally
             {
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(pem);
             }
-
-            File.SetUnixFileMode(temporary, OwnerOnly); // in case the file existed from an earlier, interrupted write
-            Node.Storage.Durable.Rename(temporary, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-
-            throw ex as IOException ?? new IOException(ex.Message, ex);
+            throw ex as IOException ?? new IOException(ex.Message, ex); // the temporary file is gone already
         }
     }
 

@@ -46,6 +46,39 @@ public static partial class Durable
         FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(to))!);
     }
 
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="path"/> with <paramref name="mode"/>: into
+    /// <paramref name="temporary"/> (<c>path.new</c> when not given) first, fsynced, then renamed over
+    /// <paramref name="path"/> and the directory fsynced, so <paramref name="path"/> holds either what it held or
+    /// the whole content. The temporary file is removed when anything fails.
+    /// </summary>
+    public static void WriteFile(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? temporary = null)
+    {
+        temporary ??= path + ".new";
+        try
+        {
+            using (var file = new FileStream(temporary, new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = mode,
+            }))
+            {
+                file.Write(content);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.SetUnixFileMode(temporary, mode); // in case it existed from an interrupted write
+            Rename(temporary, path);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 

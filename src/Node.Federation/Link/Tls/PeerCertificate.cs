@@ -196,30 +196,6 @@ public sealed class PeerCertificate : IDisposable
         }
     }
 
-    private static void Write(string path, string pem, UnixFileMode mode)
-    {
-        var temporary = path + ".new";
-        try
-        {
-            using (var file = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = mode,
-            }))
-            {
-                file.Write(System.Text.Encoding.ASCII.GetBytes(pem));
-                file.Flush(flushToDisk: true);
-            }
-
-            File.SetUnixFileMode(temporary, mode); // in case it existed from an interrupted start
-            Node.Storage.Durable.Rename(temporary, path);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    private static void Write(string path, string pem, UnixFileMode mode) =>
+        Node.Storage.Durable.WriteFile(path, System.Text.Encoding.ASCII.GetBytes(pem), mode);
 }
