@@ -55,7 +55,9 @@ internal sealed class IntakeWrite(WriteContext context, int maxHeldPackets, long
             var (count, bytes) = _quarantined ??= context.Sync.QuarantineUsage(fromPeer!);
             if (count >= PacketIntake.MaxQuarantinedPerPeer || bytes + packet.Envelope.Length > PacketIntake.MaxQuarantinedBytesPerPeer)
             {
-                return Result(IntakeOutcome.QuarantineFull, check);
+                // A packet waiting here already is a duplicate, full or not: its round must not stall on it.
+                return Result(May(packet.Id, PacketPresence.Quarantined) && context.Sync.QuarantinedById(packet.Id) is not null
+                    ? IntakeOutcome.Duplicate : IntakeOutcome.QuarantineFull, check);
             }
 
             _touched.Add(packet.Id);

@@ -198,6 +198,15 @@ public sealed class QuarantineDeskTests : IAsyncDisposable
 
         Assert.Equal(0, full.Received);
         Assert.DoesNotContain(QuarantineDesk.SubjectOf(second), b.QuarantinedIds());
+        // A packet waiting there already is a duplicate, not "full": a round offering it again does not stall on it.
+        byte[] waiting;
+        using (var reader = b.Store.OpenReader())
+        {
+            waiting = reader.Sync.QuarantinedById(first)!.Envelope;
+        }
+
+        var again = await new PacketIntake(b.Store.Writer, b.Keys).AcceptBatchAsync([new OfferedPacket(waiting)], a.Id, PacketDestination.Quarantine, Ct);
+        Assert.Equal(IntakeOutcome.Duplicate, Assert.Single(again).Outcome);
         Assert.Equal(VerdictOutcome.Done, (await desk.RejectAsync(first, "bob", "making room", Ct)).Outcome);
         var after = await b.PullAsync(a);
         Assert.Equal(1, after.Received);
