@@ -16,6 +16,8 @@ using Node.Storage;
 using Node.Storage.Decisions;
 using Node.Storage.Packets;
 using Node.Storage.Sync;
+using QuarantineVerdict = Node.Federation.Sync.QuarantineVerdict;
+using VerdictOutcome = Node.Federation.Sync.VerdictOutcome;
 
 namespace Node.Daemon.Reasoning;
 
@@ -101,7 +103,7 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
         foreach (var (packet, decision, status, decidedBy) in decided)
         {
             await CarryOutAsync(packet.Id, decision, status != DecisionStatuses.Rejected,
-                status == DecisionStatuses.AutoApproved ? QuarantineDesk.Governance : decidedBy, cancellationToken).ConfigureAwait(false);
+                status == DecisionStatuses.AutoApproved ? QuarantineDesk.Governance : decidedBy, $"decision {decision}", cancellationToken).ConfigureAwait(false);
         }
 
         await CloseLeftAsync(cancellationToken).ConfigureAwait(false);
@@ -133,7 +135,7 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
     /// in quarantine: the packet is promoted or rejected and the decision decided in one write.
     /// </summary>
     /// <returns>Null when this is not such a decision (the caller decides it as any other); otherwise what was done.</returns>
-    public async Task<Node.Federation.Sync.QuarantineVerdict?> DecideAsync(DecisionRecord decision, bool approve, string guardian, string reason,
+    public async Task<QuarantineVerdict?> DecideAsync(DecisionRecord decision, bool approve, string guardian, string reason,
         CancellationToken cancellationToken)
     {
         if (decision.Type != QuarantineDesk.DecisionType || decision.Status != DecisionStatuses.Pending || decision.Subject is not { Length: 64 } subject
@@ -142,36 +144,32 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
             return null;
         }
 
-        var id = Convert.FromHexString(subject);
-        var verdict = approve ? await desk.PromoteAsync(id, guardian, reason, cancellationToken).ConfigureAwait(false)
-            : await desk.RejectAsync(id, guardian, reason, cancellationToken).ConfigureAwait(false);
-        if (verdict.Outcome is Node.Federation.Sync.VerdictOutcome.NotInQuarantine or Node.Federation.Sync.VerdictOutcome.Invalid)
-        {
-            return null; // nothing to carry out (or not now): the decision is decided as any other
-        }
-
-        LogCarriedOut(logger, decision.Id, subject, approve ? "promoted" : "rejected", guardian);
-        return verdict;
+        var verdict = await CarryOutAsync(Convert.FromHexString(subject), decision.Id, approve, guardian, reason, cancellationToken).ConfigureAwait(false);
+        // Not in quarantine (or not now): nothing was carried out, and the caller decides the decision as any other.
+        return verdict.Outcome is VerdictOutcome.NotInQuarantine or VerdictOutcome.Invalid ? null : verdict;
     }
 
-    private async Task CarryOutAsync(byte[] id, string decision, bool approve, string by, CancellationToken cancellationToken)
+    // Promotes or rejects the packet a decision is about, through the desk (which decides a pending decision in the same write).
+    private async Task<QuarantineVerdict> CarryOutAsync(byte[] id, string decision, bool approve, string by, string reason,
+        CancellationToken cancellationToken)
     {
-        var reason = $"decision {decision}";
         var verdict = approve ? await desk.PromoteAsync(id, by, reason, cancellationToken).ConfigureAwait(false)
             : await desk.RejectAsync(id, by, reason, cancellationToken).ConfigureAwait(false);
         var hex = QuarantineDesk.SubjectOf(id);
         switch (verdict.Outcome)
         {
-            case Node.Federation.Sync.VerdictOutcome.Done:
+            case VerdictOutcome.Done:
                 LogCarriedOut(logger, decision, hex, approve ? "promoted" : "rejected", by);
                 break;
-            case Node.Federation.Sync.VerdictOutcome.Retracted:
+            case VerdictOutcome.Retracted:
                 LogRetractedMeanwhile(logger, decision, hex);
                 break;
-            case Node.Federation.Sync.VerdictOutcome.Invalid when _stuck.Add(decision):
+            case VerdictOutcome.Invalid when _stuck.Add(decision):
                 LogNotCarriedOut(logger, decision, hex, verdict.Detail ?? "no detail"); // once: it is tried again every pass
                 break;
         }
+
+        return verdict;
     }
 
     // The review and the matrix's verdict; null when the packet's bytes no longer read (the desk refuses it too: it waits for a guardian's rejection).
