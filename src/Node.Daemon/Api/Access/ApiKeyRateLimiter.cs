@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace Node.Daemon.Api.Access;
@@ -14,16 +13,15 @@ namespace Node.Daemon.Api.Access;
 /// </remarks>
 internal sealed class ApiKeyRateLimiter : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
+    private readonly TokenBuckets _buckets;
 
     public ApiKeyRateLimiter(IOptions<ApiRateLimitOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        _time = time;
         PermitsPerSecond = options.Value.PermitsPerSecond;
         Burst = options.Value.Burst;
+        _buckets = new TokenBuckets(time, PermitsPerSecond, Burst);
     }
 
     /// <summary>Calls per second each key may sustain.</summary>
@@ -34,31 +32,11 @@ internal sealed class ApiKeyRateLimiter : IDisposable
 
     /// <summary>Takes one call from <paramref name="keyId"/>'s bucket.</summary>
     /// <returns>False when the bucket is empty: the call is over the limit.</returns>
-    public bool TryAcquire(string keyId)
-    {
-        ArgumentNullException.ThrowIfNull(keyId);
-        var bucket = _buckets.GetOrAdd(keyId, static (_, self) => new TokenBucket(self._time, self.PermitsPerSecond, self.Burst), this);
-        using var lease = bucket.AttemptAcquire(1);
-        return lease.IsAcquired;
-    }
+    public bool TryAcquire(string keyId) => _buckets.TryAcquire(keyId);
 
     /// <summary>Drops <paramref name="keyId"/>'s bucket (a revoked key makes no more calls).</summary>
-    public void Forget(string keyId)
-    {
-        if (_buckets.TryRemove(keyId, out var bucket))
-        {
-            bucket.Dispose();
-        }
-    }
+    public void Forget(string keyId) => _buckets.Forget(keyId);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var bucket in _buckets.Values)
-        {
-            bucket.Dispose();
-        }
-
-        _buckets.Clear();
-    }
+    public void Dispose() => _buckets.Dispose();
 }
