@@ -182,7 +182,8 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
 
         var evidence = Evidence(packet, body);
         var assessment = PromotionReview.Review(evidence);
-        var verdict = reasoning.Matrix.Evaluate(DecisionTypes.Promotion, assessment.Confidence);
+        // One type for what is judged, recorded, looked up and decided: the desk's, which is the matrix's promotion rule.
+        var verdict = reasoning.Matrix.Evaluate(QuarantineDesk.DecisionType, assessment.Confidence);
         if (verdict.Outcome == DecisionOutcome.Refused)
         {
             return null;
@@ -193,7 +194,7 @@ internal sealed partial class PromotionGovernor(NodeStore store, QuarantineDesk 
         var subject = QuarantineDesk.SubjectOf(packet.Id);
         var reason = DecisionReasons.Describe(verdict);
         LogReviewed(logger, subject, packet.FromPeer, assessment.Confidence, verdict.IsAutoApproved ? "auto-approved" : "escalated", id);
-        return new PendingDecision(id, DecisionTypes.Promotion, verdict.IsAutoApproved, assessment.Confidence, now, reason, subject,
+        return new PendingDecision(id, QuarantineDesk.DecisionType, verdict.IsAutoApproved, assessment.Confidence, now, reason, subject,
             Explain(packet, body, assessment, verdict), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
